@@ -1,0 +1,132 @@
+//! `billrecon check`: register and exports in, report and exit code out.
+
+use crate::config::CheckConfig;
+use crate::error::{Error, Result};
+use crate::ingest::{self, register, source, FileScan, ScanOptions};
+use crate::matcher::Matcher;
+use crate::model::Deletion;
+use crate::normalize::Normalizer;
+use crate::output::Sink;
+use crate::progress::Progress;
+use crate::reconcile::{reconcile, Rules};
+use crate::report::{self, Settings};
+use crate::time::format_offset;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+pub fn run(cfg: CheckConfig) -> Result<u8> {
+    let mut warnings = Vec::new();
+    let mut deletions: Vec<Deletion> = Vec::new();
+    if let Some(path) = &cfg.register {
+        let (d, w) = register::read(path, cfg.tz)?;
+        deletions.extend(d);
+        warnings.extend(w);
+    }
+    for (product, at) in &cfg.products {
+        deletions.push(Deletion {
+            resource_id: None,
+            key: None,
+            product: Some(product.clone()),
+            provider: None,
+            deleted_at: *at,
+            note: None,
+            origin: "--product".into(),
+        });
+    }
+    let sink = Sink::create(cfg.output.as_deref())?;
+    let normalizer = Normalizer::default();
+    let matcher = Matcher::new(&normalizer, &deletions);
+    let opts = ScanOptions {
+        tz: cfg.tz,
+        skip_bad_rows: cfg.skip_bad_rows,
+    };
+    let scans = scan_all(&cfg, &opts, &matcher)?;
+    for s in &scans {
+        warnings.extend(s.skipped_examples.iter().map(|m| format!("skipped {m}")));
+    }
+
+    let rules = Rules {
+        lag: cfg.lag,
+        window: cfg.window,
+        grace: cfg.grace,
+        as_of: cfg.as_of,
+    };
+    let settings = Settings {
+        lag_seconds: cfg.lag.num_seconds(),
+        window_seconds: cfg.window.num_seconds(),
+        grace_seconds: cfg.grace.num_seconds(),
+        as_of: cfg.as_of,
+        tz: format_offset(cfg.tz),
+    };
+    let report = reconcile(&deletions, scans, &rules, settings, warnings);
+    let mut bytes = Vec::new();
+    report::render(&report, cfg.format, cfg.tz, &mut bytes).map_err(|e| Error::Output {
+        target: "report".into(),
+        source: e,
+    })?;
+    if !cfg.quiet {
+        for w in &report.warnings {
+            eprintln!("billrecon: warning: {w}");
+        }
+    }
+    sink.finish(&bytes)?;
+
+    let s = &report.summary;
+    let code = if s.still_billing > 0 {
+        1
+    } else if s.pending + s.not_in_bill > 0 {
+        3
+    } else {
+        0
+    };
+    Ok(if cfg.exit_zero { 0 } else { code })
+}
+
+/// Reads every export, two at a time on two cores; results keep the order given.
+fn scan_all(cfg: &CheckConfig, opts: &ScanOptions, matcher: &Matcher<'_>) -> Result<Vec<FileScan>> {
+    let progress = Progress::new(cfg.quiet);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(cfg.exports.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<FileScan>>>> =
+        Mutex::new((0..cfg.exports.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = cfg.exports.get(i) else {
+                    break;
+                };
+                let len = std::fs::metadata(path).map_or(0, |m| m.len());
+                let bar = progress.bar(path, len);
+                let r = source::open(path, |f| Progress::wrap(&bar, f))
+                    .and_then(|src| ingest::scan(path, i, src, opts, matcher));
+                bar.finish_and_clear();
+                let failed = r.is_err();
+                if let Ok(mut slots) = results.lock() {
+                    slots[i] = Some(r);
+                }
+                if failed {
+                    // No point reading further files: the run will report this error.
+                    next.store(usize::MAX / 2, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    let slots = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut scans = Vec::with_capacity(slots.len());
+    for (i, slot) in slots.into_iter().enumerate() {
+        match slot {
+            Some(r) => scans.push(r?),
+            None => {
+                return Err(Error::Usage(format!(
+                    "{}: not read because an earlier error stopped the run",
+                    cfg.exports[i]
+                )));
+            }
+        }
+    }
+    Ok(scans)
+}

@@ -1,0 +1,146 @@
+//! The command line as clap sees it. No logic: `config` turns these strings into checked values.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const ABOUT: &str =
+    "Tells which deleted cloud resources are still billing, from exported bill files";
+
+const LONG_ABOUT: &str = "\
+Tells which deleted cloud resources are still billing, from exported bill files.
+
+billrecon reads bill exports (Huawei Cloud Expenditure Details, Alibaba Cloud Bill Details, FOCUS)
+and a register of what was deleted and when, normalizes the resource IDs the bill uses, accounts
+for the settlement lag, and says for every deleted resource whether it still bills.";
+
+const CHECK_AFTER_LONG_HELP: &str = "\
+Verdicts (the first that applies):
+  still_billing  a line bills usage that started at or after the deletion (plus --grace), or an
+                 order (such as a renewal) dated after it, with a non-zero amount or usage
+  pending        the bill data is not complete through deletion + --window yet: too early to tell
+  not_in_bill    no line of the exports mentions the resource: the ID may be wrong
+  stopped        it had lines, none after the deletion, and the window has been observed
+
+The lag: a resource deleted at 08:30 is still charged for 08:00-09:00 (a 'tail' line, reported but
+never a finding), and that charge reaches the export around 10:00. The data of each provider is
+complete through (latest usage end in its exports) - --lag, or --as-of - --lag.
+
+IDs: compared case-insensitively. A ModelArts service billed as '<service name>-<AI application
+UUID>' matches the service name; a composite ID 'a;b;c' also matches any one part.
+
+Exit codes:
+  0  every deleted resource is confirmed stopped
+  1  at least one resource is still_billing
+  2  bad usage or bad input: nothing trustworthy was reported
+  3  nothing is still billing, but something is pending or not_in_bill: run again later
+  --exit-zero turns 1 and 3 into 0.
+
+Examples:
+  billrecon check --deleted register.csv huawei-2026-10.csv
+  billrecon check --product ModelArts --cleaned-at '2026-10-20 11:10' -f json -o report.json bills/*.csv";
+
+#[derive(Debug, Parser)]
+#[command(name = "billrecon", version, about = ABOUT, long_about = LONG_ABOUT, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check which deleted resources still bill
+    #[command(after_long_help = CHECK_AFTER_LONG_HELP)]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Bill exports to read; formats may differ and are detected from each header row
+    #[arg(required = true, value_name = "EXPORT")]
+    pub exports: Vec<PathBuf>,
+
+    /// Deletion register: a CSV with resource_id and deleted_at columns (product, provider and
+    /// note are optional; a row with a product and no resource_id is a product-level cleanup)
+    #[arg(long, value_name = "REGISTER", required_unless_present = "product")]
+    pub deleted: Option<PathBuf>,
+
+    /// Everything billed under this product (code or name, any case) was cleaned up at the
+    /// matching --cleaned-at; repeatable, combinable with --deleted
+    #[arg(long, value_name = "NAME", requires = "cleaned_at")]
+    pub product: Vec<String>,
+
+    /// When the matching --product was cleaned up (a TIME; one per --product, in order)
+    #[arg(long, value_name = "TIME", requires = "product")]
+    pub cleaned_at: Vec<String>,
+
+    /// How long after a usage period ends its charge may still be missing from an export
+    #[arg(long, value_name = "DURATION", default_value = "2h")]
+    pub lag: String,
+
+    /// How long after a deletion the bill must have been observed before a resource can be
+    /// declared stopped
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub window: String,
+
+    /// Usage starting less than this after the deletion is still tail (for deletions accepted
+    /// before they complete)
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub grace: String,
+
+    /// When the exports were taken [default: the latest usage end in the data]
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// Offset of times written without one (the Huawei and Alibaba consoles write UTC+08:00
+    /// wall clocks; FOCUS times are UTC)
+    #[arg(
+        long,
+        value_name = "OFFSET",
+        default_value = "+08:00",
+        allow_hyphen_values = true
+    )]
+    pub tz: String,
+
+    /// Report format
+    #[arg(short = 'f', long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE (replaced only once the report is complete) [default: stdout]
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 0 whenever the analysis completed, whatever the verdicts
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Skip export rows that cannot be parsed; count them in the report and warn on stderr
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+
+    /// No progress bars, no warnings
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned table for people
+    Table,
+    /// One JSON document (schema_version 1), for scripts
+    Json,
+    /// One row per resource and currency, for spreadsheets
+    Csv,
+    /// A Markdown table, for tickets
+    Markdown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,79 @@
+//! Checked settings: the command line's strings become typed values here, and clap's types go
+//! no further.
+
+use crate::cli::{CheckArgs, FormatArg};
+use crate::error::{Error, Result};
+use crate::report::OutputFormat;
+use crate::time::{parse_duration, parse_offset, parse_time};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    pub exports: Vec<String>,
+    pub register: Option<String>,
+    /// Product-level cleanups from `--product`/`--cleaned-at`.
+    pub products: Vec<(String, DateTime<Utc>)>,
+    pub lag: Duration,
+    pub window: Duration,
+    pub grace: Duration,
+    pub as_of: Option<DateTime<Utc>>,
+    pub tz: FixedOffset,
+    pub format: OutputFormat,
+    pub output: Option<PathBuf>,
+    pub exit_zero: bool,
+    pub skip_bad_rows: bool,
+    pub quiet: bool,
+}
+
+impl CheckConfig {
+    pub fn from_args(a: CheckArgs) -> Result<Self> {
+        let usage = |flag: &str, m: String| Error::Usage(format!("{flag}: {m}"));
+        let tz = parse_offset(&a.tz).map_err(|m| usage("--tz", m))?;
+        if a.product.len() != a.cleaned_at.len() {
+            return Err(Error::Usage(format!(
+                "--product and --cleaned-at go in pairs: got {} --product and {} --cleaned-at",
+                a.product.len(),
+                a.cleaned_at.len()
+            )));
+        }
+        let mut products = Vec::new();
+        for (p, at) in a.product.iter().zip(&a.cleaned_at) {
+            if p.trim().is_empty() {
+                return Err(Error::Usage("--product: the name is empty".into()));
+            }
+            let t = parse_time(at, tz).map_err(|m| usage("--cleaned-at", m))?;
+            products.push((p.trim().to_string(), t));
+        }
+        let as_of = a
+            .as_of
+            .as_deref()
+            .map(|s| parse_time(s, tz))
+            .transpose()
+            .map_err(|m| usage("--as-of", m))?;
+        Ok(CheckConfig {
+            exports: a
+                .exports
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
+            register: a.deleted.map(|p| p.to_string_lossy().into_owned()),
+            products,
+            lag: parse_duration(&a.lag).map_err(|m| usage("--lag", m))?,
+            window: parse_duration(&a.window).map_err(|m| usage("--window", m))?,
+            grace: parse_duration(&a.grace).map_err(|m| usage("--grace", m))?,
+            as_of,
+            tz,
+            format: match a.format {
+                FormatArg::Table => OutputFormat::Table,
+                FormatArg::Json => OutputFormat::Json,
+                FormatArg::Csv => OutputFormat::Csv,
+                FormatArg::Markdown => OutputFormat::Markdown,
+            },
+            output: a.output,
+            exit_zero: a.exit_zero,
+            skip_bad_rows: a.skip_bad_rows,
+            quiet: a.quiet,
+        })
+    }
+}

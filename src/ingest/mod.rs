@@ -1,0 +1,656 @@
+//! Ingest: bill exports in, canonical lines out.
+//!
+//! One streaming pass per file. Each record's resource ID is normalized and looked up (through
+//! [`Select`]) before anything else is parsed: only the lines that mention a deleted resource are
+//! built into [`BillLine`]s, so memory grows with the matches, not with the export. Every row
+//! still feeds the coverage figures and is checked for a readable amount and times, so a bad
+//! cell is reported wherever it is.
+//!
+//! Format modules (`huawei`, `alibaba`, `focus`) only declare header aliases and vocabularies;
+//! this module does the reading.
+
+mod alibaba;
+mod focus;
+pub mod header;
+mod huawei;
+pub mod register;
+pub mod source;
+pub mod spec;
+
+use crate::error::{Error, Location, Result};
+use crate::model::{canonical_provider, BillLine, Format};
+use crate::money::parse_decimal;
+use crate::time::{parse_end, parse_time, split_range};
+use chrono::{DateTime, FixedOffset, Utc};
+use header::Binding;
+use source::{decode, Encoding, Source};
+pub use spec::Field;
+use std::hash::{Hash, Hasher};
+
+/// The identifying cells of one record, as the selector sees them.
+#[derive(Debug, Clone, Copy)]
+pub struct LineIds<'a> {
+    pub provider: &'a str,
+    pub product_code: &'a str,
+    pub product_name: &'a str,
+    /// Resource ID, cleaned of whitespace, quotes and empty markers.
+    pub id: &'a str,
+    pub child_id: &'a str,
+}
+
+/// What the selector says about a record it wants kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selected {
+    pub norm_id: String,
+    pub rule: String,
+    pub hits: Vec<u32>,
+}
+
+/// Decides which records matter (those that mention a deleted resource).
+pub trait Select: Sync {
+    fn select(&self, ids: &LineIds<'_>) -> Option<Selected>;
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ScanOptions {
+    /// Offset of times written without one.
+    pub tz: FixedOffset,
+    pub skip_bad_rows: bool,
+}
+
+/// How far one provider's lines in one file reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSpan {
+    pub provider: String,
+    pub latest_usage_end: Option<DateTime<Utc>>,
+    /// Latest time charged, for exports that carry no usage window at all.
+    pub latest_charge: Option<DateTime<Utc>>,
+}
+
+/// Everything one pass over a file learned.
+#[derive(Debug, Clone)]
+pub struct FileScan {
+    pub path: String,
+    pub format: Format,
+    /// FOCUS version implied by the header.
+    pub version: Option<&'static str>,
+    pub binding: Binding,
+    /// Line of the header row (title lines may stand above it).
+    pub header_line: u64,
+    pub rows: u64,
+    pub skipped_rows: u64,
+    /// The first few skipped rows' messages.
+    pub skipped_examples: Vec<String>,
+    /// Totals rows (`合计`, `Total`) recognised and left out.
+    pub totals_rows: u64,
+    pub currencies: Vec<String>,
+    pub first_usage: Option<DateTime<Utc>>,
+    pub last_usage: Option<DateTime<Utc>>,
+    pub providers: Vec<ProviderSpan>,
+    pub lines: Vec<BillLine>,
+}
+
+/// Title lines a console may write above the header row.
+const MAX_TITLE_LINES: usize = 20;
+const SKIPPED_EXAMPLES: usize = 5;
+
+/// Reads one export. `input` is its index among the inputs, recorded on every line kept.
+pub fn scan(
+    path: &str,
+    input: usize,
+    source: Source,
+    opts: &ScanOptions,
+    select: &dyn Select,
+) -> Result<FileScan> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(source::BUFFER)
+        .from_reader(source.reader);
+    let enc = source.encoding;
+    let mut rec = csv::ByteRecord::new();
+    let (binding, header_line, version) = find_header(path, &mut rdr, &mut rec, enc)?;
+    let mut st = Scan::new(path, input, &binding, opts, enc);
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(path, &e)),
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        if let Err((col, msg)) = st.row(&rec, line, select) {
+            if opts.skip_bad_rows {
+                st.out.skipped_rows += 1;
+                if st.out.skipped_examples.len() < SKIPPED_EXAMPLES {
+                    st.out
+                        .skipped_examples
+                        .push(format!("{}: {msg}", Location::at(path, line, col)));
+                }
+            } else {
+                return Err(Error::input(Location::at(path, line, col), msg));
+            }
+        }
+    }
+    let mut out = st.out;
+    out.binding = binding;
+    out.header_line = header_line;
+    out.version = version;
+    Ok(out)
+}
+
+fn csv_error(path: &str, e: &csv::Error) -> Error {
+    match e.kind() {
+        csv::ErrorKind::Io(io) => Error::io(path, std::io::Error::new(io.kind(), io.to_string())),
+        _ => {
+            let line = e.position().map_or(0, |p| p.line());
+            Error::input(
+                Location::at(path, line, None),
+                format!("cannot read CSV: {e}"),
+            )
+        }
+    }
+}
+
+/// Reads records until one is a header row some format accepts.
+fn find_header<R: std::io::Read>(
+    path: &str,
+    rdr: &mut csv::Reader<R>,
+    rec: &mut csv::ByteRecord,
+    enc: Encoding,
+) -> Result<(Binding, u64, Option<&'static str>)> {
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    let mut scratch = String::new();
+    while seen.len() < MAX_TITLE_LINES {
+        match rdr.read_byte_record(rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(path, &e)),
+        }
+        let cells: Vec<String> = rec
+            .iter()
+            .map(|c| decode(c, enc, &mut scratch).to_string())
+            .collect();
+        if let Some(b) = header::detect(&cells) {
+            let line = rec.position().map_or(1, |p| p.line());
+            let version = (b.spec.format == Format::Focus).then(|| focus::version(&cells));
+            return Ok((b, line, version));
+        }
+        seen.push(cells);
+    }
+    // Nothing matched: name the closest format and what it lacks, for the row closest to it.
+    let Some((spec, miss)) = seen
+        .iter()
+        .filter(|c| c.len() > 1)
+        .map(|cells| header::closest(cells))
+        .min_by_key(|(_, m)| m.len())
+    else {
+        return Err(Error::input(
+            Location::at(path, 1, None),
+            "no header row found: expected a row of column names such as `资源ID`, `实例ID` or `ResourceId`",
+        ));
+    };
+    let wanted: Vec<String> = miss
+        .iter()
+        .map(|(f, names)| {
+            format!(
+                "{} ({})",
+                f.meaning(),
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )
+        })
+        .collect();
+    Err(Error::input(
+        Location::at(path, 1, None),
+        format!(
+            "the header matches no known export format; the closest is {} ({}), which lacks: {}",
+            spec.format,
+            describe(spec.format),
+            wanted.join("; ")
+        ),
+    ))
+}
+
+fn describe(f: Format) -> &'static str {
+    match f {
+        Format::Huawei => "Huawei Cloud Expenditure Details",
+        Format::Alibaba => "Alibaba Cloud Bill Details",
+        Format::Focus => "FOCUS",
+    }
+}
+
+/// Row-by-row state of one scan.
+struct Scan {
+    input: usize,
+    enc: Encoding,
+    cols: [Option<usize>; Field::COUNT],
+    width: usize,
+    spec: &'static spec::FormatSpec,
+    naive_tz: FixedOffset,
+    header_currency: Option<&'static str>,
+    s: Scratch,
+    start_cache: TimeCache,
+    end_cache: TimeCache,
+    provider_raw: Vec<u8>,
+    provider: String,
+    currency_raw: Vec<u8>,
+    out: FileScan,
+}
+
+/// Reusable buffers for cells that need decoding (GB18030), one per field read together.
+#[derive(Default)]
+struct Scratch {
+    id: String,
+    child: String,
+    code: String,
+    name: String,
+    rname: String,
+    other: String,
+}
+
+/// Consecutive rows of an hourly export mostly share their timestamps: parse each text once.
+#[derive(Default)]
+struct TimeCache {
+    raw: Vec<u8>,
+    value: Option<DateTime<Utc>>,
+}
+
+impl TimeCache {
+    fn get(
+        &mut self,
+        raw: &str,
+        parse: impl FnOnce(&str) -> Result<DateTime<Utc>, String>,
+    ) -> Result<DateTime<Utc>, String> {
+        if let Some(v) = self.value {
+            if self.raw == raw.as_bytes() {
+                return Ok(v);
+            }
+        }
+        let v = parse(raw)?;
+        self.raw.clear();
+        self.raw.extend_from_slice(raw.as_bytes());
+        self.value = Some(v);
+        Ok(v)
+    }
+}
+
+type RowResult = std::result::Result<(), (Option<usize>, String)>;
+
+/// Cells meaning "empty": the consoles write `-` (Alibaba) and `--` (Huawei).
+fn value(s: &str) -> &str {
+    let t = s.trim();
+    if t == "-" || t == "--" {
+        ""
+    } else {
+        t
+    }
+}
+
+fn is_totals(first: &[u8]) -> bool {
+    let t = String::from_utf8_lossy(first);
+    let t = t.trim();
+    t.starts_with("合计") || t.starts_with("总计") || spec::starts_with_ic(t, "total")
+}
+
+impl Scan {
+    fn new(path: &str, input: usize, b: &Binding, opts: &ScanOptions, enc: Encoding) -> Self {
+        let utc = FixedOffset::east_opt(0).expect("zero offset");
+        Scan {
+            input,
+            enc,
+            cols: b.cols,
+            width: b.width,
+            spec: b.spec,
+            naive_tz: if b.spec.naive_is_utc { utc } else { opts.tz },
+            header_currency: b.header_currency,
+            s: Scratch::default(),
+            start_cache: TimeCache::default(),
+            end_cache: TimeCache::default(),
+            provider_raw: Vec::new(),
+            provider: b.spec.provider.unwrap_or("").to_string(),
+            currency_raw: Vec::new(),
+            out: FileScan {
+                path: path.to_string(),
+                format: b.spec.format,
+                version: None,
+                binding: b.clone(),
+                header_line: 0,
+                rows: 0,
+                skipped_rows: 0,
+                skipped_examples: Vec::new(),
+                totals_rows: 0,
+                currencies: Vec::new(),
+                first_usage: None,
+                last_usage: None,
+                providers: Vec::new(),
+                lines: Vec::new(),
+            },
+        }
+    }
+
+    fn row(&mut self, rec: &csv::ByteRecord, line: u64, select: &dyn Select) -> RowResult {
+        let first = rec.get(0).unwrap_or(b"");
+        if rec.len() != self.width {
+            if is_totals(first) || rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+                self.out.totals_rows += u64::from(is_totals(first));
+                return Ok(());
+            }
+            let col = rec.len().min(self.width) + 1;
+            return Err((
+                Some(col),
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    self.width,
+                    rec.len()
+                ),
+            ));
+        }
+        if is_totals(first) {
+            self.out.totals_rows += 1;
+            return Ok(());
+        }
+        let enc = self.enc;
+        let cols = self.cols;
+        let cell = |f: Field| cols[f as usize].and_then(|i| rec.get(i));
+
+        // Provider: fixed by the format, or per line (FOCUS ProviderName).
+        if let Some(raw) = cell(Field::Provider) {
+            if raw != self.provider_raw.as_slice() {
+                self.provider_raw.clear();
+                self.provider_raw.extend_from_slice(raw);
+                let name = value(decode(raw, enc, &mut self.s.other));
+                self.provider = if name.is_empty() {
+                    "focus".into()
+                } else {
+                    canonical_provider(name)
+                };
+            }
+        }
+
+        // Identify first: most rows mention nothing that was deleted.
+        let s = &mut self.s;
+        let id = crate::normalize::clean_id(value(
+            cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
+        ));
+        let child_id = crate::normalize::clean_id(value(
+            cell(Field::ChildResourceId).map_or("", |c| decode(c, enc, &mut s.child)),
+        ));
+        let product_code =
+            value(cell(Field::ProductCode).map_or("", |c| decode(c, enc, &mut s.code)));
+        let product_name =
+            value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
+        let ids = LineIds {
+            provider: &self.provider,
+            product_code,
+            product_name,
+            id,
+            child_id,
+        };
+        let selected = select.select(&ids);
+
+        // Times: every row feeds coverage.
+        let tz = self.naive_tz;
+        let col_of = |f: Field| cols[f as usize].map(|i| i + 1);
+        let mut usage_start = None;
+        let mut usage_end = None;
+        let mut charged_at = None;
+        let start_text =
+            cell(Field::UsageStart).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+        let end_text =
+            cell(Field::UsageEnd).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+        if !start_text.is_empty() {
+            usage_start = Some(
+                self.start_cache
+                    .get(start_text, |t| parse_time(t, tz))
+                    .map_err(|m| (col_of(Field::UsageStart), format!("usage start: {m}")))?,
+            );
+        }
+        if !end_text.is_empty() {
+            usage_end = Some(
+                self.end_cache
+                    .get(end_text, |t| parse_end(t, tz))
+                    .map_err(|m| (col_of(Field::UsageEnd), format!("usage end: {m}")))?,
+            );
+        }
+        let exp_text = cell(Field::ExpenditureTime)
+            .map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+        let charge_text =
+            cell(Field::ChargeTime).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+        if !exp_text.is_empty() {
+            let col = col_of(Field::ExpenditureTime);
+            if let Some((a, b)) = split_range(exp_text) {
+                // A `start ~ end` expenditure time is the usage window of a pay-per-use line.
+                if usage_start.is_none() {
+                    usage_start = Some(
+                        parse_time(a, tz).map_err(|m| (col, format!("expenditure time: {m}")))?,
+                    );
+                }
+                if usage_end.is_none() {
+                    usage_end = Some(
+                        parse_end(b, tz).map_err(|m| (col, format!("expenditure time: {m}")))?,
+                    );
+                }
+            } else if charge_text.is_empty() {
+                charged_at = Some(
+                    parse_time(exp_text, tz)
+                        .map_err(|m| (col, format!("expenditure time: {m}")))?,
+                );
+            }
+        }
+        if !charge_text.is_empty() {
+            charged_at = Some(
+                parse_time(charge_text, tz)
+                    .map_err(|m| (col_of(Field::ChargeTime), format!("time charged: {m}")))?,
+            );
+        }
+        if let (Some(a), Some(b)) = (usage_start, usage_end) {
+            if b < a {
+                return Err((
+                    col_of(Field::UsageEnd),
+                    "usage end is before usage start".into(),
+                ));
+            }
+        }
+
+        // Amount: every row must carry a readable one.
+        let amount_text =
+            cell(Field::Amount).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+        let amount = if selected.is_some() || !plain_decimal(amount_text.as_bytes()) {
+            Some(
+                parse_decimal(amount_text)
+                    .map_err(|m| (col_of(Field::Amount), format!("amount: {m}")))?,
+            )
+        } else {
+            None
+        };
+
+        self.out.rows += 1;
+        self.note_currency(rec);
+        self.note_span(usage_start, usage_end, charged_at);
+
+        let Some(sel) = selected else { return Ok(()) };
+        let time = usage_start.or(charged_at);
+        if time.is_none() {
+            return Err((
+                None,
+                "the line has no usage start and no time charged".into(),
+            ));
+        }
+        let usage_text =
+            cell(Field::Usage).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+        let usage = if usage_text.is_empty() {
+            None
+        } else {
+            Some(
+                parse_decimal(usage_text)
+                    .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?,
+            )
+        };
+        let kind_text = cell(Field::Kind)
+            .map_or("", |c| decode(c, enc, &mut self.s.other))
+            .to_string();
+        let class_text =
+            cell(Field::ChargeClass).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("")));
+        let kind = (self.spec.kind)(value(&kind_text), class_text);
+        let currency = self.currency_of(rec);
+        let s = &mut self.s;
+        let id = crate::normalize::clean_id(value(
+            cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
+        ));
+        let product_code =
+            value(cell(Field::ProductCode).map_or("", |c| decode(c, enc, &mut s.code)));
+        let product_name =
+            value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
+        let resource_name =
+            value(cell(Field::ResourceName).map_or("", |c| decode(c, enc, &mut s.rname)));
+        let mut h = std::hash::DefaultHasher::new();
+        for field in rec.iter() {
+            field.hash(&mut h);
+        }
+        self.out.lines.push(BillLine {
+            input: self.input,
+            line,
+            provider: self.provider.clone(),
+            bill_id: id.to_string(),
+            norm_id: sel.norm_id,
+            rule: sel.rule,
+            resource_name: resource_name.to_string(),
+            product: product_name.to_string(),
+            product_code: product_code.to_string(),
+            usage_start,
+            usage_end,
+            charged_at,
+            kind,
+            amount: amount.unwrap_or_default(),
+            usage,
+            currency,
+            hits: sel.hits,
+            fingerprint: h.finish(),
+        });
+        Ok(())
+    }
+
+    fn currency_of(&mut self, rec: &csv::ByteRecord) -> String {
+        let cell = self.cols[Field::Currency as usize]
+            .and_then(|i| rec.get(i))
+            .unwrap_or(b"");
+        let c = value(std::str::from_utf8(cell).unwrap_or(""));
+        if !c.is_empty() {
+            return c.to_ascii_uppercase();
+        }
+        self.header_currency
+            .unwrap_or(self.spec.default_currency)
+            .to_string()
+    }
+
+    fn note_currency(&mut self, rec: &csv::ByteRecord) {
+        let cell = self.cols[Field::Currency as usize]
+            .and_then(|i| rec.get(i))
+            .unwrap_or(b"");
+        if !self.out.currencies.is_empty() && cell == self.currency_raw.as_slice() {
+            return;
+        }
+        self.currency_raw.clear();
+        self.currency_raw.extend_from_slice(cell);
+        let c = self.currency_of(rec);
+        if !self.out.currencies.contains(&c) {
+            self.out.currencies.push(c);
+        }
+    }
+
+    fn note_span(
+        &mut self,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        charged: Option<DateTime<Utc>>,
+    ) {
+        if let Some(s) = start {
+            self.out.first_usage = Some(self.out.first_usage.map_or(s, |f| f.min(s)));
+        }
+        if let Some(e) = end {
+            self.out.last_usage = Some(self.out.last_usage.map_or(e, |l| l.max(e)));
+        }
+        let span = match self
+            .out
+            .providers
+            .iter_mut()
+            .position(|p| p.provider == self.provider)
+        {
+            Some(i) => &mut self.out.providers[i],
+            None => {
+                self.out.providers.push(ProviderSpan {
+                    provider: self.provider.clone(),
+                    latest_usage_end: None,
+                    latest_charge: None,
+                });
+                self.out.providers.last_mut().expect("just pushed")
+            }
+        };
+        if let Some(e) = end {
+            span.latest_usage_end = Some(span.latest_usage_end.map_or(e, |l| l.max(e)));
+        }
+        if let Some(c) = charged {
+            span.latest_charge = Some(span.latest_charge.map_or(c, |l| l.max(c)));
+        }
+    }
+}
+
+/// A quick check that an amount is a plain decimal that fits (optional `-`, digits, one `.`,
+/// at most 28 digits); anything else goes through the full parser for its verdict and message.
+fn plain_decimal(b: &[u8]) -> bool {
+    let body = b.strip_prefix(b"-").unwrap_or(b);
+    let mut dots = 0;
+    let mut digits = 0;
+    for c in body {
+        match c {
+            b'0'..=b'9' => digits += 1,
+            b'.' => dots += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && digits <= 28 && dots <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_decimals_are_recognised_without_parsing() {
+        for ok in ["1", "-3.46000000", "0.014", ".5"] {
+            assert!(plain_decimal(ok.as_bytes()), "{ok}");
+        }
+        for no in [
+            "",
+            "-",
+            ".",
+            "1.2.3",
+            "1e5",
+            "abc",
+            "1,234",
+            "12345678901234567890123456789",
+        ] {
+            assert!(!plain_decimal(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn totals_rows_are_recognised() {
+        assert!(is_totals("合计".as_bytes()));
+        assert!(is_totals("总计：".as_bytes()));
+        assert!(is_totals(b"Total"));
+        assert!(is_totals(b" TOTAL amount"));
+        assert!(!is_totals(b"2026-10"));
+    }
+
+    #[test]
+    fn empty_markers_read_as_empty() {
+        assert_eq!(value(" -- "), "");
+        assert_eq!(value("-"), "");
+        assert_eq!(value("-1"), "-1");
+        assert_eq!(value(" x "), "x");
+    }
+}

@@ -1,0 +1,146 @@
+//! The deletion register: a CSV of what was deleted and when, in the columns people write.
+
+use super::header::fold;
+use super::source::{self, decode};
+use crate::error::{Error, Location, Result};
+use crate::model::{canonical_provider, Deletion};
+use crate::normalize::clean_id;
+use crate::time::parse_time;
+use chrono::FixedOffset;
+
+const ID: &[&str] = &["resourceid", "id", "resource", "instanceid", "billid"];
+const DELETED_AT: &[&str] = &[
+    "deletedat",
+    "deleted",
+    "deletiontime",
+    "deletedtime",
+    "deletetime",
+    "deletiondate",
+    "cleanedat",
+];
+const PRODUCT: &[&str] = &["product", "service", "productname", "servicename"];
+const PROVIDER: &[&str] = &["provider", "cloud"];
+const NOTE: &[&str] = &["note", "notes", "comment", "comments"];
+
+/// Reads a register. Returns the deletions and warnings (IDs listed twice keep their earliest
+/// deletion).
+pub fn read(path: &str, tz: FixedOffset) -> Result<(Vec<Deletion>, Vec<String>)> {
+    let src = source::open(path, |f| Box::new(f))?;
+    let enc = src.encoding;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(src.reader);
+    let mut rec = csv::ByteRecord::new();
+    let mut scratch = String::new();
+    let read_err = |e: csv::Error| {
+        let line = e.position().map_or(0, |p| p.line());
+        Error::input(
+            Location::at(path, line, None),
+            format!("cannot read CSV: {e}"),
+        )
+    };
+    if !rdr.read_byte_record(&mut rec).map_err(read_err)? {
+        return Err(Error::input(
+            Location::file(path),
+            "the register is empty: expected a header row",
+        ));
+    }
+    let header: Vec<String> = rec
+        .iter()
+        .map(|c| fold(decode(c, enc, &mut scratch)).0)
+        .collect();
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| header.iter().position(|h| h == n))
+    };
+    let (id_col, at_col) = (find(ID), find(DELETED_AT));
+    let (product_col, provider_col, note_col) = (find(PRODUCT), find(PROVIDER), find(NOTE));
+    let Some(at_col) = at_col else {
+        return Err(Error::input(
+            Location::at(path, 1, None),
+            "the register has no `deleted_at` column (also accepted: `deleted`, `deletion_time`)",
+        ));
+    };
+    if id_col.is_none() && product_col.is_none() {
+        return Err(Error::input(
+            Location::at(path, 1, None),
+            "the register has no `resource_id` column (also accepted: `id`, `resource`) and no `product` column",
+        ));
+    }
+
+    let mut out: Vec<Deletion> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut lines_of: Vec<u64> = Vec::new();
+    while rdr.read_byte_record(&mut rec).map_err(read_err)? {
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |col: Option<usize>, scratch: &mut String| -> String {
+            col.and_then(|i| rec.get(i)).map_or(String::new(), |c| {
+                decode(c, enc, scratch).trim().to_string()
+            })
+        };
+        if rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let id = clean_id(&get(id_col, &mut scratch)).to_string();
+        let product = get(product_col, &mut scratch);
+        let at_text = get(Some(at_col), &mut scratch);
+        if id.is_empty() && product.is_empty() {
+            return Err(Error::input(
+                Location::at(path, line, id_col.map(|c| c + 1)),
+                "the row names neither a resource_id nor a product",
+            ));
+        }
+        if at_text.is_empty() {
+            return Err(Error::input(
+                Location::at(path, line, Some(at_col + 1)),
+                "deleted_at is empty",
+            ));
+        }
+        let deleted_at = parse_time(&at_text, tz).map_err(|m| {
+            Error::input(
+                Location::at(path, line, Some(at_col + 1)),
+                format!("deleted_at: {m}"),
+            )
+        })?;
+        let provider = get(provider_col, &mut scratch);
+        let note = get(note_col, &mut scratch);
+        let d = Deletion {
+            key: (!id.is_empty()).then(|| id.to_ascii_lowercase()),
+            resource_id: (!id.is_empty()).then_some(id),
+            product: (!product.is_empty()).then_some(product),
+            provider: (!provider.is_empty()).then(|| canonical_provider(&provider)),
+            deleted_at,
+            note: (!note.is_empty()).then_some(note),
+            origin: format!("{path}:{line}"),
+        };
+        let same = |e: &Deletion| match (&e.key, &d.key) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => {
+                e.product.as_deref().map(str::to_lowercase)
+                    == d.product.as_deref().map(str::to_lowercase)
+            }
+            _ => false,
+        };
+        if let Some(i) = out.iter().position(same) {
+            let what = d
+                .resource_id
+                .as_deref()
+                .or(d.product.as_deref())
+                .unwrap_or("");
+            warnings.push(format!(
+                "{path}: `{what}` is listed twice (lines {} and {line}); keeping the earliest deletion",
+                lines_of[i]
+            ));
+            if d.deleted_at < out[i].deleted_at {
+                out[i] = d;
+                lines_of[i] = line;
+            }
+            continue;
+        }
+        out.push(d);
+        lines_of.push(line);
+    }
+    Ok((out, warnings))
+}

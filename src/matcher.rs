@@ -1,0 +1,224 @@
+//! Which bill lines mention which deletions: the register's IDs and products, looked up with the
+//! normalized forms of each line's IDs.
+//!
+//! This runs once per record of every export, so lookups hash the ID's ASCII-lower-cased bytes
+//! on the fly and compare case-insensitively: no string is built for a line that matches
+//! nothing.
+
+use crate::ingest::{LineIds, Select, Selected};
+use crate::model::Deletion;
+use crate::normalize::{composite_parts, IdContext, Normalizer};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A register key and the deletions filed under it.
+struct Entry {
+    key: String,
+    deletions: Vec<(u32, Option<String>)>,
+}
+
+pub struct Matcher<'n> {
+    normalizer: &'n Normalizer,
+    by_hash: HashMap<u64, Vec<Entry>, BuildHasherDefault<PassThrough>>,
+    /// Product-level cleanups: (product, provider, deletion index).
+    products: Vec<(String, Option<String>, u32)>,
+}
+
+impl<'n> Matcher<'n> {
+    pub fn new(normalizer: &'n Normalizer, deletions: &[Deletion]) -> Self {
+        let mut by_hash: HashMap<u64, Vec<Entry>, BuildHasherDefault<PassThrough>> =
+            HashMap::default();
+        let mut products = Vec::new();
+        for (i, d) in deletions.iter().enumerate() {
+            let i = i as u32;
+            match &d.key {
+                Some(key) => {
+                    let bucket = by_hash.entry(hash_ci(key)).or_default();
+                    match bucket.iter_mut().find(|e| e.key.eq_ignore_ascii_case(key)) {
+                        Some(e) => e.deletions.push((i, d.provider.clone())),
+                        None => bucket.push(Entry {
+                            key: key.clone(),
+                            deletions: vec![(i, d.provider.clone())],
+                        }),
+                    }
+                }
+                None => {
+                    if let Some(p) = &d.product {
+                        products.push((p.trim().to_string(), d.provider.clone(), i));
+                    }
+                }
+            }
+        }
+        Matcher {
+            normalizer,
+            by_hash,
+            products,
+        }
+    }
+
+    fn lookup(&self, key: &str, provider: &str, hits: &mut Vec<u32>) {
+        if key.is_empty() {
+            return;
+        }
+        let Some(bucket) = self.by_hash.get(&hash_ci(key)) else {
+            return;
+        };
+        for e in bucket {
+            if e.key.eq_ignore_ascii_case(key) {
+                for (i, p) in &e.deletions {
+                    if p.as_deref().is_none_or(|p| p == provider) && !hits.contains(i) {
+                        hits.push(*i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Select for Matcher<'_> {
+    fn select(&self, ids: &LineIds<'_>) -> Option<Selected> {
+        let mut hits = Vec::new();
+        for (product, provider, i) in &self.products {
+            if provider.as_deref().is_none_or(|p| p == ids.provider)
+                && (ids.product_code.eq_ignore_ascii_case(product)
+                    || ids.product_name.eq_ignore_ascii_case(product))
+            {
+                hits.push(*i);
+            }
+        }
+        if ids.id.is_empty() && ids.child_id.is_empty() && hits.is_empty() {
+            return None;
+        }
+        let ctx = IdContext {
+            provider: ids.provider,
+            product_code: ids.product_code,
+            product_name: ids.product_name,
+        };
+        let (norm, rule) = self.normalizer.normalize(&ctx, ids.id);
+        self.lookup(norm, ids.provider, &mut hits);
+        // The bill's own spelling also matches: a register may quote the ID from the bill.
+        if norm.len() != ids.id.len() {
+            self.lookup(ids.id, ids.provider, &mut hits);
+        }
+        for part in composite_parts(norm) {
+            self.lookup(part, ids.provider, &mut hits);
+        }
+        // A child resource (a disk billed under its ECS) matches by its own ID too.
+        self.lookup(ids.child_id, ids.provider, &mut hits);
+        if hits.is_empty() {
+            return None;
+        }
+        let norm_id = if norm.is_empty() { ids.child_id } else { norm };
+        Some(Selected {
+            norm_id: norm_id.to_ascii_lowercase(),
+            rule: rule.name().to_string(),
+            hits,
+        })
+    }
+}
+
+/// FNV-1a over ASCII-lower-cased bytes: case-insensitive and allocation-free.
+fn hash_ci(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// The map's keys are already hashes.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn del(id: Option<&str>, product: Option<&str>, provider: Option<&str>) -> Deletion {
+        Deletion {
+            resource_id: id.map(String::from),
+            key: id.map(|s| s.to_ascii_lowercase()),
+            product: product.map(String::from),
+            provider: provider.map(String::from),
+            deleted_at: Utc.with_ymd_and_hms(2026, 10, 10, 0, 30, 0).unwrap(),
+            note: None,
+            origin: "test".into(),
+        }
+    }
+
+    fn ids<'a>(provider: &'a str, code: &'a str, id: &'a str) -> LineIds<'a> {
+        LineIds {
+            provider,
+            product_code: code,
+            product_name: "",
+            id,
+            child_id: "",
+        }
+    }
+
+    #[test]
+    fn lines_match_deletions_by_normalized_id() {
+        let n = Normalizer::default();
+        let dels = [
+            del(Some("Service-7f3a"), None, None),
+            del(Some("service-7f3a-v2"), None, None),
+            del(Some("standard"), None, Some("alibaba")),
+            del(Some("disk-1"), None, None),
+            del(None, Some("hws.service.type.ebs"), None),
+        ];
+        let m = Matcher::new(&n, &dels);
+        let uuid = "0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
+        let hits = |l: LineIds| m.select(&l).map(|s| (s.norm_id, s.hits));
+        let ma1 = format!("service-7f3a-{uuid}");
+        let ma2 = format!("SERVICE-7F3A-V2-{uuid}");
+        assert_eq!(
+            hits(ids("huawei", "hws.service.type.ma", &ma1)),
+            Some(("service-7f3a".into(), vec![0]))
+        );
+        // Services sharing a prefix are never merged.
+        assert_eq!(
+            hits(ids("huawei", "hws.service.type.ma", &ma2)),
+            Some(("service-7f3a-v2".into(), vec![1]))
+        );
+        // The full bill ID quoted in the register matches too.
+        let quoted = [del(Some(&ma1), None, None)];
+        let mq = Matcher::new(&n, &quoted);
+        assert!(mq
+            .select(&ids("huawei", "hws.service.type.ma", &ma1))
+            .is_some());
+        // Composite IDs match by any part, within the register row's provider only.
+        assert_eq!(
+            hits(ids("alibaba", "oss", "cn-hangzhou;standard")).map(|h| h.1),
+            Some(vec![2])
+        );
+        assert_eq!(hits(ids("huawei", "oss", "cn-hangzhou;standard")), None);
+        // Child resources match by their own ID.
+        let child = LineIds {
+            child_id: "DISK-1",
+            ..ids("huawei", "hws.service.type.ec2", "ecs-1")
+        };
+        assert_eq!(m.select(&child).map(|s| s.hits), Some(vec![3]));
+        // Product-level cleanups catch every ID under the product, case-insensitively.
+        assert_eq!(
+            hits(ids("huawei", "HWS.SERVICE.TYPE.EBS", "vol-9")),
+            Some(("vol-9".into(), vec![4]))
+        );
+        assert_eq!(hits(ids("huawei", "hws.service.type.ec2", "ecs-9")), None);
+    }
+}

@@ -1,0 +1,195 @@
+//! The canonical types every stage shares: a bill line as the reconciler sees it, a deletion,
+//! and the small vocabularies (export formats, kinds of line, verdicts).
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+
+/// An export format, detected from a file's header row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Huawei Cloud Expenditure Details / bill details.
+    Huawei,
+    /// Alibaba Cloud Bill Details.
+    Alibaba,
+    /// FinOps FOCUS 1.0–1.3.
+    Focus,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Huawei => "huawei",
+            Format::Alibaba => "alibaba",
+            Format::Focus => "focus",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The provider key used for coverage and for a register's `provider` column: `huawei`,
+/// `alibaba`, `aws`, `azure`, `gcp`, or a FOCUS `ProviderName` in lower case.
+pub fn canonical_provider(name: &str) -> String {
+    let n = name.trim().to_ascii_lowercase();
+    let squeezed: String = n
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .collect();
+    match squeezed.as_str() {
+        "huawei" | "huaweicloud" | "hwc" | "华为云" => "huawei".into(),
+        "alibaba" | "alibabacloud" | "aliyun" | "alicloud" | "阿里云" => "alibaba".into(),
+        "aws" | "amazonwebservices" | "amazon" => "aws".into(),
+        "azure" | "microsoft" | "microsoftazure" => "azure".into(),
+        "gcp" | "google" | "googlecloud" | "googlecloudplatform" => "gcp".into(),
+        _ => n,
+    }
+}
+
+/// What a bill line says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineKind {
+    Usage,
+    Purchase,
+    Renewal,
+    Refund,
+    Credit,
+    Adjustment,
+    Tax,
+    Other,
+}
+
+impl LineKind {
+    /// Refunds and credits give money back; they are never a charge.
+    pub fn is_refund(self) -> bool {
+        matches!(self, LineKind::Refund | LineKind::Credit)
+    }
+}
+
+/// A bill line that mentions a deleted resource, in canonical form. Lines that mention nothing
+/// of interest are counted for coverage and never built.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BillLine {
+    /// Index of the input file in the order given.
+    pub input: usize,
+    /// Line of the file where the record starts.
+    pub line: u64,
+    pub provider: String,
+    /// The resource ID as the bill wrote it (trimmed).
+    pub bill_id: String,
+    /// The normalized ID (lower case), and the rule that produced it.
+    pub norm_id: String,
+    pub rule: String,
+    pub resource_name: String,
+    pub product: String,
+    pub product_code: String,
+    pub usage_start: Option<DateTime<Utc>>,
+    pub usage_end: Option<DateTime<Utc>>,
+    pub charged_at: Option<DateTime<Utc>>,
+    pub kind: LineKind,
+    pub amount: Decimal,
+    pub usage: Option<Decimal>,
+    pub currency: String,
+    /// Indices of the deletions this line belongs to.
+    pub hits: Vec<u32>,
+    /// Hash of the record's raw cells, to recognise the same line in another input file.
+    pub fingerprint: u64,
+}
+
+impl BillLine {
+    /// The time that decides on which side of a deletion the line falls: the usage-window start
+    /// where the line has one, else the time it was charged.
+    pub fn time(&self) -> Option<DateTime<Utc>> {
+        self.usage_start.or(self.charged_at)
+    }
+}
+
+/// One thing that was deleted: a resource, or everything billed under a product.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deletion {
+    /// The ID as the user wrote it; `None` for a product-level cleanup.
+    pub resource_id: Option<String>,
+    /// Normalized (lower case) form of `resource_id`.
+    pub key: Option<String>,
+    pub product: Option<String>,
+    pub provider: Option<String>,
+    pub deleted_at: DateTime<Utc>,
+    pub note: Option<String>,
+    /// Where it was declared: `register.csv:4` or `--product`.
+    pub origin: String,
+}
+
+/// The answer for a deleted resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    StillBilling,
+    Pending,
+    NotInBill,
+    Stopped,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::StillBilling => "still_billing",
+            Verdict::Pending => "pending",
+            Verdict::NotInBill => "not_in_bill",
+            Verdict::Stopped => "stopped",
+        }
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_names_fold_to_one_key() {
+        for (name, key) in [
+            ("Huawei Cloud", "huawei"),
+            ("huawei", "huawei"),
+            ("Alibaba Cloud", "alibaba"),
+            ("AWS", "aws"),
+            ("Amazon Web Services", "aws"),
+            ("Microsoft", "azure"),
+            ("Google Cloud", "gcp"),
+            ("Oracle", "oracle"),
+        ] {
+            assert_eq!(canonical_provider(name), key, "{name}");
+        }
+    }
+
+    #[test]
+    fn verdicts_order_worst_first() {
+        let mut v = vec![
+            Verdict::Stopped,
+            Verdict::NotInBill,
+            Verdict::StillBilling,
+            Verdict::Pending,
+        ];
+        v.sort();
+        assert_eq!(
+            v,
+            [
+                Verdict::StillBilling,
+                Verdict::Pending,
+                Verdict::NotInBill,
+                Verdict::Stopped
+            ]
+        );
+    }
+}

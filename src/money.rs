@@ -1,0 +1,272 @@
+//! Exact amounts: parsing bill cells into `Decimal` and keeping sums apart by currency.
+//!
+//! Money never passes through floating point: a finance reviewer must be able to add up the
+//! cited lines by hand and get the report's figure to the last digit.
+
+use rust_decimal::Decimal;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::collections::BTreeMap;
+
+/// Parses a decimal cell: `-12.5`, `+3`, `35.2E-7` (FOCUS), or a thousands-grouped
+/// `1,234.56` (Excel re-saves amounts that way). Values that do not fit a 96-bit decimal are
+/// errors, never rounded to something else.
+pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    let bad = || format!("`{t}` is not a number");
+    if t.is_empty() || t.len() > 64 {
+        return Err(bad());
+    }
+    let t = t.strip_prefix('+').unwrap_or(t);
+    let grouped;
+    let t = if t.contains(',') {
+        grouped = ungroup(t).ok_or_else(bad)?;
+        grouped.as_str()
+    } else {
+        t
+    };
+    let b = t.as_bytes();
+    let body = b.strip_prefix(b"-").unwrap_or(b);
+    if body.is_empty() || !body[0].is_ascii_digit() && body[0] != b'.' {
+        return Err(bad());
+    }
+    if t.bytes().any(|c| c == b'e' || c == b'E') {
+        let (mantissa, exponent) = t.split_once(['e', 'E']).ok_or_else(bad)?;
+        let exp: i64 = exponent
+            .strip_prefix('+')
+            .unwrap_or(exponent)
+            .parse()
+            .map_err(|_| bad())?;
+        let m = plain(mantissa).ok_or_else(bad)?;
+        return scale_by_ten(m, exp).ok_or_else(|| format!("`{t}` does not fit an exact decimal"));
+    }
+    plain(t).ok_or_else(|| {
+        if body.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
+            format!("`{t}` does not fit an exact decimal")
+        } else {
+            bad()
+        }
+    })
+}
+
+fn plain(s: &str) -> Option<Decimal> {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    if body.is_empty()
+        || body.bytes().filter(|c| *c == b'.').count() > 1
+        || !body.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        || body == "."
+    {
+        return None;
+    }
+    // `from_str_exact` refuses to round away digits it cannot hold.
+    Decimal::from_str_exact(s).ok()
+}
+
+fn scale_by_ten(m: Decimal, exp: i64) -> Option<Decimal> {
+    if exp.unsigned_abs() > 56 {
+        return if m.is_zero() {
+            Some(Decimal::ZERO)
+        } else {
+            None
+        };
+    }
+    let mut v = m;
+    if exp >= 0 {
+        for _ in 0..exp {
+            v = v.checked_mul(Decimal::TEN)?;
+        }
+    } else {
+        for _ in 0..(-exp) {
+            if v.scale() >= 28 {
+                // Dividing further would lose digits; refuse rather than round.
+                if v.is_zero() {
+                    return Some(Decimal::ZERO);
+                }
+                return None;
+            }
+            v.set_scale(v.scale() + 1).ok()?;
+        }
+    }
+    Some(v)
+}
+
+fn ungroup(t: &str) -> Option<String> {
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    let digits = int.strip_prefix('-').unwrap_or(int);
+    let mut groups = digits.split(',');
+    let first = groups.next()?;
+    if first.is_empty() || first.len() > 3 || !first.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    for g in groups {
+        if g.len() != 3 || !g.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let mut out = int.replace(',', "");
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+/// Writes an amount for a report: trailing zeros dropped but at least two decimals, so the same
+/// charge prints the same whether the export carried 2 or 8 decimals.
+pub fn format_amount(d: Decimal) -> String {
+    let mut n = d.normalize();
+    if n.scale() < 2 {
+        n.rescale(2);
+    }
+    n.to_string()
+}
+
+/// Writes a quantity with trailing zeros dropped.
+pub fn format_quantity(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// Sums kept apart by currency (amounts in two currencies are never added together).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Amounts(BTreeMap<String, Decimal>);
+
+impl Amounts {
+    pub fn add(&mut self, currency: &str, amount: Decimal) {
+        match self.0.get_mut(currency) {
+            Some(v) => *v = v.saturating_add(amount),
+            None => {
+                self.0.insert(currency.to_string(), amount);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Amounts) {
+        for (c, v) in &other.0 {
+            self.add(c, *v);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Decimal)> {
+        self.0.iter().map(|(c, v)| (c.as_str(), *v))
+    }
+
+    pub fn get(&self, currency: &str) -> Option<Decimal> {
+        self.0.get(currency).copied()
+    }
+
+    /// The largest single-currency sum, used to order resources.
+    pub fn largest(&self) -> Decimal {
+        self.0.values().copied().max().unwrap_or(Decimal::ZERO)
+    }
+
+    /// `CNY 12.80, USD 1.00`, or `-` when empty.
+    pub fn display(&self) -> String {
+        if self.0.is_empty() {
+            return "-".into();
+        }
+        self.0
+            .iter()
+            .map(|(c, v)| format!("{c} {}", format_amount(*v)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Serialize for Amounts {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (c, v) in &self.0 {
+            map.serialize_entry(c, &format_amount(*v))?;
+        }
+        map.end()
+    }
+}
+
+/// Parses a decimal the plain way, for tests that build expectations.
+#[cfg(test)]
+pub fn dec(s: &str) -> Decimal {
+    <Decimal as std::str::FromStr>::from_str(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_parse_exactly() {
+        let cases = [
+            ("3.46000000", "3.46000000"),
+            ("-31.5", "-31.5"),
+            ("+3", "3"),
+            (" 0.014 ", "0.014"),
+            (".5", "0.5"),
+            ("35.2E-7", "0.00000352"),
+            ("1.5e3", "1500"),
+            ("1E+2", "100"),
+            ("-2.10", "-2.10"),
+            ("1,234.56", "1234.56"),
+            ("-12,345,678", "-12345678"),
+            ("0e-40", "0"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                parse_decimal(input).map(|d| d.normalize()),
+                Ok(dec(want).normalize()),
+                "{input}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_numbers_and_overflows_are_errors() {
+        for input in [
+            "",
+            "abc",
+            "1.2.3",
+            "--",
+            "1e40",
+            "12,34",
+            "1,2345",
+            "1e",
+            "e5",
+            "NaN",
+            "inf",
+            "0x10",
+            "99999999999999999999999999999999",
+            "1-2",
+            "¥12",
+        ] {
+            assert!(parse_decimal(input).is_err(), "{input} should not parse");
+        }
+        assert!(parse_decimal("1e40").unwrap_err().contains("does not fit"));
+    }
+
+    #[test]
+    fn amounts_print_with_at_least_two_decimals() {
+        assert_eq!(format_amount(dec("3532.80000000")), "3532.80");
+        assert_eq!(format_amount(dec("0.01400000")), "0.014");
+        assert_eq!(format_amount(dec("5")), "5.00");
+        assert_eq!(format_amount(dec("-1.7300")), "-1.73");
+        assert_eq!(format_quantity(dec("276.000")), "276");
+    }
+
+    #[test]
+    fn sums_stay_apart_by_currency() {
+        let mut a = Amounts::default();
+        a.add("CNY", dec("1.10"));
+        a.add("USD", dec("2"));
+        a.add("CNY", dec("0.90"));
+        assert_eq!(a.get("CNY"), Some(dec("2.00")));
+        assert_eq!(a.display(), "CNY 2.00, USD 2.00");
+        assert_eq!(
+            serde_json::to_string(&a).unwrap(),
+            r#"{"CNY":"2.00","USD":"2.00"}"#
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! `--format csv`: one row per resource and currency, for spreadsheets. Text cells that a
+//! spreadsheet would run as a formula are neutralized.
+
+use super::{spreadsheet_safe, Report};
+use crate::money::format_amount;
+use crate::time::rfc3339;
+use std::io::{self, Write};
+
+const HEADER: [&str; 18] = [
+    "verdict",
+    "resource_id",
+    "bill_ids",
+    "rules",
+    "resource_name",
+    "product",
+    "provider",
+    "scope",
+    "deleted_at",
+    "currency",
+    "amount_after_deletion",
+    "lines_after_deletion",
+    "usage_after_deletion",
+    "first_after_deletion",
+    "last_after_deletion",
+    "tail_lines",
+    "tail_amount",
+    "refunds_after_deletion",
+];
+
+pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let mut header: Vec<&str> = HEADER.to_vec();
+    header.extend(["complete_through", "sources"]);
+    w.write_record(&header)?;
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
+    for r in &report.resources {
+        let mut currencies: Vec<&str> = r
+            .amount_after_deletion
+            .iter()
+            .chain(r.tail_amount.iter())
+            .chain(r.refunds_after_deletion.iter())
+            .map(|(c, _)| c)
+            .collect();
+        currencies.sort_unstable();
+        currencies.dedup();
+        if currencies.is_empty() {
+            currencies.push("");
+        }
+        for c in currencies {
+            let amount =
+                |a: &crate::money::Amounts| a.get(c).map(format_amount).unwrap_or_default();
+            let sources: Vec<String> = r
+                .sources
+                .iter()
+                .map(|s| format!("{}:{}", s.path, s.line))
+                .collect();
+            w.write_record([
+                r.verdict.name().to_string(),
+                spreadsheet_safe(&r.resource_id),
+                spreadsheet_safe(&r.bill_ids.join(";")),
+                r.rules.join(";"),
+                spreadsheet_safe(&r.resource_name),
+                spreadsheet_safe(&r.product),
+                r.provider.clone().unwrap_or_default(),
+                r.scope.to_string(),
+                rfc3339(r.deleted_at),
+                c.to_string(),
+                amount(&r.amount_after_deletion),
+                r.lines_after_deletion.to_string(),
+                r.usage_after_deletion.clone(),
+                time(r.first_after_deletion),
+                time(r.last_after_deletion),
+                r.tail_lines.to_string(),
+                amount(&r.tail_amount),
+                amount(&r.refunds_after_deletion),
+                time(r.complete_through),
+                spreadsheet_safe(&sources.join(" ")),
+            ])?;
+        }
+    }
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_report_snapshot() {
+        let mut out = Vec::new();
+        super::render(&crate::report::sample::report(), &mut out).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+}

@@ -1,0 +1,54 @@
+//! `--format markdown`: the table as GitHub-flavoured Markdown, for pasting into a ticket.
+
+use super::table::{cells, headers, summary_lines};
+use super::Report;
+use chrono::FixedOffset;
+use std::io::{self, Write};
+
+pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Result<()> {
+    let row = |cells: &[String]| {
+        let escaped: Vec<String> = cells.iter().map(|c| escape(c)).collect();
+        format!("| {} |", escaped.join(" | "))
+    };
+    writeln!(out, "{}", row(&headers(tz)))?;
+    writeln!(out, "|{}", "---|".repeat(7))?;
+    for r in &report.resources {
+        let mut c = cells(r, report, tz);
+        c[0] = format!("**{}**", c[0]);
+        writeln!(out, "{}", row(&c))?;
+    }
+    writeln!(out)?;
+    for line in summary_lines(report, tz) {
+        writeln!(out, "- {}", escape(&line))?;
+    }
+    Ok(())
+}
+
+/// Pipes would split a cell and a leading `=`/`@` would be a formula once pasted into a sheet.
+fn escape(s: &str) -> String {
+    let s = s.replace('|', "\\|").replace(['\n', '\r'], " ");
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t') if s != "-" => format!("'{s}"),
+        _ => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_escaped() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("=1+1"), "'=1+1");
+        assert_eq!(escape("-"), "-");
+    }
+
+    #[test]
+    fn markdown_report_snapshot() {
+        let mut out = Vec::new();
+        let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+        render(&crate::report::sample::report(), tz, &mut out).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+}

@@ -1,0 +1,194 @@
+//! The report: what a check found, as one value every output format renders.
+//!
+//! The JSON form is the contract (`schema_version` 1); the other formats are views of the same
+//! value and never compute anything of their own.
+
+mod csv;
+mod json;
+mod markdown;
+mod table;
+
+use crate::model::{Format, Verdict};
+use crate::money::Amounts;
+use crate::time::rfc3339;
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::{Serialize, Serializer};
+use std::io::{self, Write};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub settings: Settings,
+    pub inputs: Vec<InputReport>,
+    pub coverage: Vec<Coverage>,
+    pub summary: Summary,
+    pub resources: Vec<ResourceReport>,
+    /// Things a reviewer should know that did not stop the check.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    pub lag_seconds: i64,
+    pub window_seconds: i64,
+    pub grace_seconds: i64,
+    #[serde(serialize_with = "opt_time")]
+    pub as_of: Option<DateTime<Utc>>,
+    pub tz: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    pub path: String,
+    pub format: Format,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<&'static str>,
+    pub rows: u64,
+    pub duplicate_rows: u64,
+    pub skipped_rows: u64,
+    pub currency: Option<String>,
+    #[serde(serialize_with = "opt_time")]
+    pub first_usage: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "opt_time")]
+    pub last_usage: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub provider: String,
+    #[serde(serialize_with = "opt_time")]
+    pub complete_through: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub deletions: usize,
+    pub still_billing: usize,
+    pub pending: usize,
+    pub not_in_bill: usize,
+    pub stopped: usize,
+    pub amount_after_deletion: Amounts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceReport {
+    /// The register's ID, or for a product-level cleanup the normalized ID found in the bill.
+    pub resource_id: String,
+    /// Raw IDs the bill wrote for this resource.
+    pub bill_ids: Vec<String>,
+    /// Normalization rules that mapped `bill_ids` to `resource_id`.
+    pub rules: Vec<String>,
+    pub resource_name: String,
+    pub product: String,
+    pub provider: Option<String>,
+    /// `resource` for a register row with an ID, `product` for a product-level cleanup.
+    pub scope: &'static str,
+    #[serde(serialize_with = "time")]
+    pub deleted_at: DateTime<Utc>,
+    pub verdict: Verdict,
+    /// Lines of the inputs that mention the resource (after removing duplicates).
+    pub lines: usize,
+    pub lines_after_deletion: usize,
+    pub amount_after_deletion: Amounts,
+    pub usage_after_deletion: String,
+    #[serde(serialize_with = "opt_time")]
+    pub first_after_deletion: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "opt_time")]
+    pub last_after_deletion: Option<DateTime<Utc>>,
+    pub tail_lines: usize,
+    pub tail_amount: Amounts,
+    pub refunds_after_deletion: Amounts,
+    /// Coverage that decided `pending` versus a final verdict.
+    #[serde(serialize_with = "opt_time")]
+    pub complete_through: Option<DateTime<Utc>>,
+    /// File and line of the first post-deletion charges.
+    pub sources: Vec<SourceRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub path: String,
+    pub line: u64,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+}
+
+/// Renders `report` in `format`; `tz` is the offset people read times in.
+pub fn render(
+    report: &Report,
+    format: OutputFormat,
+    tz: FixedOffset,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Table => table::render(report, tz, out),
+        OutputFormat::Json => json::render(report, out),
+        OutputFormat::Csv => csv::render(report, out),
+        OutputFormat::Markdown => markdown::render(report, tz, out),
+    }
+}
+
+fn time<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&rfc3339(*t))
+}
+
+fn opt_time<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339(*t)),
+        None => s.serialize_none(),
+    }
+}
+
+/// A time for people: `2026-10-20 11:10` in the report's offset.
+pub fn local(t: DateTime<Utc>, tz: FixedOffset) -> String {
+    let l = t.with_timezone(&tz);
+    if l.format("%S").to_string() == "00" {
+        l.format("%Y-%m-%d %H:%M").to_string()
+    } else {
+        l.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
+/// A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// as a formula; a leading `'` makes it text.
+pub fn spreadsheet_safe(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod sample;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralized() {
+        assert_eq!(spreadsheet_safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(spreadsheet_safe("@sum"), "'@sum");
+        assert_eq!(spreadsheet_safe("-1+2"), "'-1+2");
+        assert_eq!(spreadsheet_safe("\tx"), "'\tx");
+        assert_eq!(spreadsheet_safe("nb-01"), "nb-01");
+    }
+}

@@ -1,0 +1,117 @@
+//! A hand-built report with one resource of each verdict, for the renderers' snapshot tests.
+
+use super::*;
+use crate::money::dec;
+use chrono::TimeZone;
+
+fn t(h: u32, m: u32, day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, day, h, m, 0).unwrap()
+}
+
+fn amounts(pairs: &[(&str, &str)]) -> Amounts {
+    let mut a = Amounts::default();
+    for (c, v) in pairs {
+        a.add(c, dec(v));
+    }
+    a
+}
+
+fn resource(id: &str, verdict: Verdict) -> ResourceReport {
+    ResourceReport {
+        resource_id: id.into(),
+        bill_ids: vec![id.into()],
+        rules: vec!["as-is".into()],
+        resource_name: String::new(),
+        product: "ModelArts".into(),
+        provider: Some("huawei".into()),
+        scope: "resource",
+        deleted_at: t(0, 30, 10),
+        verdict,
+        lines: 0,
+        lines_after_deletion: 0,
+        amount_after_deletion: Amounts::default(),
+        usage_after_deletion: "0".into(),
+        first_after_deletion: None,
+        last_after_deletion: None,
+        tail_lines: 0,
+        tail_amount: Amounts::default(),
+        refunds_after_deletion: Amounts::default(),
+        complete_through: Some(t(14, 0, 12)),
+        sources: Vec::new(),
+        note: None,
+    }
+}
+
+pub fn report() -> Report {
+    let mut billing = resource("service-7f3a-v2", Verdict::StillBilling);
+    billing.bill_ids = vec!["service-7f3a-v2-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e".into()];
+    billing.rules = vec!["modelarts-service".into()];
+    billing.lines = 3;
+    billing.lines_after_deletion = 2;
+    billing.amount_after_deletion = amounts(&[("CNY", "25.60000000")]);
+    billing.usage_after_deletion = "2".into();
+    billing.first_after_deletion = Some(t(1, 0, 10));
+    billing.last_after_deletion = Some(t(2, 0, 10));
+    billing.tail_lines = 1;
+    billing.tail_amount = amounts(&[("CNY", "12.80000000")]);
+    billing.sources = vec![
+        SourceRef {
+            path: "huawei-2026-10.csv".into(),
+            line: 5,
+        },
+        SourceRef {
+            path: "huawei-2026-10.csv".into(),
+            line: 6,
+        },
+    ];
+    let mut pending = resource("=cmd|' /C calc'!A0", Verdict::Pending);
+    pending.product = "弹性云服务器".into();
+    pending.deleted_at = t(6, 0, 12);
+    pending.lines = 4;
+    let not_in_bill = resource("ecs-typo", Verdict::NotInBill);
+    let mut stopped = resource("nb-llm-ft", Verdict::Stopped);
+    stopped.resource_name = "notebook-llm".into();
+    stopped.lines = 10;
+    stopped.tail_lines = 1;
+    stopped.tail_amount = amounts(&[("CNY", "1.73")]);
+    stopped.refunds_after_deletion = amounts(&[("CNY", "-31.50")]);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "billrecon",
+            version: "0.1.0",
+        },
+        settings: Settings {
+            lag_seconds: 7200,
+            window_seconds: 86400,
+            grace_seconds: 0,
+            as_of: None,
+            tz: "+08:00".into(),
+        },
+        inputs: vec![InputReport {
+            path: "huawei-2026-10.csv".into(),
+            format: Format::Huawei,
+            version: None,
+            rows: 25401,
+            duplicate_rows: 3,
+            skipped_rows: 0,
+            currency: Some("CNY".into()),
+            first_usage: Some(t(16, 0, 1)),
+            last_usage: Some(t(16, 0, 12)),
+        }],
+        coverage: vec![Coverage {
+            provider: "huawei".into(),
+            complete_through: Some(t(14, 0, 12)),
+        }],
+        summary: Summary {
+            deletions: 4,
+            still_billing: 1,
+            pending: 1,
+            not_in_bill: 1,
+            stopped: 1,
+            amount_after_deletion: amounts(&[("CNY", "25.60000000")]),
+        },
+        resources: vec![billing, pending, not_in_bill, stopped],
+        warnings: vec![],
+    }
+}

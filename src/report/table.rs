@@ -1,0 +1,209 @@
+//! `--format table` (the default): one line per resource, verdict first, then a summary and how
+//! far the bill data reaches. For people at a terminal.
+
+use super::{local, Report, ResourceReport};
+use crate::model::Verdict;
+use crate::time::format_offset;
+use chrono::{Duration, FixedOffset};
+use std::io::{self, Write};
+
+/// The cells of one resource row, shared with the Markdown view.
+pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> [String; 7] {
+    let resource = match (r.resource_id.is_empty(), r.resource_name.is_empty()) {
+        (true, _) => format!("(all of {})", r.product),
+        (false, false) if !r.resource_name.eq_ignore_ascii_case(&r.resource_id) => {
+            format!("{} ({})", r.resource_id, r.resource_name)
+        }
+        _ => r.resource_id.clone(),
+    };
+    let after = if r.lines_after_deletion == 0 {
+        "-".to_string()
+    } else {
+        format!(
+            "{} {}, {}",
+            r.lines_after_deletion,
+            plural(r.lines_after_deletion, "line"),
+            r.amount_after_deletion.display()
+        )
+    };
+    let tail = if r.tail_lines == 0 {
+        "-".to_string()
+    } else {
+        format!(
+            "{} {}, {}",
+            r.tail_lines,
+            plural(r.tail_lines, "line"),
+            r.tail_amount.display()
+        )
+    };
+    let note = match r.verdict {
+        Verdict::StillBilling => match (r.first_after_deletion, r.last_after_deletion) {
+            (Some(a), Some(b)) if a != b => {
+                format!("charged from {} to {}", local(a, tz), local(b, tz))
+            }
+            (Some(a), _) => format!("charged at {}", local(a, tz)),
+            _ => String::new(),
+        },
+        Verdict::Pending => {
+            let needed = r.deleted_at + Duration::seconds(report.settings.window_seconds);
+            match r.complete_through {
+                Some(ct) => format!(
+                    "bill complete through {}; needs {}",
+                    local(ct, tz),
+                    local(needed, tz)
+                ),
+                None => format!("no bill data yet; needs {}", local(needed, tz)),
+            }
+        }
+        Verdict::NotInBill => "no bill line mentions this ID".to_string(),
+        Verdict::Stopped => "no charge after deletion".to_string(),
+    };
+    [
+        r.verdict.name().to_string(),
+        resource,
+        if r.product.is_empty() {
+            "-".into()
+        } else {
+            r.product.clone()
+        },
+        local(r.deleted_at, tz),
+        after,
+        tail,
+        note,
+    ]
+}
+
+pub(super) fn headers(tz: FixedOffset) -> [String; 7] {
+    [
+        "VERDICT".into(),
+        "RESOURCE".into(),
+        "PRODUCT".into(),
+        format!("DELETED ({})", format_offset(tz)),
+        "AFTER DELETION".into(),
+        "TAIL".into(),
+        "NOTE".into(),
+    ]
+}
+
+pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Result<()> {
+    let rows: Vec<[String; 7]> = report
+        .resources
+        .iter()
+        .map(|r| cells(r, report, tz))
+        .collect();
+    let head = headers(tz);
+    let mut widths = [0usize; 7];
+    for row in std::iter::once(&head).chain(&rows) {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(c));
+        }
+    }
+    for row in std::iter::once(&head).chain(&rows) {
+        let mut line = String::new();
+        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
+            line.push_str(c);
+            if i + 1 < row.len() {
+                line.push_str(&" ".repeat(w - width(c) + 2));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    writeln!(out)?;
+    for line in summary_lines(report, tz) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+/// The summary under the table (also used by the Markdown view).
+pub(super) fn summary_lines(report: &Report, tz: FixedOffset) -> Vec<String> {
+    let s = &report.summary;
+    let mut lines = vec![format!(
+        "{} deleted {}: {} still billing, {} pending, {} not in bill, {} stopped",
+        s.deletions,
+        plural(s.deletions, "resource"),
+        s.still_billing,
+        s.pending,
+        s.not_in_bill,
+        s.stopped
+    )];
+    if !s.amount_after_deletion.is_empty() {
+        lines.push(format!(
+            "Charged after deletion: {}",
+            s.amount_after_deletion.display()
+        ));
+    }
+    for c in &report.coverage {
+        lines.push(match c.complete_through {
+            Some(t) => format!(
+                "Bill data complete through {} ({}) for {}",
+                local(t, tz),
+                format_offset(tz),
+                c.provider
+            ),
+            None => format!(
+                "Bill data for {} has no usage times: coverage unknown",
+                c.provider
+            ),
+        });
+    }
+    let rows: u64 = report.inputs.iter().map(|i| i.rows).sum();
+    let dup: u64 = report.inputs.iter().map(|i| i.duplicate_rows).sum();
+    let skipped: u64 = report.inputs.iter().map(|i| i.skipped_rows).sum();
+    let mut read = format!(
+        "Read {} {} ({} rows)",
+        report.inputs.len(),
+        plural(report.inputs.len(), "export"),
+        rows
+    );
+    if dup > 0 {
+        read.push_str(&format!("; {dup} duplicate lines counted once"));
+    }
+    if skipped > 0 {
+        read.push_str(&format!("; {skipped} bad rows skipped"));
+    }
+    lines.push(read);
+    lines
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// Terminal columns a string takes: East Asian wide characters take two.
+pub(super) fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            let wide = matches!(u,
+                0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
+                | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60
+                | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD);
+            if wide { 2 } else { 1 }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        assert_eq!(width("abc"), 3);
+        assert_eq!(width("弹性云服务器"), 12);
+        assert_eq!(width("AI开发平台ModelArts"), 4 + 8 + 9 - 2);
+    }
+
+    #[test]
+    fn table_report_snapshot() {
+        let mut out = Vec::new();
+        let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+        render(&crate::report::sample::report(), tz, &mut out).unwrap();
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+}

@@ -1,0 +1,383 @@
+//! Times, offsets and durations as users and exports write them.
+//!
+//! Bills are read in the tens of millions of cells, so timestamps are parsed by hand from bytes
+//! instead of through a format string; chrono only validates the calendar. Everything returned
+//! is UTC: a wall-clock time without an offset is read in the caller's `tz` (the Chinese
+//! consoles write UTC+08:00 wall clocks).
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+/// Parses a timestamp: `YYYY-MM-DD[ T]HH:MM[:SS[.frac]]` (also `/` between date parts and one
+/// digit months, days and hours, as Excel re-saves them), or a bare date, optionally followed by
+/// `Z`, `±HH:MM`, `±HHMM`, `±HH`, `UTC` or `GMT±HH:MM`. Without an offset the time is read in `tz`.
+pub fn parse_time(s: &str, tz: FixedOffset) -> Result<DateTime<Utc>, String> {
+    let t = s.trim();
+    let b = t.as_bytes();
+    let mut p = Cursor { b, i: 0 };
+    let year = p.digits(4, 4).ok_or_else(|| expected(t))?;
+    let sep = p.one_of(b"-/").ok_or_else(|| expected(t))?;
+    let month = p.digits(1, 2).ok_or_else(|| expected(t))?;
+    if p.one_of(&[sep]).is_none() {
+        return Err(expected(t));
+    }
+    let day = p.digits(1, 2).ok_or_else(|| expected(t))?;
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or_else(|| format!("`{t}` is not a valid date"))?;
+    let mut time = NaiveTime::MIN;
+    let mut next_day = false;
+    if p.i < b.len() && (b[p.i] == b' ' || b[p.i] == b'T' || b[p.i] == b't') {
+        let save = p.i;
+        p.i += 1;
+        while p.i < b.len() && b[p.i] == b' ' {
+            p.i += 1;
+        }
+        if let Some(hour) = p.digits(1, 2) {
+            p.one_of(b":").ok_or_else(|| expected(t))?;
+            let minute = p.digits(2, 2).ok_or_else(|| expected(t))?;
+            let mut second = 0;
+            let mut nano = 0;
+            if p.one_of(b":").is_some() {
+                second = p.digits(2, 2).ok_or_else(|| expected(t))?;
+                if p.one_of(b".,").is_some() {
+                    let start = p.i;
+                    let frac = p.digits(1, 9).ok_or_else(|| expected(t))?;
+                    nano = frac * 10u32.pow(9 - (p.i - start) as u32);
+                }
+            }
+            if hour == 24 && minute == 0 && second == 0 && nano == 0 {
+                // ISO 8601 allows 24:00:00 for the end of a day; nothing later than it exists.
+                next_day = true;
+            } else {
+                time = NaiveTime::from_hms_nano_opt(hour, minute, second, nano)
+                    .ok_or_else(|| format!("`{t}` is not a valid time of day"))?;
+            }
+        } else {
+            p.i = save;
+        }
+    }
+    let mut naive = NaiveDateTime::new(date, time);
+    if next_day {
+        naive += Duration::days(1);
+    }
+    let rest = t[p.i..].trim_start();
+    let offset = if rest.is_empty() {
+        tz
+    } else {
+        parse_suffix(rest).ok_or_else(|| expected(t))?
+    };
+    offset
+        .from_local_datetime(&naive)
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+        .ok_or_else(|| format!("`{t}` is out of range"))
+}
+
+/// Parses a usage-window end. An end written `HH:59:59` is inclusive and means the next second,
+/// so that `08:00:00`–`08:59:59` and `08:00:00`–`09:00:00` describe the same hour.
+pub fn parse_end(s: &str, tz: FixedOffset) -> Result<DateTime<Utc>, String> {
+    let end = parse_time(s, tz)?;
+    let local = end.with_timezone(&tz);
+    use chrono::Timelike;
+    if local.minute() == 59 && local.second() == 59 && local.nanosecond() == 0 {
+        Ok(end + Duration::seconds(1))
+    } else {
+        Ok(end)
+    }
+}
+
+/// Splits a range cell such as `2024-03-10 08:00:00 ~ 2024-03-10 09:00:00` into its two ends.
+pub fn split_range(s: &str) -> Option<(&str, &str)> {
+    for sep in ["~", "～", " - ", " to ", "—"] {
+        if let Some((a, b)) = s.split_once(sep) {
+            return Some((a.trim(), b.trim()));
+        }
+    }
+    None
+}
+
+/// Parses a UTC offset: `+08:00`, `+0800`, `+8`, `-05:30`, `Z`, `UTC`.
+pub fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+    parse_suffix(s.trim()).ok_or_else(|| {
+        format!("`{s}` is not a UTC offset: expected a form such as `+08:00`, `-05:30` or `Z`")
+    })
+}
+
+/// Parses a duration: `90s`, `15m`, `2h`, `1d`, combinations such as `1h30m`, or `0`.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let bad = || {
+        format!("`{s}` is not a duration: expected a number with a unit s, m, h or d, such as `90s`, `2h` or `1h30m`")
+    };
+    if t == "0" {
+        return Ok(Duration::zero());
+    }
+    if t.is_empty() {
+        return Err(bad());
+    }
+    let mut total: i64 = 0;
+    let mut num: Option<i64> = None;
+    for c in t.chars() {
+        if let Some(d) = c.to_digit(10) {
+            let n = num.unwrap_or(0);
+            num = Some(
+                n.checked_mul(10)
+                    .and_then(|n| n.checked_add(i64::from(d)))
+                    .ok_or_else(bad)?,
+            );
+            continue;
+        }
+        let unit = match c.to_ascii_lowercase() {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        let n = num.take().ok_or_else(bad)?;
+        total = n
+            .checked_mul(unit)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(bad)?;
+    }
+    if num.is_some() {
+        return Err(bad());
+    }
+    // A century is far beyond any bill; the cap keeps later date arithmetic from overflowing.
+    if total > 100 * 366 * 86_400 {
+        return Err(format!("`{s}` is too long a duration"));
+    }
+    Ok(Duration::seconds(total))
+}
+
+/// Writes a duration back in the shortest form `parse_duration` accepts.
+pub fn format_duration(d: Duration) -> String {
+    let mut secs = d.num_seconds();
+    if secs == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    for (unit, len) in [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)] {
+        if secs >= len {
+            out.push_str(&format!("{}{unit}", secs / len));
+            secs %= len;
+        }
+    }
+    out
+}
+
+/// Writes an offset as `+08:00`.
+pub fn format_offset(tz: FixedOffset) -> String {
+    let secs = tz.local_minus_utc();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.abs();
+    format!("{sign}{:02}:{:02}", secs / 3600, secs % 3600 / 60)
+}
+
+/// RFC 3339 in UTC with a `Z`, the form every report uses.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
+fn expected(t: &str) -> String {
+    format!("`{t}` is not a time: expected `YYYY-MM-DD HH:MM:SS`, optionally with an offset such as `+08:00` or `Z`")
+}
+
+fn parse_suffix(rest: &str) -> Option<FixedOffset> {
+    let r = rest.trim();
+    if r.eq_ignore_ascii_case("z") || r.eq_ignore_ascii_case("utc") || r.eq_ignore_ascii_case("gmt")
+    {
+        return FixedOffset::east_opt(0);
+    }
+    let r = r
+        .strip_prefix("GMT")
+        .or_else(|| r.strip_prefix("UTC"))
+        .unwrap_or(r)
+        .trim_start();
+    let b = r.as_bytes();
+    let sign = match b.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let mut p = Cursor { b, i: 1 };
+    let hours = p.digits(1, 2)?;
+    let minutes = if p.i == b.len() {
+        0
+    } else {
+        p.one_of(b":");
+        p.digits(2, 2)?
+    };
+    if p.i != b.len() || hours > 14 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours as i32 * 3600 + minutes as i32 * 60))
+}
+
+struct Cursor<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Cursor<'_> {
+    fn digits(&mut self, min: usize, max: usize) -> Option<u32> {
+        let mut n: u32 = 0;
+        let start = self.i;
+        while self.i < self.b.len() && self.i - start < max && self.b[self.i].is_ascii_digit() {
+            n = n * 10 + u32::from(self.b[self.i] - b'0');
+            self.i += 1;
+        }
+        (self.i - start >= min).then_some(n)
+    }
+
+    fn one_of(&mut self, set: &[u8]) -> Option<u8> {
+        let c = *self.b.get(self.i)?;
+        set.contains(&c).then(|| {
+            self.i += 1;
+            c
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cst() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn times_parse_to_utc() {
+        let cases = [
+            ("2026-10-10 08:30:00", "2026-10-10T00:30:00Z"),
+            ("2026-10-10 08:30", "2026-10-10T00:30:00Z"),
+            ("2026/10/10 8:30:00", "2026-10-10T00:30:00Z"),
+            ("2026/5/9 08:30", "2026-05-09T00:30:00Z"),
+            ("2026-10-10T08:30:00+08:00", "2026-10-10T00:30:00Z"),
+            ("2026-10-10T00:30:00Z", "2026-10-10T00:30:00Z"),
+            ("2026-10-10T00:30:00.250Z", "2026-10-10T00:30:00.250Z"),
+            ("2026-10-10 02:30:00 +0200", "2026-10-10T00:30:00Z"),
+            ("2026-10-10 08:30:00 GMT+08:00", "2026-10-10T00:30:00Z"),
+            ("2026-10-10 00:30:00 UTC", "2026-10-10T00:30:00Z"),
+            ("2026-10-10", "2026-10-09T16:00:00Z"),
+            ("  2026-10-10 08:30:00  ", "2026-10-10T00:30:00Z"),
+            ("2026-10-09 24:00:00", "2026-10-09T16:00:00Z"),
+            ("2024-02-29 00:00:00", "2024-02-28T16:00:00Z"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_time(input, cst()), Ok(utc(want)), "{input}");
+        }
+    }
+
+    #[test]
+    fn impossible_times_are_errors() {
+        for input in [
+            "",
+            "yesterday",
+            "2026-02-30 00:00:00",
+            "2026-13-01",
+            "2026-10-10 24:00:01",
+            "2026-10-10 25:00:00",
+            "2026-10-10 08:60:00",
+            "2026-10-10 08:30:00 +25:00",
+            "2026-10-10 08:30:00 junk",
+            "2026-10/10",
+            "20261010",
+        ] {
+            assert!(
+                parse_time(input, cst()).is_err(),
+                "{input} should not parse"
+            );
+        }
+    }
+
+    #[test]
+    fn inclusive_ends_mean_the_next_second() {
+        let cases = [
+            ("2026-10-10 08:59:59", "2026-10-10T01:00:00Z"),
+            ("2026-10-10 09:00:00", "2026-10-10T01:00:00Z"),
+            ("2026-10-10 23:59:59", "2026-10-10T16:00:00Z"),
+            ("2025-01-31T15:59:59Z", "2025-01-31T16:00:00Z"),
+            ("2026-10-10 08:31:12", "2026-10-10T00:31:12Z"),
+            ("2026-10-10 08:58:59", "2026-10-10T00:58:59Z"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(parse_end(input, cst()), Ok(utc(want)), "{input}");
+        }
+    }
+
+    #[test]
+    fn ranges_split_on_their_separator() {
+        assert_eq!(
+            split_range("2024-03-10 08:00:00 ~ 2024-03-10 09:00:00"),
+            Some(("2024-03-10 08:00:00", "2024-03-10 09:00:00"))
+        );
+        assert_eq!(split_range("2024-03-10 08:00:00"), None);
+    }
+
+    #[test]
+    fn durations_parse() {
+        let cases = [
+            ("90s", 90),
+            ("15m", 900),
+            ("2h", 7200),
+            ("1d", 86_400),
+            ("1h30m", 5400),
+            ("1d2h3m4s", 93_784),
+            ("0", 0),
+            ("0s", 0),
+            ("2H", 7200),
+        ];
+        for (input, secs) in cases {
+            assert_eq!(
+                parse_duration(input),
+                Ok(Duration::seconds(secs)),
+                "{input}"
+            );
+        }
+        for input in [
+            "",
+            "2",
+            "h",
+            "2x",
+            "-2h",
+            "1.5h",
+            "99999999999999999999d",
+            "40000d",
+        ] {
+            assert!(parse_duration(input).is_err(), "{input} should not parse");
+        }
+    }
+
+    #[test]
+    fn durations_and_offsets_print_back() {
+        assert_eq!(format_duration(Duration::seconds(5400)), "1h30m");
+        assert_eq!(format_duration(Duration::zero()), "0s");
+        assert_eq!(format_offset(cst()), "+08:00");
+        assert_eq!(format_offset(parse_offset("-0530").unwrap()), "-05:30");
+    }
+
+    #[test]
+    fn offsets_parse() {
+        for (input, secs) in [
+            ("+08:00", 28_800),
+            ("+0800", 28_800),
+            ("+8", 28_800),
+            ("Z", 0),
+            ("-05:30", -19_800),
+        ] {
+            assert_eq!(
+                parse_offset(input).unwrap().local_minus_utc(),
+                secs,
+                "{input}"
+            );
+        }
+        for input in ["8", "+08:0", "+15:00", "CST"] {
+            assert!(parse_offset(input).is_err(), "{input} should not parse");
+        }
+    }
+}
