@@ -57,7 +57,10 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> [St
         }
         Verdict::NotInBill => "no bill line mentions this ID".to_string(),
         Verdict::Stopped if !r.refunds_after_deletion.is_empty() => {
-            format!("no charge after deletion; refunded {}", r.refunds_after_deletion.display())
+            format!(
+                "no charge after deletion; refunded {}",
+                r.refunds_after_deletion.display()
+            )
         }
         Verdict::Stopped => "no charge after deletion".to_string(),
     };

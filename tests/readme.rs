@@ -1,0 +1,33 @@
+//! The README's quick start must print exactly what the README shows, with the exit code it
+//! promises.
+
+use std::path::Path;
+
+#[test]
+fn readme_example_prints_what_the_readme_shows() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- check"))
+        .expect("README has the quick-start command");
+    let args: Vec<&str> = command
+        .trim_start_matches("cargo run --release -- ")
+        .split_whitespace()
+        .collect();
+    let start = readme.find("```text\n").expect("README shows the output") + "```text\n".len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+
+    let out = assert_cmd::Command::cargo_bin("billrecon")
+        .unwrap()
+        .current_dir(root)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the example has resources still billing"
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), shown);
+}
