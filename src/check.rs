@@ -34,7 +34,11 @@ pub fn run(cfg: CheckConfig) -> Result<u8> {
         });
     }
     let sink = Sink::create(cfg.output.as_deref())?;
-    let normalizer = Normalizer::default();
+    let user_rules = match &cfg.rules {
+        Some(path) => ingest::rules::read(path)?,
+        None => Vec::new(),
+    };
+    let normalizer = Normalizer::new(user_rules);
     let matcher = Matcher::new(&normalizer, &deletions);
     let opts = ScanOptions {
         tz: cfg.tz,

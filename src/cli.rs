@@ -51,6 +51,37 @@ pub enum Command {
     /// Check which deleted resources still bill
     #[command(after_long_help = CHECK_AFTER_LONG_HELP)]
     Check(CheckArgs),
+    /// Show how bill IDs normalize, rule by rule
+    #[command(after_long_help = EXPLAIN_AFTER_LONG_HELP)]
+    ExplainId(ExplainIdArgs),
+}
+
+const EXPLAIN_AFTER_LONG_HELP: &str = "\
+For each ID, every rule tried in order (your --rules first, then the built-in ones), whether its
+scope applied, whether it matched and what it produced; the last line printed for an ID is its
+normalized form alone (lower case: IDs compare case-insensitively).
+
+Example:
+  billrecon explain-id --provider huawei --product hws.service.type.ma \\
+      svc-infer-prod-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
+
+#[derive(Debug, Args)]
+pub struct ExplainIdArgs {
+    /// Bill IDs to explain, as the bill writes them
+    #[arg(required = true, value_name = "BILL_ID")]
+    pub ids: Vec<String>,
+
+    /// Provider of the bill line (huawei, alibaba, focus, aws, azure, gcp)
+    #[arg(long, value_name = "P")]
+    pub provider: Option<String>,
+
+    /// Product code or name of the bill line (such as hws.service.type.ma or ModelArts)
+    #[arg(long, value_name = "NAME")]
+    pub product: Option<String>,
+
+    /// Extra ID-normalization rules (TOML), tried before the built-in ones
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +131,10 @@ pub struct CheckArgs {
         allow_hyphen_values = true
     )]
     pub tz: String,
+
+    /// Extra ID-normalization rules (TOML), tried before the built-in ones
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 
     /// Report format
     #[arg(short = 'f', long, value_enum, default_value_t = FormatArg::Table)]

@@ -1,7 +1,7 @@
 //! Checked settings: the command line's strings become typed values here, and clap's types go
 //! no further.
 
-use crate::cli::{CheckArgs, FormatArg};
+use crate::cli::{CheckArgs, ExplainIdArgs, FormatArg};
 use crate::error::{Error, Result};
 use crate::report::OutputFormat;
 use crate::time::{parse_duration, parse_offset, parse_time};
@@ -12,6 +12,7 @@ use std::path::PathBuf;
 pub struct CheckConfig {
     pub exports: Vec<String>,
     pub register: Option<String>,
+    pub rules: Option<String>,
     /// Product-level cleanups from `--product`/`--cleaned-at`.
     pub products: Vec<(String, DateTime<Utc>)>,
     pub lag: Duration,
@@ -58,6 +59,7 @@ impl CheckConfig {
                 .map(|p| p.to_string_lossy().into_owned())
                 .collect(),
             register: a.deleted.map(|p| p.to_string_lossy().into_owned()),
+            rules: a.rules.map(|p| p.to_string_lossy().into_owned()),
             products,
             lag: parse_duration(&a.lag).map_err(|m| usage("--lag", m))?,
             window: parse_duration(&a.window).map_err(|m| usage("--window", m))?,
@@ -74,6 +76,29 @@ impl CheckConfig {
             exit_zero: a.exit_zero,
             skip_bad_rows: a.skip_bad_rows,
             quiet: a.quiet,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ExplainConfig {
+    pub ids: Vec<String>,
+    pub provider: String,
+    pub product: String,
+    pub rules: Option<String>,
+}
+
+impl ExplainConfig {
+    pub fn from_args(a: ExplainIdArgs) -> Result<Self> {
+        Ok(ExplainConfig {
+            ids: a.ids,
+            provider: a
+                .provider
+                .as_deref()
+                .map(crate::model::canonical_provider)
+                .unwrap_or_default(),
+            product: a.product.unwrap_or_default().trim().to_string(),
+            rules: a.rules.map(|p| p.to_string_lossy().into_owned()),
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod explain;
 pub mod ingest;
 pub mod matcher;
 pub mod model;
@@ -35,6 +36,9 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
     };
     let result = match cli.command {
         cli::Command::Check(args) => config::CheckConfig::from_args(args).and_then(check::run),
+        cli::Command::ExplainId(args) => {
+            config::ExplainConfig::from_args(args).and_then(explain::run)
+        }
     };
     match result {
         Ok(code) => code,

@@ -56,13 +56,15 @@ impl<'n> Matcher<'n> {
         }
     }
 
-    fn lookup(&self, key: &str, provider: &str, hits: &mut Vec<u32>) {
+    /// Adds the deletions filed under `key`; returns whether any was added.
+    fn lookup(&self, key: &str, provider: &str, hits: &mut Vec<u32>) -> bool {
         if key.is_empty() {
-            return;
+            return false;
         }
         let Some(bucket) = self.by_hash.get(&hash_ci(key)) else {
-            return;
+            return false;
         };
+        let before = hits.len();
         for e in bucket {
             if e.key.eq_ignore_ascii_case(key) {
                 for (i, p) in &e.deletions {
@@ -72,6 +74,7 @@ impl<'n> Matcher<'n> {
                 }
             }
         }
+        hits.len() > before
     }
 }
 
@@ -91,27 +94,37 @@ impl Select for Matcher<'_> {
         }
         let ctx = IdContext {
             provider: ids.provider,
+            format: ids.format,
             product_code: ids.product_code,
             product_name: ids.product_name,
         };
         let (norm, rule) = self.normalizer.normalize(&ctx, ids.id);
-        self.lookup(norm, ids.provider, &mut hits);
+        // The name of the rule that produced the first key that matched, for the report.
+        let mut matched_by: Option<&str> = None;
+        if self.lookup(norm, ids.provider, &mut hits) {
+            matched_by = Some(self.normalizer.rule_name(rule));
+        }
         // The bill's own spelling also matches: a register may quote the ID from the bill.
-        if norm.len() != ids.id.len() {
-            self.lookup(ids.id, ids.provider, &mut hits);
+        if norm.len() != ids.id.len() && self.lookup(ids.id, ids.provider, &mut hits) {
+            matched_by.get_or_insert("as-is");
         }
         for part in composite_parts(norm) {
-            self.lookup(part, ids.provider, &mut hits);
+            if self.lookup(part, ids.provider, &mut hits) {
+                matched_by.get_or_insert("composite-part");
+            }
         }
         // A child resource (a disk billed under its ECS) matches by its own ID too.
-        self.lookup(ids.child_id, ids.provider, &mut hits);
+        if self.lookup(ids.child_id, ids.provider, &mut hits) {
+            matched_by.get_or_insert("child-resource");
+        }
         if hits.is_empty() {
             return None;
         }
         let norm_id = if norm.is_empty() { ids.child_id } else { norm };
+        let rule = matched_by.unwrap_or_else(|| self.normalizer.rule_name(rule));
         Some(Selected {
             norm_id: norm_id.to_ascii_lowercase(),
-            rule: rule.name().to_string(),
+            rule: rule.to_string(),
             hits,
         })
     }
@@ -165,6 +178,7 @@ mod tests {
     fn ids<'a>(provider: &'a str, code: &'a str, id: &'a str) -> LineIds<'a> {
         LineIds {
             provider,
+            format: provider,
             product_code: code,
             product_name: "",
             id,

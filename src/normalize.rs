@@ -9,42 +9,264 @@
 pub struct IdContext<'a> {
     /// Canonical provider key (`huawei`, `alibaba`, `aws`, …).
     pub provider: &'a str,
+    /// Export format of the line (`huawei`, `alibaba`, `focus`); a rule scoped to `focus`
+    /// applies to every FOCUS line whatever its provider.
+    pub format: &'a str,
     pub product_code: &'a str,
     pub product_name: &'a str,
+}
+
+/// A rule from a `--rules` file.
+#[derive(Debug, Clone)]
+pub struct UserRule {
+    pub name: String,
+    /// Canonical provider key or export format the rule is limited to.
+    pub provider: Option<String>,
+    /// Product code or name the rule is limited to (compared case-insensitively).
+    pub product: Option<String>,
+    /// Has a named group `id`: the normalized ID.
+    pub pattern: regex::Regex,
+    /// Where it was defined, for `explain-id`: `rules.toml`.
+    pub origin: String,
+}
+
+/// The built-in rules, tried after the user's, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Builtin {
+    /// Huawei ModelArts services bill as `<service name>-<AI application UUID>`.
+    ModelArtsService,
+    /// AWS ARNs: `arn:aws:ec2:region:account:instance/i-0abc` is the instance `i-0abc`.
+    AwsArn,
+    /// GCP full resource names: `//compute.googleapis.com/projects/p/zones/z/instances/NAME`.
+    GcpFullName,
+    /// Azure resource IDs compare as whole paths, case-insensitively.
+    AzureResourceId,
+}
+
+const BUILTINS: [Builtin; 4] = [
+    Builtin::ModelArtsService,
+    Builtin::AwsArn,
+    Builtin::GcpFullName,
+    Builtin::AzureResourceId,
+];
+
+impl Builtin {
+    fn name(self) -> &'static str {
+        match self {
+            Builtin::ModelArtsService => "modelarts-service",
+            Builtin::AwsArn => "aws-arn",
+            Builtin::GcpFullName => "gcp-full-name",
+            Builtin::AzureResourceId => "azure-resource-id",
+        }
+    }
+
+    fn scope(self, ctx: &IdContext<'_>) -> Result<(), String> {
+        match self {
+            Builtin::ModelArtsService if is_modelarts(ctx) => Ok(()),
+            Builtin::ModelArtsService => Err("product is not ModelArts (code hws.service.type.ma or a name containing ModelArts)".into()),
+            _ => Ok(()),
+        }
+    }
+
+    fn apply(self, id: &str) -> Option<&str> {
+        match self {
+            Builtin::ModelArtsService => strip_uuid_suffix(id),
+            Builtin::AwsArn => arn_resource(id),
+            Builtin::GcpFullName => gcp_name(id),
+            Builtin::AzureResourceId => is_azure_id(id).then_some(id),
+        }
+    }
 }
 
 /// Identifies the rule that normalized an ID, for `explain-id` and the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RuleRef {
-    ModelArtsService,
+    User(usize),
+    Builtin(usize),
     AsIs,
 }
 
-impl RuleRef {
-    pub fn name(self) -> &'static str {
-        match self {
-            RuleRef::ModelArtsService => "modelarts-service",
-            RuleRef::AsIs => "as-is",
-        }
-    }
+/// One rule tried by `explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub rule: String,
+    /// `built-in` or the rules file.
+    pub origin: String,
+    /// `Err(why not)` when the rule's scope excludes the line.
+    pub scope: Result<(), String>,
+    /// What the pattern produced, when the scope applied and it matched.
+    pub produced: Option<String>,
 }
 
-/// The ordered rule list. The first rule whose scope and pattern match wins; an ID no rule
-/// matches is kept as it is.
+/// The ordered rule list: the user's rules, then the built-in ones. The first rule whose scope
+/// and pattern match wins; an ID no rule matches is kept as it is.
 #[derive(Debug, Default)]
-pub struct Normalizer {}
+pub struct Normalizer {
+    user: Vec<UserRule>,
+}
 
 impl Normalizer {
+    pub fn new(user: Vec<UserRule>) -> Self {
+        Normalizer { user }
+    }
+
+    pub fn has_user_rules(&self) -> bool {
+        !self.user.is_empty()
+    }
+
     /// Normalizes a cleaned bill ID (see [`clean_id`]). Returns a slice of `id`; callers compare
     /// it case-insensitively.
     pub fn normalize<'a>(&self, ctx: &IdContext<'_>, id: &'a str) -> (&'a str, RuleRef) {
-        if is_modelarts(ctx) {
-            if let Some(service) = strip_uuid_suffix(id) {
-                return (service, RuleRef::ModelArtsService);
+        for (i, r) in self.user.iter().enumerate() {
+            if user_scope(r, ctx).is_ok() {
+                if let Some(out) = user_apply(r, id) {
+                    return (out, RuleRef::User(i));
+                }
+            }
+        }
+        for (i, b) in BUILTINS.iter().enumerate() {
+            if b.scope(ctx).is_ok() {
+                if let Some(out) = b.apply(id) {
+                    return (out, RuleRef::Builtin(i));
+                }
             }
         }
         (id, RuleRef::AsIs)
     }
+
+    pub fn rule_name(&self, r: RuleRef) -> &str {
+        match r {
+            RuleRef::User(i) => self.user.get(i).map_or("?", |u| u.name.as_str()),
+            RuleRef::Builtin(i) => BUILTINS.get(i).map_or("?", |b| b.name()),
+            RuleRef::AsIs => "as-is",
+        }
+    }
+
+    /// Every rule tried, in order, until one matches; the last step is the winner (or `as-is`).
+    pub fn explain(&self, ctx: &IdContext<'_>, id: &str) -> Vec<Step> {
+        let mut steps = Vec::new();
+        for r in &self.user {
+            let scope = user_scope(r, ctx);
+            let produced = scope
+                .is_ok()
+                .then(|| user_apply(r, id))
+                .flatten()
+                .map(str::to_string);
+            let done = produced.is_some();
+            steps.push(Step {
+                rule: r.name.clone(),
+                origin: r.origin.clone(),
+                scope,
+                produced,
+            });
+            if done {
+                return steps;
+            }
+        }
+        for b in BUILTINS {
+            let scope = b.scope(ctx);
+            let produced = scope
+                .is_ok()
+                .then(|| b.apply(id))
+                .flatten()
+                .map(str::to_string);
+            let done = produced.is_some();
+            steps.push(Step {
+                rule: b.name().into(),
+                origin: "built-in".into(),
+                scope,
+                produced,
+            });
+            if done {
+                return steps;
+            }
+        }
+        steps.push(Step {
+            rule: "as-is".into(),
+            origin: "built-in".into(),
+            scope: Ok(()),
+            produced: Some(id.to_string()),
+        });
+        steps
+    }
+}
+
+fn user_scope(r: &UserRule, ctx: &IdContext<'_>) -> Result<(), String> {
+    if let Some(p) = &r.provider {
+        if !p.eq_ignore_ascii_case(ctx.provider) && !p.eq_ignore_ascii_case(ctx.format) {
+            return Err(format!(
+                "provider is {}, not {p}",
+                if ctx.provider.is_empty() {
+                    "unknown"
+                } else {
+                    ctx.provider
+                }
+            ));
+        }
+    }
+    if let Some(p) = &r.product {
+        if !p.eq_ignore_ascii_case(ctx.product_code.trim())
+            && !p.eq_ignore_ascii_case(ctx.product_name.trim())
+        {
+            let mut names = vec![ctx.product_code.trim(), ctx.product_name.trim()];
+            names.dedup();
+            names.retain(|s| !s.is_empty());
+            let shown = names.join(" / ");
+            return Err(format!(
+                "product is {}, not {p}",
+                if shown.is_empty() {
+                    "unknown".into()
+                } else {
+                    shown
+                }
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn user_apply<'a>(r: &UserRule, id: &'a str) -> Option<&'a str> {
+    let m = r.pattern.captures(id)?.name("id")?;
+    (!m.as_str().is_empty()).then(|| m.as_str())
+}
+
+/// The resource part of an AWS ARN, after its last `/` (or `:` where there is no `/`):
+/// `arn:aws:ec2:us-east-1:123:instance/i-0abc` → `i-0abc`.
+pub fn arn_resource(id: &str) -> Option<&str> {
+    let rest = id
+        .strip_prefix("arn:")
+        .or_else(|| id.strip_prefix("ARN:"))?;
+    let mut parts = rest.splitn(5, ':');
+    let (partition, _service, _region, _account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if !partition.to_ascii_lowercase().starts_with("aws") || resource.is_empty() {
+        return None;
+    }
+    let tail = resource.rsplit(['/', ':']).next()?;
+    (!tail.is_empty()).then_some(tail)
+}
+
+/// The last segment of a GCP full resource name (`//service.googleapis.com/…/NAME`).
+pub fn gcp_name(id: &str) -> Option<&str> {
+    let rest = id.strip_prefix("//")?;
+    let (host, path) = rest.split_once('/')?;
+    if !host.to_ascii_lowercase().ends_with(".googleapis.com") {
+        return None;
+    }
+    let name = path.rsplit('/').next()?;
+    (!name.is_empty() && path.contains('/')).then_some(name)
+}
+
+/// `/subscriptions/<id>/resourceGroups/<rg>/providers/<ns>/<type>/<name>`.
+pub fn is_azure_id(id: &str) -> bool {
+    id.len() > 15
+        && id.as_bytes()[..15].eq_ignore_ascii_case(b"/subscriptions/")
+        && contains_ignore_ascii_case(id, "/providers/")
 }
 
 /// Trims whitespace and one pair of surrounding quotes (IDs pasted from consoles and tickets
@@ -116,13 +338,21 @@ mod tests {
 
     const MA: IdContext = IdContext {
         provider: "huawei",
+        format: "huawei",
         product_code: "hws.service.type.ma",
         product_name: "ModelArts",
     };
     const ECS: IdContext = IdContext {
         provider: "huawei",
+        format: "huawei",
         product_code: "hws.service.type.ec2",
         product_name: "弹性云服务器",
+    };
+    const AWS: IdContext = IdContext {
+        provider: "aws",
+        format: "focus",
+        product_code: "",
+        product_name: "Amazon EC2",
     };
 
     #[test]
@@ -133,68 +363,148 @@ mod tests {
             product_name: "AI开发平台ModelArts",
             ..MA
         };
-        let cases: &[(&IdContext, &str, &str, RuleRef)] = &[
+        const MAS: &str = "modelarts-service";
+        const ASIS: &str = "as-is";
+        let cases: &[(&IdContext, &str, &str, &str)] = &[
             // The service name is what was deleted; the AI application ID is stripped.
             (
                 &MA,
                 "service-7f3a-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e",
                 "service-7f3a",
-                RuleRef::ModelArtsService,
+                MAS,
             ),
             // Names with hyphens keep them: two services sharing a prefix stay two services.
             (
                 &MA,
                 "service-7f3a-v2-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e",
                 "service-7f3a-v2",
-                RuleRef::ModelArtsService,
+                MAS,
             ),
             // Upper-case UUIDs are UUIDs too.
             (
                 &MA,
                 "Svc-A-0B6C2D1E-3F4A-4B5C-8D9E-0F1A2B3C4D5E",
                 "Svc-A",
-                RuleRef::ModelArtsService,
+                MAS,
             ),
             // No UUID suffix: left as it is (a notebook bills under its own ID).
-            (&MA, "service-7f3a-v2", "service-7f3a-v2", RuleRef::AsIs),
+            (&MA, "service-7f3a-v2", "service-7f3a-v2", ASIS),
             (
                 &MA,
                 "5c7e1a9b-3f2d-4e8a-b1c6-9d0e2f4a6b8c",
                 "5c7e1a9b-3f2d-4e8a-b1c6-9d0e2f4a6b8c",
-                RuleRef::AsIs,
+                ASIS,
             ),
             // A near-UUID is not a UUID.
             (
                 &MA,
                 "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5",
                 "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5",
-                RuleRef::AsIs,
+                ASIS,
             ),
             (
                 &MA,
                 "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5g",
                 "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5g",
-                RuleRef::AsIs,
+                ASIS,
             ),
             // The product name alone is enough scope.
             (
                 &by_name,
                 "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e",
                 "svc",
-                RuleRef::ModelArtsService,
+                MAS,
             ),
             // Outside ModelArts the rule never applies.
             (
                 &ECS,
                 "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e",
                 "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e",
-                RuleRef::AsIs,
+                ASIS,
             ),
-            (&ECS, "", "", RuleRef::AsIs),
+            (&ECS, "", "", ASIS),
+            // AWS ARNs normalize to the bare resource ID.
+            (&AWS, "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc123", "i-0abc123", "aws-arn"),
+            (&AWS, "arn:aws-cn:rds:cn-north-1:123456789012:db:prod-db", "prod-db", "aws-arn"),
+            (&AWS, "arn:aws:s3:::my-bucket", "my-bucket", "aws-arn"),
+            (&AWS, "arn:", "arn:", ASIS),
+            // GCP full resource names normalize to the last segment.
+            (&AWS, "//compute.googleapis.com/projects/p1/zones/us-central1-a/instances/vm-7", "vm-7", "gcp-full-name"),
+            (&AWS, "//example.com/a/b", "//example.com/a/b", ASIS),
+            // Azure resource IDs stay whole paths (compared case-insensitively).
+            (&AWS, "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+             "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1", "azure-resource-id"),
         ];
         for (ctx, id, want, rule) in cases {
-            assert_eq!(n.normalize(ctx, id), (*want, *rule), "{id}");
+            let (out, r) = n.normalize(ctx, id);
+            assert_eq!((out, n.rule_name(r)), (*want, *rule), "{id}");
         }
+    }
+
+    fn rule(name: &str, provider: Option<&str>, product: Option<&str>, pattern: &str) -> UserRule {
+        UserRule {
+            name: name.into(),
+            provider: provider.map(String::from),
+            product: product.map(String::from),
+            pattern: regex::Regex::new(pattern).unwrap(),
+            origin: "rules.toml".into(),
+        }
+    }
+
+    #[test]
+    fn user_rules_apply_first_within_their_scope() {
+        let dws = IdContext {
+            product_code: "hws.service.type.dws",
+            product_name: "DWS",
+            ..ECS
+        };
+        let n = Normalizer::new(vec![
+            rule(
+                "dws-nodes",
+                Some("huawei"),
+                Some("hws.service.type.dws"),
+                r"^(?P<id>.+)-node-\d+$",
+            ),
+            rule("strip-v", Some("focus"), None, r"^(?P<id>.+)-v\d+$"),
+        ]);
+        let norm = |ctx: &IdContext, id| {
+            let (out, r) = n.normalize(ctx, id);
+            (out.to_string(), n.rule_name(r).to_string())
+        };
+        assert_eq!(
+            norm(&dws, "dws-prod-node-3"),
+            ("dws-prod".into(), "dws-nodes".into())
+        );
+        // Scoped to one product, the rule never touches another product's lines.
+        assert_eq!(
+            norm(&ECS, "dws-prod-node-3"),
+            ("dws-prod-node-3".into(), "as-is".into())
+        );
+        // A provider scope of `focus` means every FOCUS line.
+        assert_eq!(norm(&AWS, "api-v2"), ("api".into(), "strip-v".into()));
+        assert_eq!(norm(&ECS, "api-v2"), ("api-v2".into(), "as-is".into()));
+        // User rules win over the built-in ones.
+        let first = Normalizer::new(vec![rule("keep-all", None, None, r"^(?P<id>.*)$")]);
+        let id = "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
+        assert_eq!(first.rule_name(first.normalize(&MA, id).1), "keep-all");
+    }
+
+    #[test]
+    fn explain_lists_every_rule_tried_until_one_matches() {
+        let n = Normalizer::new(vec![rule(
+            "dws-nodes",
+            None,
+            Some("hws.service.type.dws"),
+            r"^(?P<id>.+)-node-\d+$",
+        )]);
+        let steps = n.explain(&MA, "svc-a-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e");
+        let names: Vec<_> = steps.iter().map(|s| s.rule.as_str()).collect();
+        assert_eq!(names, ["dws-nodes", "modelarts-service"]);
+        assert!(steps[0].scope.is_err());
+        assert_eq!(steps[1].produced.as_deref(), Some("svc-a"));
+        let steps = n.explain(&ECS, "i-plain");
+        assert_eq!(steps.last().map(|s| s.rule.as_str()), Some("as-is"));
+        assert_eq!(steps.len(), 1 + BUILTINS.len() + 1);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod focus;
 pub mod header;
 mod huawei;
 pub mod register;
+pub mod rules;
 pub mod source;
 pub mod spec;
 
@@ -31,6 +32,8 @@ use std::hash::{Hash, Hasher};
 #[derive(Debug, Clone, Copy)]
 pub struct LineIds<'a> {
     pub provider: &'a str,
+    /// Export format (`huawei`, `alibaba`, `focus`).
+    pub format: &'a str,
     pub product_code: &'a str,
     pub product_name: &'a str,
     /// Resource ID, cleaned of whitespace, quotes and empty markers.
@@ -384,6 +387,7 @@ impl Scan {
             value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
         let ids = LineIds {
             provider: &self.provider,
+            format: self.spec.format.name(),
             product_code,
             product_name,
             id,

@@ -1,0 +1,137 @@
+//! `billrecon explain-id`: how bill IDs normalize, rule by rule, so a user can see why an ID
+//! does not match and fix it with a `--rules` file.
+
+use crate::config::ExplainConfig;
+use crate::error::{Error, Result};
+use crate::ingest::rules;
+use crate::normalize::{clean_id, composite_parts, IdContext, Normalizer};
+use std::io::Write;
+
+pub fn run(cfg: ExplainConfig) -> Result<u8> {
+    let user = match &cfg.rules {
+        Some(path) => rules::read(path)?,
+        None => Vec::new(),
+    };
+    let normalizer = Normalizer::new(user);
+    let text = explain(&normalizer, &cfg);
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::Output {
+            target: "stdout".into(),
+            source: e,
+        })?;
+    Ok(0)
+}
+
+/// The explanation of every ID, blocks separated by a blank line.
+pub fn explain(normalizer: &Normalizer, cfg: &ExplainConfig) -> String {
+    let format = match cfg.provider.as_str() {
+        p @ ("huawei" | "alibaba" | "focus") => p,
+        _ => "",
+    };
+    let ctx = IdContext {
+        provider: &cfg.provider,
+        format,
+        product_code: &cfg.product,
+        product_name: &cfg.product,
+    };
+    let mut out = String::new();
+    for (n, raw) in cfg.ids.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let id = clean_id(raw);
+        out.push_str(&format!("{id}\n"));
+        if id != raw {
+            out.push_str("  cleaned of surrounding whitespace and quotes\n");
+        }
+        let steps = normalizer.explain(&ctx, id);
+        let width = steps
+            .iter()
+            .map(|s| s.rule.chars().count())
+            .max()
+            .unwrap_or(0);
+        let origins = steps.iter().map(|s| s.origin.chars().count()).max();
+        let origin_width = origins.unwrap_or(0);
+        let mut result = id.to_string();
+        for (i, s) in steps.iter().enumerate() {
+            let outcome = match (&s.scope, &s.produced) {
+                (Err(why), _) => format!("scope does not apply: {why}"),
+                (Ok(()), None) => "no match".to_string(),
+                (Ok(()), Some(p)) if s.rule == "as-is" => format!("no rule matched: kept as {p}"),
+                (Ok(()), Some(p)) => format!("matched: {p}"),
+            };
+            out.push_str(&format!(
+                "  {}. {:width$}  {:origin_width$}  {outcome}\n",
+                i + 1,
+                s.rule,
+                s.origin
+            ));
+            if let Some(p) = &s.produced {
+                result = p.clone();
+            }
+        }
+        let parts: Vec<&str> = composite_parts(&result).collect();
+        if !parts.is_empty() {
+            out.push_str(&format!(
+                "  composite: also matches a register ID equal to one of {}\n",
+                parts.join(", ")
+            ));
+        }
+        out.push_str(&format!("{}\n", result.to_ascii_lowercase()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_id_snapshot() {
+        let user = rules::parse(
+            "rules.toml",
+            "[[rule]]\nname = \"dws-nodes\"\nprovider = \"huawei\"\nproduct = \"hws.service.type.dws\"\npattern = '^(?P<id>.+)-node-\\d+$'\n",
+        )
+        .unwrap();
+        let n = Normalizer::new(user);
+        let cfg = |provider: &str, product: &str, ids: &[&str]| ExplainConfig {
+            ids: ids.iter().map(|s| s.to_string()).collect(),
+            provider: provider.into(),
+            product: product.into(),
+            rules: None,
+        };
+        let mut text = explain(
+            &n,
+            &cfg(
+                "huawei",
+                "hws.service.type.ma",
+                &[
+                    "svc-infer-prod-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e",
+                    " \"SVC-PLAIN\" ",
+                ],
+            ),
+        );
+        text.push_str("---\n");
+        text.push_str(&explain(
+            &n,
+            &cfg("huawei", "hws.service.type.dws", &["dws-prod-node-3"]),
+        ));
+        text.push_str("---\n");
+        text.push_str(&explain(
+            &n,
+            &cfg(
+                "aws",
+                "",
+                &["arn:aws:ec2:us-east-1:123456789012:instance/i-0ABC"],
+            ),
+        ));
+        text.push_str("---\n");
+        text.push_str(&explain(
+            &n,
+            &cfg("alibaba", "oss", &["cn-hangzhou;standard"]),
+        ));
+        insta::assert_snapshot!(text);
+    }
+}
