@@ -13,6 +13,7 @@ mod alibaba;
 mod focus;
 pub mod header;
 mod huawei;
+pub mod records;
 pub mod register;
 pub mod rules;
 pub mod source;
