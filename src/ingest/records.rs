@@ -211,9 +211,12 @@ mod tests {
     fn all(data: &[u8], buf: usize) -> Vec<(Vec<String>, u64, u64, bool)> {
         let mut r = RecordReader::new(data, b',', 0, 1);
         r.buf = vec![0; buf].into_boxed_slice();
-        let mut rec = RawRecord::default();
-        rec.fields = vec![0; 1];
-        rec.ends = vec![0; 1];
+        // Tiny starting buffers exercise the growth paths.
+        let mut rec = RawRecord {
+            fields: vec![0; 1],
+            ends: vec![0; 1],
+            ..RawRecord::default()
+        };
         let mut out = Vec::new();
         while r.read(&mut rec).unwrap() {
             let cells = rec
