@@ -295,8 +295,15 @@ pub fn is_modelarts(ctx: &IdContext<'_>) -> bool {
 }
 
 /// Strips a trailing `-<UUID>` (8-4-4-4-12 hex). Service names may themselves contain hyphens,
-/// so only a whole UUID at the end is removed, never "everything after the first hyphen".
+/// so only a whole UUID at the end is removed, never "everything after the first hyphen". When
+/// what remains also ends with a UUID the split is ambiguous and nothing is stripped, which also
+/// keeps normalization idempotent.
 pub fn strip_uuid_suffix(id: &str) -> Option<&str> {
+    let head = uuid_head(id)?;
+    uuid_head(head).is_none().then_some(head)
+}
+
+fn uuid_head(id: &str) -> Option<&str> {
     const UUID_LEN: usize = 36;
     let b = id.as_bytes();
     if b.len() < UUID_LEN + 2 {
@@ -395,6 +402,9 @@ mod tests {
                 "5c7e1a9b-3f2d-4e8a-b1c6-9d0e2f4a6b8c",
                 ASIS,
             ),
+            // Two UUIDs at the end: ambiguous, kept whole.
+            (&MA, "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e-1b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e",
+             "svc-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e-1b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e", ASIS),
             // A near-UUID is not a UUID.
             (
                 &MA,
