@@ -1,0 +1,6 @@
+//! Integration tests: the `billrecon` binary run on the small quirk fixtures of `fixtures/`
+//! (each file is described in `fixtures/README.md`). Every test pins the exit code.
+
+mod options;
+mod util;
+mod verdicts;
