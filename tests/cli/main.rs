@@ -2,5 +2,7 @@
 //! (each file is described in `fixtures/README.md`). Every test pins the exit code.
 
 mod options;
+mod quirks;
+mod register;
 mod util;
 mod verdicts;
