@@ -2,6 +2,7 @@
 //! (each file is described in `fixtures/README.md`). Every test pins the exit code.
 
 mod bad_input;
+mod formats;
 mod options;
 mod quirks;
 mod register;
