@@ -1,0 +1,143 @@
+//! What was deleted: register columns and aliases, pasted IDs, repeated IDs, and product-level
+//! cleanups (from the register or from `--product --cleaned-at`).
+
+use crate::util::{billrecon, check, fixture, report, resource, stderr_of, verdicts};
+use serde_json::json;
+
+const BASIC: &str = "huawei/zh-basic.csv";
+
+#[test]
+fn register_columns_may_be_named_id_and_deletion_time() {
+    let r = report(&mut check("register/aliases.csv", &[BASIC]), 1);
+    assert_eq!(
+        verdicts(&r),
+        [
+            ("ecs-leak-01".into(), "still_billing".into()),
+            ("ecs-gone-01".into(), "stopped".into()),
+        ]
+    );
+    assert_eq!(
+        resource(&r, "ecs-gone-01")["deleted_at"],
+        "2026-10-10T00:30:00Z"
+    );
+}
+
+#[test]
+fn an_upper_case_pasted_id_matches_the_bill_and_is_reported_as_written() {
+    let r = report(&mut check("register/upper-case.csv", &[BASIC]), 1);
+    let leak = resource(&r, "ECS-LEAK-01");
+    assert_eq!(leak["verdict"], "still_billing");
+    assert_eq!(leak["bill_ids"], json!(["ecs-leak-01"]));
+    assert_eq!(leak["lines_after_deletion"], 2);
+}
+
+#[test]
+fn an_id_listed_twice_keeps_its_earliest_deletion_and_warns() {
+    let out = check("register/listed-twice.csv", &[BASIC])
+        .args(["-f", "json"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        stderr_of(&out),
+        "billrecon: warning: fixtures/register/listed-twice.csv: `ecs-leak-01` is listed twice \
+         (lines 2 and 3); keeping the earliest deletion\n"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(r["summary"]["deletions"], 1);
+    // Line 3's 08:30 wins over line 2's 11:30, so 09:00-11:00 are charges after the deletion.
+    let leak = resource(&r, "ecs-leak-01");
+    assert_eq!(leak["deleted_at"], "2026-10-10T00:30:00Z");
+    assert_eq!(leak["verdict"], "still_billing");
+    assert_eq!(leak["lines_after_deletion"], 2);
+}
+
+#[test]
+fn a_register_row_with_only_a_product_checks_every_resource_billed_under_it() {
+    let r = report(&mut check("register/product-level.csv", &[BASIC]), 1);
+    assert_eq!(
+        verdicts(&r),
+        [
+            ("ecs-leak-01".into(), "still_billing".into()),
+            ("ecs-gone-01".into(), "stopped".into()),
+            ("ecs-late-01".into(), "stopped".into()),
+        ]
+    );
+    for id in ["ecs-leak-01", "ecs-gone-01", "ecs-late-01"] {
+        assert_eq!(resource(&r, id)["scope"], "product", "{id}");
+        assert_eq!(resource(&r, id)["product"], "弹性云服务器", "{id}");
+    }
+    // The disk under another product is not part of the cleanup.
+    assert_eq!(r["summary"]["deletions"], 3);
+}
+
+fn cleaned(product: &str, export: &str) -> assert_cmd::Command {
+    let mut cmd = billrecon();
+    cmd.arg("check")
+        .args(["--product", product, "--cleaned-at", "2026-10-10 08:30"])
+        .arg(fixture(export));
+    cmd
+}
+
+#[test]
+fn product_cleanup_matches_the_product_name_in_any_case() {
+    let r = report(&mut cleaned("modelarts", "huawei/modelarts.csv"), 1);
+    assert_eq!(
+        verdicts(&r),
+        [
+            ("svc-a-v2".into(), "still_billing".into()),
+            ("svc-a".into(), "stopped".into()),
+        ]
+    );
+    assert_eq!(
+        resource(&r, "svc-a-v2")["deleted_at"],
+        "2026-10-10T00:30:00Z"
+    );
+    assert_eq!(
+        resource(&r, "svc-a-v2")["amount_after_deletion"],
+        json!({"CNY": "25.60"})
+    );
+}
+
+#[test]
+fn product_cleanup_matches_the_product_code_in_any_case() {
+    let r = report(
+        &mut cleaned("HWS.SERVICE.TYPE.MA", "huawei/modelarts.csv"),
+        1,
+    );
+    assert_eq!(
+        verdicts(&r),
+        [
+            ("svc-a-v2".into(), "still_billing".into()),
+            ("svc-a".into(), "stopped".into()),
+        ]
+    );
+}
+
+#[test]
+fn product_cleanup_of_a_product_absent_from_the_bill_is_not_in_bill() {
+    let r = report(&mut cleaned("hws.service.type.rds", BASIC), 3);
+    assert_eq!(r["summary"]["deletions"], 1);
+    assert_eq!(r["resources"][0]["verdict"], "not_in_bill");
+    assert_eq!(r["resources"][0]["resource_id"], "");
+    assert_eq!(r["resources"][0]["scope"], "product");
+}
+
+#[test]
+fn product_cleanups_combine_with_a_register() {
+    let r = report(
+        check("register/gone.csv", &[BASIC]).args([
+            "--product",
+            "云硬盘",
+            "--cleaned-at",
+            "2026-10-13 00:00",
+        ]),
+        3,
+    );
+    assert_eq!(
+        verdicts(&r),
+        [
+            ("evs-keep-01".into(), "pending".into()),
+            ("ecs-gone-01".into(), "stopped".into()),
+        ]
+    );
+}
