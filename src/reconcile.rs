@@ -149,8 +149,10 @@ pub fn reconcile(
     for s in &scans {
         if s.skipped_rows > 0 {
             warnings.push(format!(
-                "{}: skipped {} bad rows (--skip-bad-rows)",
-                s.path, s.skipped_rows
+                "{}: skipped {} bad {} (--skip-bad-rows)",
+                s.path,
+                s.skipped_rows,
+                if s.skipped_rows == 1 { "row" } else { "rows" }
             ));
         }
     }

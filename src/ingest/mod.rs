@@ -162,7 +162,7 @@ fn find_header<R: std::io::Read>(
     rec: &mut csv::ByteRecord,
     enc: Encoding,
 ) -> Result<(Binding, u64, Option<&'static str>)> {
-    let mut seen: Vec<Vec<String>> = Vec::new();
+    let mut seen: Vec<(Vec<String>, u64)> = Vec::new();
     let mut scratch = String::new();
     while seen.len() < MAX_TITLE_LINES {
         match rdr.read_byte_record(rec) {
@@ -179,14 +179,17 @@ fn find_header<R: std::io::Read>(
             let version = (b.spec.format == Format::Focus).then(|| focus::version(&cells));
             return Ok((b, line, version));
         }
-        seen.push(cells);
+        seen.push((cells, rec.position().map_or(1, |p| p.line())));
     }
     // Nothing matched: name the closest format and what it lacks, for the row closest to it.
-    let Some((spec, miss)) = seen
+    let Some((spec, miss, line)) = seen
         .iter()
-        .filter(|c| c.len() > 1)
-        .map(|cells| header::closest(cells))
-        .min_by_key(|(_, m)| m.len())
+        .filter(|(c, _)| c.len() > 1)
+        .map(|(cells, line)| {
+            let (spec, miss) = header::closest(cells);
+            (spec, miss, *line)
+        })
+        .min_by_key(|(_, m, _)| m.len())
     else {
         return Err(Error::input(
             Location::at(path, 1, None),
@@ -208,7 +211,7 @@ fn find_header<R: std::io::Read>(
         })
         .collect();
     Err(Error::input(
-        Location::at(path, 1, None),
+        Location::at(path, line, None),
         format!(
             "the header matches no known export format; the closest is {} ({}), which lacks: {}",
             spec.format,
@@ -293,9 +296,10 @@ fn value(s: &str) -> &str {
     }
 }
 
-fn is_totals(first: &[u8]) -> bool {
-    let t = String::from_utf8_lossy(first);
-    let t = t.trim();
+/// A totals row's first cell reads `合计`, `总计` or `Total` (in any encoding the file uses).
+fn is_totals(first: &[u8], enc: Encoding) -> bool {
+    let mut scratch = String::new();
+    let t = decode(first, enc, &mut scratch).trim();
     t.starts_with("合计") || t.starts_with("总计") || spec::starts_with_ic(t, "total")
 }
 
@@ -338,8 +342,9 @@ impl Scan {
     fn row(&mut self, rec: &csv::ByteRecord, line: u64, select: &dyn Select) -> RowResult {
         let first = rec.get(0).unwrap_or(b"");
         if rec.len() != self.width {
-            if is_totals(first) || rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
-                self.out.totals_rows += u64::from(is_totals(first));
+            let totals = is_totals(first, self.enc);
+            if totals || rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+                self.out.totals_rows += u64::from(totals);
                 return Ok(());
             }
             let col = rec.len().min(self.width) + 1;
@@ -352,7 +357,11 @@ impl Scan {
                 ),
             ));
         }
-        if is_totals(first) {
+        // A full-width totals row carries no resource; a resource named `total-…` is a line.
+        let no_id = self.cols[Field::ResourceId as usize]
+            .and_then(|i| rec.get(i))
+            .is_none_or(|c| value(std::str::from_utf8(c).unwrap_or("?")).is_empty());
+        if no_id && is_totals(first, self.enc) {
             self.out.totals_rows += 1;
             return Ok(());
         }
@@ -644,11 +653,14 @@ mod tests {
 
     #[test]
     fn totals_rows_are_recognised() {
-        assert!(is_totals("合计".as_bytes()));
-        assert!(is_totals("总计：".as_bytes()));
-        assert!(is_totals(b"Total"));
-        assert!(is_totals(b" TOTAL amount"));
-        assert!(!is_totals(b"2026-10"));
+        let utf8 = Encoding::Utf8;
+        assert!(is_totals("合计".as_bytes(), utf8));
+        assert!(is_totals("总计：".as_bytes(), utf8));
+        assert!(is_totals(b"Total", utf8));
+        assert!(is_totals(b" TOTAL amount", utf8));
+        assert!(!is_totals(b"2026-10", utf8));
+        let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
+        assert!(is_totals(&gbk, Encoding::Gb18030));
     }
 
     #[test]

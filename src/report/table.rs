@@ -166,7 +166,8 @@ pub(super) fn summary_lines(report: &Report, tz: FixedOffset) -> Vec<String> {
         read.push_str(&format!("; {dup} duplicate lines counted once"));
     }
     if skipped > 0 {
-        read.push_str(&format!("; {skipped} bad rows skipped"));
+        let rows = if skipped == 1 { "row" } else { "rows" };
+        read.push_str(&format!("; {skipped} bad {rows} skipped"));
     }
     lines.push(read);
     lines

@@ -153,7 +153,6 @@ fn a_gb18030_file_is_decoded() {
 }
 
 #[test]
-#[ignore = "bug: the totals row of a GB18030 file is not recognised (is_totals reads raw bytes as UTF-8), so the run fails"]
 fn a_totals_row_in_a_gb18030_file_is_left_out() {
     let r = report(
         &mut check("register/leak.csv", &["huawei/gbk-totals.csv"]),
@@ -167,7 +166,6 @@ fn a_totals_row_in_a_gb18030_file_is_left_out() {
 }
 
 #[test]
-#[ignore = "bug: any row whose first cell starts with `total` is dropped silently as a totals row"]
 fn a_resource_whose_id_starts_with_total_is_not_taken_for_a_totals_row() {
     let r = report(
         &mut check(
