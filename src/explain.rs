@@ -46,30 +46,37 @@ pub fn explain(normalizer: &Normalizer, cfg: &ExplainConfig) -> String {
         if id != raw {
             out.push_str("  cleaned of surrounding whitespace and quotes\n");
         }
-        let steps = normalizer.explain(&ctx, id);
-        let width = steps
-            .iter()
+        let passes = normalizer.explain(&ctx, id);
+        let all = passes.iter().flatten();
+        let width = all
+            .clone()
             .map(|s| s.rule.chars().count())
             .max()
             .unwrap_or(0);
-        let origins = steps.iter().map(|s| s.origin.chars().count()).max();
-        let origin_width = origins.unwrap_or(0);
+        let origin_width = all.map(|s| s.origin.chars().count()).max().unwrap_or(0);
         let mut result = id.to_string();
-        for (i, s) in steps.iter().enumerate() {
-            let outcome = match (&s.scope, &s.produced) {
-                (Err(why), _) => format!("scope does not apply: {why}"),
-                (Ok(()), None) => "no match".to_string(),
-                (Ok(()), Some(p)) if s.rule == "as-is" => format!("no rule matched: kept as {p}"),
-                (Ok(()), Some(p)) => format!("matched: {p}"),
-            };
-            out.push_str(&format!(
-                "  {}. {:width$}  {:origin_width$}  {outcome}\n",
-                i + 1,
-                s.rule,
-                s.origin
-            ));
-            if let Some(p) = &s.produced {
-                result = p.clone();
+        for (p, steps) in passes.iter().enumerate() {
+            if p > 0 {
+                out.push_str(&format!("  normalized again: {result}\n"));
+            }
+            for (i, s) in steps.iter().enumerate() {
+                let outcome = match (&s.scope, &s.produced) {
+                    (Err(why), _) => format!("scope does not apply: {why}"),
+                    (Ok(()), None) => "no match".to_string(),
+                    (Ok(()), Some(p)) if s.rule == "as-is" => {
+                        format!("no rule matched: kept as {p}")
+                    }
+                    (Ok(()), Some(p)) => format!("matched: {p}"),
+                };
+                out.push_str(&format!(
+                    "  {}. {:width$}  {:origin_width$}  {outcome}\n",
+                    i + 1,
+                    s.rule,
+                    s.origin
+                ));
+                if let Some(p) = &s.produced {
+                    result = p.clone();
+                }
             }
         }
         let parts: Vec<&str> = composite_parts(&result).collect();
@@ -132,6 +139,10 @@ mod tests {
             &n,
             &cfg("alibaba", "oss", &["cn-hangzhou;standard"]),
         ));
+        text.push_str("---\n");
+        // A rule's output is normalized again until it stops changing.
+        let arn = "arn:aws:ec2:r:1:instance/i-9-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
+        text.push_str(&explain(&n, &cfg("huawei", "ModelArts", &[arn])));
         insta::assert_snapshot!(text);
     }
 }

@@ -116,7 +116,27 @@ impl Normalizer {
 
     /// Normalizes a cleaned bill ID (see [`clean_id`]). Returns a slice of `id`; callers compare
     /// it case-insensitively.
+    ///
+    /// A rule's output is normalized again until no rule changes it (an ARN inside a ModelArts
+    /// name, say), so normalizing a normalized ID changes nothing. The rule reported is the
+    /// first one that applied.
     pub fn normalize<'a>(&self, ctx: &IdContext<'_>, id: &'a str) -> (&'a str, RuleRef) {
+        let (mut out, first) = self.pass(ctx, id);
+        if first == RuleRef::AsIs {
+            return (id, first);
+        }
+        // Every pass that changes the ID shortens it, so this ends; the bound is a safeguard.
+        for _ in 0..8 {
+            let (next, rule) = self.pass(ctx, out);
+            if rule == RuleRef::AsIs || next.len() == out.len() {
+                break;
+            }
+            out = next;
+        }
+        (out, first)
+    }
+
+    fn pass<'a>(&self, ctx: &IdContext<'_>, id: &'a str) -> (&'a str, RuleRef) {
         for (i, r) in self.user.iter().enumerate() {
             if user_scope(r, ctx).is_ok() {
                 if let Some(out) = user_apply(r, id) {
@@ -142,8 +162,36 @@ impl Normalizer {
         }
     }
 
-    /// Every rule tried, in order, until one matches; the last step is the winner (or `as-is`).
-    pub fn explain(&self, ctx: &IdContext<'_>, id: &str) -> Vec<Step> {
+    /// Every rule tried, in order, until one matches, pass after pass until the ID stops
+    /// changing; the last step of each pass is its winner (or `as-is`).
+    pub fn explain(&self, ctx: &IdContext<'_>, id: &str) -> Vec<Vec<Step>> {
+        let mut passes = vec![self.explain_pass(ctx, id)];
+        for _ in 0..8 {
+            let last = passes.last().and_then(|p| p.last());
+            let Some(Step {
+                rule,
+                produced: Some(out),
+                ..
+            }) = last
+            else {
+                break;
+            };
+            if rule == "as-is" {
+                break;
+            }
+            let next = self.explain_pass(ctx, out);
+            let changed = next.last().is_some_and(|s| {
+                s.rule != "as-is" && s.produced.as_ref().is_some_and(|p| p.len() != out.len())
+            });
+            if !changed {
+                break;
+            }
+            passes.push(next);
+        }
+        passes
+    }
+
+    fn explain_pass(&self, ctx: &IdContext<'_>, id: &str) -> Vec<Step> {
         let mut steps = Vec::new();
         for r in &self.user {
             let scope = user_scope(r, ctx);
@@ -507,12 +555,14 @@ mod tests {
             Some("hws.service.type.dws"),
             r"^(?P<id>.+)-node-\d+$",
         )]);
-        let steps = n.explain(&MA, "svc-a-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e");
+        let steps = n
+            .explain(&MA, "svc-a-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e")
+            .remove(0);
         let names: Vec<_> = steps.iter().map(|s| s.rule.as_str()).collect();
         assert_eq!(names, ["dws-nodes", "modelarts-service"]);
         assert!(steps[0].scope.is_err());
         assert_eq!(steps[1].produced.as_deref(), Some("svc-a"));
-        let steps = n.explain(&ECS, "i-plain");
+        let steps = n.explain(&ECS, "i-plain").remove(0);
         assert_eq!(steps.last().map(|s| s.rule.as_str()), Some("as-is"));
         assert_eq!(steps.len(), 1 + BUILTINS.len() + 1);
     }

@@ -1,0 +1,214 @@
+//! Properties that must hold for any bill: normalization is idempotent, a later deletion never
+//! turns `stopped` into `still_billing`, a line dated before a deletion never makes it
+//! `still_billing`, and splitting or repeating an export never changes the verdicts.
+
+use billrecon::normalize::{IdContext, Normalizer};
+use proptest::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+const HEADER: &str = "订单号/交易号,产品类型编码,产品类型,使用开始时间,使用结束时间,账单类型,资源ID,使用量,应付金额(¥)";
+
+#[derive(Debug, Clone)]
+struct Line {
+    resource: usize,
+    hour: u32,
+    kind: &'static str,
+    usage: &'static str,
+    amount: &'static str,
+}
+
+fn line() -> impl Strategy<Value = Line> {
+    (
+        0..4usize,
+        0..48u32,
+        prop::sample::select(vec!["消费-使用", "消费-使用", "退款-退订", "消费-续订"]),
+        prop::sample::select(vec!["0", "1", "0.5"]),
+        prop::sample::select(vec!["0", "1.50000000", "-2.00", "3.46"]),
+    )
+        .prop_map(|(resource, hour, kind, usage, amount)| Line {
+            resource,
+            hour,
+            kind,
+            usage,
+            amount,
+        })
+}
+
+fn at(hour: u32) -> String {
+    format!("2026-10-{:02} {:02}:00:00", 10 + hour / 24, hour % 24)
+}
+
+fn csv(lines: &[(usize, Line)]) -> String {
+    let mut out = format!("{HEADER}\n");
+    for (n, l) in lines {
+        out.push_str(&format!(
+            "T{n:05},hws.service.type.ec2,ECS,{},{},{},ecs-{},{},{}\n",
+            at(l.hour),
+            at(l.hour + 1),
+            l.kind,
+            l.resource,
+            l.usage,
+            l.amount
+        ));
+    }
+    out
+}
+
+fn register(minutes: &[u32]) -> String {
+    let mut out = "resource_id,deleted_at\n".to_string();
+    for (i, m) in minutes.iter().enumerate() {
+        out.push_str(&format!(
+            "ecs-{i},2026-10-10T{:02}:{:02}:00+08:00\n",
+            m / 60 % 24,
+            m % 60
+        ));
+    }
+    out
+}
+
+/// Runs `check -f json` and returns resource ID → (verdict, amount, lines after, tail lines).
+fn verdicts(
+    dir: &Path,
+    register: &str,
+    exports: &[String],
+) -> Vec<(String, String, String, u64, u64)> {
+    std::fs::write(dir.join("reg.csv"), register).unwrap();
+    let mut cmd = assert_cmd::Command::cargo_bin("billrecon").unwrap();
+    cmd.arg("check")
+        .arg("--deleted")
+        .arg(dir.join("reg.csv"))
+        .args(["-f", "json", "-q", "--exit-zero"]);
+    for (i, text) in exports.iter().enumerate() {
+        let p = dir.join(format!("export-{i}.csv"));
+        std::fs::write(&p, text).unwrap();
+        cmd.arg(p);
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut rows: Vec<_> = report["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["resource_id"].as_str().unwrap().to_string(),
+                r["verdict"].as_str().unwrap().to_string(),
+                r["amount_after_deletion"].to_string(),
+                r["lines_after_deletion"].as_u64().unwrap(),
+                r["tail_lines"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn numbered(lines: Vec<Line>) -> Vec<(usize, Line)> {
+    lines.into_iter().enumerate().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn normalizing_twice_changes_nothing(
+        name in "[a-zA-Z][a-zA-Z0-9-]{0,12}",
+        uuids in prop::collection::vec("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", 0..3),
+        prefix in prop::sample::select(vec!["", "arn:aws:ec2:us-east-1:1:instance/", "//compute.googleapis.com/projects/p/instances/"]),
+        product in prop::sample::select(vec!["hws.service.type.ma", "hws.service.type.ec2"]),
+    ) {
+        let id = format!("{prefix}{name}{}", uuids.iter().map(|u| format!("-{u}")).collect::<String>());
+        let n = Normalizer::default();
+        let ctx = IdContext { provider: "huawei", format: "huawei", product_code: product, product_name: "" };
+        let once = n.normalize(&ctx, &id).0.to_string();
+        let twice = n.normalize(&ctx, &once).0.to_string();
+        prop_assert_eq!(once, twice);
+    }
+
+    #[test]
+    fn a_later_deletion_never_turns_stopped_into_still_billing(
+        lines in prop::collection::vec(line(), 1..24),
+        minutes in prop::collection::vec(0..(20 * 60u32), 4),
+        delay in 0..(20 * 60u32),
+    ) {
+        let dir = tempdir();
+        let export = vec![csv(&numbered(lines))];
+        let before = verdicts(dir.path(), &register(&minutes), &export);
+        let later: Vec<u32> = minutes.iter().map(|m| (m + delay).min(23 * 60 + 59)).collect();
+        let after = verdicts(dir.path(), &register(&later), &export);
+        for (b, a) in before.iter().zip(&after) {
+            prop_assert!(!(b.1 == "stopped" && a.1 == "still_billing"), "{b:?} became {a:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_before_the_deletion_never_makes_a_resource_still_billing(
+        lines in prop::collection::vec(line(), 0..16),
+        minutes in prop::collection::vec(600..(23 * 60u32), 4),
+        extra in line(),
+    ) {
+        let dir = tempdir();
+        let reg = register(&minutes);
+        let mut all = numbered(lines);
+        let before = verdicts(dir.path(), &reg, &[csv(&all)]);
+        // An hour that ends at or before the deletion of its resource.
+        let hour = minutes[extra.resource] / 60;
+        prop_assume!(hour >= 1);
+        all.push((999, Line { hour: hour - 1, ..extra }));
+        let after = verdicts(dir.path(), &reg, &[csv(&all)]);
+        for (b, a) in before.iter().zip(&after) {
+            prop_assert!(b.1 == "still_billing" || a.1 != "still_billing", "{b:?} became {a:?}");
+        }
+    }
+
+    #[test]
+    fn splitting_or_repeating_an_export_changes_no_verdict(
+        lines in prop::collection::vec(line(), 1..24),
+        minutes in prop::collection::vec(0..(24 * 60u32), 4),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let dir = tempdir();
+        let reg = register(&minutes);
+        let all = numbered(lines);
+        let whole = verdicts(dir.path(), &reg, &[csv(&all)]);
+        let at = cut.index(all.len() + 1);
+        let split = verdicts(dir.path(), &reg, &[csv(&all[..at]), csv(&all[at..])]);
+        prop_assert_eq!(&whole, &split);
+        let twice = verdicts(dir.path(), &reg, &[csv(&all), csv(&all)]);
+        prop_assert_eq!(&whole, &twice);
+    }
+}
+
+/// A scratch directory removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir() -> TempDir {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let p = std::env::temp_dir().join(format!(
+        "billrecon-prop-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&p).unwrap();
+    TempDir(p)
+}
