@@ -73,7 +73,11 @@ pub fn run(cfg: CheckConfig) -> Result<u8> {
             eprintln!("billrecon: warning: {w}");
         }
     }
-    sink.finish(&bytes)?;
+    match sink.finish(&bytes) {
+        // `billrecon check … | head`: the reader has seen enough; the verdicts still stand.
+        Err(e) if e.is_broken_pipe() => {}
+        other => other?,
+    }
 
     let s = &report.summary;
     let code = if s.still_billing > 0 {

@@ -167,3 +167,36 @@ fn skip_bad_rows_with_still_billing_exits_one() {
     assert_eq!(r["inputs"][0]["skipped_rows"], 1);
     assert_eq!(r["inputs"][1]["skipped_rows"], 0);
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_the_verdicts_exit_code() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // Enough resources that the report overflows the pipe after the reader has gone.
+    let dir = std::env::temp_dir().join(format!("billrecon-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut register = String::from("resource_id,deleted_at\n");
+    for i in 0..3000 {
+        register.push_str(&format!("ecs-missing-{i:05},2026-10-10 08:30\n"));
+    }
+    let reg = dir.join("many.csv");
+    std::fs::write(&reg, register).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_billrecon"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["check", "-f", "json", "--deleted"])
+        .arg(&reg)
+        .arg("fixtures/huawei/zh-basic.csv")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    // Every ID is missing from the bill: not_in_bill, exit 3, and no error about the pipe.
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
