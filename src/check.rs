@@ -44,7 +44,7 @@ pub fn run(cfg: CheckConfig) -> Result<u8> {
         tz: cfg.tz,
         skip_bad_rows: cfg.skip_bad_rows,
     };
-    let scans = scan_all(&cfg, &opts, &matcher)?;
+    let scans = scan_all(&cfg.exports, cfg.quiet, &opts, &matcher)?;
     for s in &scans {
         warnings.extend(s.skipped_examples.iter().map(|m| format!("skipped {m}")));
     }
@@ -90,27 +90,42 @@ pub fn run(cfg: CheckConfig) -> Result<u8> {
     Ok(if cfg.exit_zero { 0 } else { code })
 }
 
-/// Reads every export, two at a time on two cores; results keep the order given.
-fn scan_all(cfg: &CheckConfig, opts: &ScanOptions, matcher: &Matcher<'_>) -> Result<Vec<FileScan>> {
-    let progress = Progress::new(cfg.quiet);
+/// The inputs the exports hold, in command-line order; a zip archive's members in archive order.
+pub fn inputs(exports: &[String]) -> Result<Vec<source::Entry>> {
+    let mut out = Vec::new();
+    for path in exports {
+        out.extend(source::entries(path)?);
+    }
+    Ok(out)
+}
+
+/// Reads every input, two at a time on two cores; results keep the order given.
+pub fn scan_all(
+    exports: &[String],
+    quiet: bool,
+    opts: &ScanOptions,
+    select: &dyn ingest::Select,
+) -> Result<Vec<FileScan>> {
+    let entries = inputs(exports)?;
+    let progress = Progress::new(quiet);
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(cfg.exports.len())
+        .min(entries.len())
         .max(1);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Result<FileScan>>>> =
-        Mutex::new((0..cfg.exports.len()).map(|_| None).collect());
+        Mutex::new((0..entries.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(path) = cfg.exports.get(i) else {
+                let Some(entry) = entries.get(i) else {
                     break;
                 };
-                let len = std::fs::metadata(path).map_or(0, |m| m.len());
-                let bar = progress.bar(path, len);
-                let r = source::open(path, |f| Progress::wrap(&bar, f))
-                    .and_then(|src| ingest::scan(path, i, src, opts, matcher));
+                let bar = progress.bar(&entry.name, entry.size);
+                let r = source::with_entry(entry, &|r| Progress::wrap(&bar, r), |opened| {
+                    ingest::scan(&entry.name, i, opened, opts, select)
+                });
                 bar.finish_and_clear();
                 let failed = r.is_err();
                 if let Ok(mut slots) = results.lock() {
@@ -131,7 +146,7 @@ fn scan_all(cfg: &CheckConfig, opts: &ScanOptions, matcher: &Matcher<'_>) -> Res
             None => {
                 return Err(Error::Usage(format!(
                     "{}: not read because an earlier error stopped the run",
-                    cfg.exports[i]
+                    entries[i].name
                 )));
             }
         }

@@ -31,7 +31,7 @@ impl Progress {
     }
 
     /// Wraps a reader so the bar follows the bytes it yields.
-    pub fn wrap(bar: &ProgressBar, r: impl Read + Send + 'static) -> Box<dyn Read + Send> {
+    pub fn wrap<'a>(bar: &ProgressBar, r: impl Read + 'a) -> Box<dyn Read + 'a> {
         if bar.is_hidden() {
             Box::new(r)
         } else {

@@ -1,6 +1,7 @@
 //! FinOps FOCUS 1.0–1.3 cost and usage exports (CSV): the 1.2 column names and the 1.3 renames.
 //! Times are UTC; `x_` columns are provider extensions and are not read.
 
+use super::header::fold;
 use super::spec::{Field, FormatSpec};
 use crate::model::{Format, LineKind};
 
@@ -20,9 +21,16 @@ pub static SPEC: FormatSpec = FormatSpec {
         (Field::Amount, &["BilledCost"]),
         (Field::Usage, &["ConsumedQuantity"]),
         (Field::Currency, &["BillingCurrency"]),
+        // 1.3 renamed `Provider` (third-party 1.3 emitters write `ServiceProviderName`; a
+        // `HostProviderName` alone names who hosts it, the closest there is).
         (
             Field::Provider,
-            &["ProviderName", "ServiceProviderName", "Provider"],
+            &[
+                "ProviderName",
+                "ServiceProviderName",
+                "Provider",
+                "HostProviderName",
+            ],
         ),
     ],
     kind,
@@ -30,11 +38,9 @@ pub static SPEC: FormatSpec = FormatSpec {
 
 /// The FOCUS version a header row implies: the newest version whose own columns appear.
 pub fn version(header: &[String]) -> &'static str {
-    let has = |names: &[&str]| {
-        header
-            .iter()
-            .any(|h| names.contains(&h.trim_start_matches('\u{feff}').trim()))
-    };
+    // Compared folded, as columns are bound: `provider_name` is `ProviderName`.
+    let folded: Vec<String> = header.iter().map(|h| fold(h).0).collect();
+    let has = |names: &[&str]| names.iter().any(|n| folded.contains(&fold(n).0));
     if has(&[
         "ProviderName",
         "PublisherName",
@@ -63,7 +69,8 @@ pub fn version(header: &[String]) -> &'static str {
     }
 }
 
-/// `ChargeCategory` to canonical kinds. Corrections keep their category: a negative one is a
+/// `ChargeCategory` to canonical kinds. `Credit` is a refund; an `Adjustment` (Huawei books its
+/// refunds so) or a `ChargeClass = Correction` line keeps its category, and a negative one is a
 /// refund by its amount.
 fn kind(category: &str, _class: &str) -> LineKind {
     match category.trim().to_ascii_lowercase().as_str() {
@@ -104,5 +111,45 @@ mod tests {
         assert_eq!(kind("Adjustment", "Correction"), LineKind::Adjustment);
         assert_eq!(kind("usage", ""), LineKind::Usage);
         assert_eq!(kind("Purchase", ""), LineKind::Purchase);
+        assert_eq!(kind("Usage", "Correction"), LineKind::Usage);
+        assert_eq!(kind("Tax", ""), LineKind::Tax);
+        assert_eq!(kind("", ""), LineKind::Other);
+    }
+
+    #[test]
+    fn names_of_every_version_bind() {
+        use crate::ingest::header::detect;
+        let h = |s: &str| s.split(',').map(String::from).collect::<Vec<_>>();
+        let v12 = "BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,ChargeFrequency,ChargePeriodEnd,ChargePeriodStart,ConsumedQuantity,ContractedCost,EffectiveCost,InvoiceId,InvoiceIssuer,ListCost,PricingCategory,PricingQuantity,PricingUnit,Provider,Publisher,RegionId,ResourceId,ResourceName,ServiceCategory,ServiceName,Tags,x_BillType";
+        let v13 = "BilledCost,BillingCurrency,ChargeCategory,ChargeClass,ChargePeriodEnd,ChargePeriodStart,ConsumedQuantity,InvoiceIssuerName,ProviderName,PublisherName,ResourceId,ResourceName,ServiceName";
+        let v13b = "BilledCost,BillingCurrency,ChargeCategory,ChargePeriodEnd,ChargePeriodStart,HostProviderName,InvoiceIssuerName,ServiceProviderName,ResourceId,ServiceName";
+        // Parquet writers and SQL views sometimes write snake_case.
+        let snake = "billed_cost,billing_currency,charge_category,charge_period_start,charge_period_end,provider_name,resource_id,service_name";
+        for (hdr, provider, version) in [
+            (v12, "Provider", "1.2"),
+            (v13, "ProviderName", "1.3"),
+            (v13b, "ServiceProviderName", "1.3"),
+            (snake, "provider_name", "1.3"),
+        ] {
+            let b = detect(&h(hdr)).unwrap_or_else(|| panic!("{hdr}"));
+            assert_eq!(b.spec.format, Format::Focus);
+            assert_eq!(b.name(Field::Provider), provider);
+            assert_eq!(
+                b.name(Field::Amount).to_ascii_lowercase().replace('_', ""),
+                "billedcost"
+            );
+            assert_eq!(version_of(hdr), version, "{hdr}");
+        }
+        // `x_` extension columns bind nothing, even when they look like a known column.
+        let b = detect(&h(
+            "BilledCost,ChargePeriodStart,ResourceId,x_ResourceId,x_BilledCost",
+        ))
+        .unwrap();
+        assert_eq!(b.col(Field::ResourceId), Some(2));
+        assert_eq!(b.col(Field::Amount), Some(0));
+    }
+
+    fn version_of(s: &str) -> &'static str {
+        version(&s.split(',').map(String::from).collect::<Vec<_>>())
     }
 }

@@ -13,6 +13,7 @@ mod alibaba;
 mod focus;
 pub mod header;
 mod huawei;
+mod parquet;
 pub mod records;
 pub mod register;
 pub mod rules;
@@ -25,7 +26,7 @@ use crate::money::parse_decimal;
 use crate::time::{parse_end, parse_time, split_range};
 use chrono::{DateTime, FixedOffset, Utc};
 use header::Binding;
-use source::{decode, Encoding, Source};
+use source::{decode, Encoding, Opened, Source};
 pub use spec::Field;
 use std::hash::{Hash, Hasher};
 
@@ -98,17 +99,129 @@ pub struct FileScan {
 const MAX_TITLE_LINES: usize = 20;
 const SKIPPED_EXAMPLES: usize = 5;
 
-/// Reads one export. `input` is its index among the inputs, recorded on every line kept.
+/// One record of an export as the per-row logic reads it: text cells by column position. CSV
+/// records are read as they are; a Parquet row is rendered to the same canonical text first, so
+/// both go through the same [`Scan::row`].
+trait Record {
+    fn width(&self) -> usize;
+    fn cell(&self, i: usize) -> Option<&[u8]>;
+    /// Whether every cell is empty or blank.
+    fn is_blank(&self) -> bool;
+    /// Hash of the whole record, to recognise the same line in another input file.
+    fn fingerprint(&self) -> u64;
+}
+
+impl Record for csv::ByteRecord {
+    fn width(&self) -> usize {
+        self.len()
+    }
+
+    fn cell(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+
+    fn is_blank(&self) -> bool {
+        self.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
+    }
+
+    fn fingerprint(&self) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        for field in self.iter() {
+            field.hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
+/// Reads one export. `path` is the name messages and reports use (`bundle.zip:member.csv` for
+/// a zip member); `input` is its index among the inputs, recorded on every line kept.
 pub fn scan(
     path: &str,
     input: usize,
-    source: Source,
+    opened: Opened<'_>,
+    opts: &ScanOptions,
+    select: &dyn Select,
+) -> Result<FileScan> {
+    match opened {
+        Opened::Text(source) => scan_csv(path, input, source, opts, select),
+        Opened::Parquet(file) => scan_parquet(path, &file, input, opts, select),
+    }
+}
+
+/// Records a row's failure: skipped and counted with `--skip-bad-rows`, else the error.
+fn row_failed(
+    out: &mut FileScan,
+    opts: &ScanOptions,
+    path: &str,
+    line: u64,
+    (col, msg): (Option<usize>, String),
+) -> Result<()> {
+    if opts.skip_bad_rows {
+        out.skipped_rows += 1;
+        if out.skipped_examples.len() < SKIPPED_EXAMPLES {
+            out.skipped_examples
+                .push(format!("{}: {msg}", Location::at(path, line, col)));
+        }
+        Ok(())
+    } else {
+        Err(Error::input(Location::at(path, line, col), msg))
+    }
+}
+
+fn scan_parquet(
+    path: &str,
+    file: &str,
+    input: usize,
+    opts: &ScanOptions,
+    select: &dyn Select,
+) -> Result<FileScan> {
+    let pq = parquet::ParquetFile::open(path, file)?;
+    let header = pq.header().to_vec();
+    let Some(binding) = header::detect(&header) else {
+        return Err(no_format(path, &[(header, 1)]));
+    };
+    let version = (binding.spec.format == Format::Focus).then(|| focus::version(&header));
+    let mut st = Scan::new(path, input, &binding, opts, Encoding::Utf8);
+    let bound: Vec<bool> = (0..header.len())
+        .map(|i| binding.cols.contains(&Some(i)))
+        .collect();
+    pq.check_bound(&bound, &binding)?;
+    let mut rec = csv::ByteRecord::new();
+    // Lines count as in the CSV of the same data: the header is line 1, row N is line N + 1.
+    let mut line = 1u64;
+    for batch in pq.batches() {
+        let batch = batch?;
+        for r in 0..batch.height() {
+            line += 1;
+            batch.fill(r, &bound, &mut rec);
+            let row = parquet::Row {
+                cells: &rec,
+                batch: &batch,
+                row: r,
+            };
+            if let Err(e) = st.row(&row, line, select) {
+                row_failed(&mut st.out, opts, path, line, e)?;
+            }
+        }
+    }
+    let mut out = st.out;
+    out.binding = binding;
+    out.header_line = 1;
+    out.version = version;
+    Ok(out)
+}
+
+fn scan_csv(
+    path: &str,
+    input: usize,
+    source: Source<'_>,
     opts: &ScanOptions,
     select: &dyn Select,
 ) -> Result<FileScan> {
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(source.delimiter)
         .buffer_capacity(source::BUFFER)
         .from_reader(source.reader);
     let enc = source.encoding;
@@ -122,17 +235,8 @@ pub fn scan(
             Err(e) => return Err(csv_error(path, &e)),
         }
         let line = rec.position().map_or(0, |p| p.line());
-        if let Err((col, msg)) = st.row(&rec, line, select) {
-            if opts.skip_bad_rows {
-                st.out.skipped_rows += 1;
-                if st.out.skipped_examples.len() < SKIPPED_EXAMPLES {
-                    st.out
-                        .skipped_examples
-                        .push(format!("{}: {msg}", Location::at(path, line, col)));
-                }
-            } else {
-                return Err(Error::input(Location::at(path, line, col), msg));
-            }
+        if let Err(e) = st.row(&rec, line, select) {
+            row_failed(&mut st.out, opts, path, line, e)?;
         }
     }
     let mut out = st.out;
@@ -144,7 +248,9 @@ pub fn scan(
 
 fn csv_error(path: &str, e: &csv::Error) -> Error {
     match e.kind() {
-        csv::ErrorKind::Io(io) => Error::io(path, std::io::Error::new(io.kind(), io.to_string())),
+        csv::ErrorKind::Io(io) => {
+            source::read_error(path, std::io::Error::new(io.kind(), io.to_string()))
+        }
         _ => {
             let line = e.position().map_or(0, |p| p.line());
             Error::input(
@@ -181,7 +287,13 @@ fn find_header<R: std::io::Read>(
         }
         seen.push((cells, rec.position().map_or(1, |p| p.line())));
     }
-    // Nothing matched: name the closest format and what it lacks, for the row closest to it.
+    Err(no_format(path, &seen))
+}
+
+/// Detection failed on every candidate row (cells and line): name the closest format and what
+/// it lacks, at the row closest to it.
+fn no_format(path: &str, seen: &[(Vec<String>, u64)]) -> Error {
+    let first_line = seen.first().map_or(1, |(_, l)| *l);
     let Some((spec, miss, line)) = seen
         .iter()
         .filter(|(c, _)| c.len() > 1)
@@ -191,10 +303,10 @@ fn find_header<R: std::io::Read>(
         })
         .min_by_key(|(_, m, _)| m.len())
     else {
-        return Err(Error::input(
-            Location::at(path, 1, None),
+        return Error::input(
+            Location::at(path, first_line, None),
             "no header row found: expected a row of column names such as `资源ID`, `实例ID` or `ResourceId`",
-        ));
+        );
     };
     let wanted: Vec<String> = miss
         .iter()
@@ -210,7 +322,7 @@ fn find_header<R: std::io::Read>(
             )
         })
         .collect();
-    Err(Error::input(
+    Error::input(
         Location::at(path, line, None),
         format!(
             "the header matches no known export format; the closest is {} ({}), which lacks: {}",
@@ -218,10 +330,11 @@ fn find_header<R: std::io::Read>(
             describe(spec.format),
             wanted.join("; ")
         ),
-    ))
+    )
 }
 
-fn describe(f: Format) -> &'static str {
+/// What a format is called for people.
+pub fn describe(f: Format) -> &'static str {
     match f {
         Format::Huawei => "Huawei Cloud Expenditure Details",
         Format::Alibaba => "Alibaba Cloud Bill Details",
@@ -339,27 +452,27 @@ impl Scan {
         }
     }
 
-    fn row(&mut self, rec: &csv::ByteRecord, line: u64, select: &dyn Select) -> RowResult {
-        let first = rec.get(0).unwrap_or(b"");
-        if rec.len() != self.width {
+    fn row<R: Record>(&mut self, rec: &R, line: u64, select: &dyn Select) -> RowResult {
+        let first = rec.cell(0).unwrap_or(b"");
+        if rec.width() != self.width {
             let totals = is_totals(first, self.enc);
-            if totals || rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+            if totals || rec.is_blank() {
                 self.out.totals_rows += u64::from(totals);
                 return Ok(());
             }
-            let col = rec.len().min(self.width) + 1;
+            let col = rec.width().min(self.width) + 1;
             return Err((
                 Some(col),
                 format!(
                     "expected {} fields as in the header, found {}",
                     self.width,
-                    rec.len()
+                    rec.width()
                 ),
             ));
         }
         // A full-width totals row carries no resource; a resource named `total-…` is a line.
         let no_id = self.cols[Field::ResourceId as usize]
-            .and_then(|i| rec.get(i))
+            .and_then(|i| rec.cell(i))
             .is_none_or(|c| value(std::str::from_utf8(c).unwrap_or("?")).is_empty());
         if no_id && is_totals(first, self.enc) {
             self.out.totals_rows += 1;
@@ -367,7 +480,7 @@ impl Scan {
         }
         let enc = self.enc;
         let cols = self.cols;
-        let cell = |f: Field| cols[f as usize].and_then(|i| rec.get(i));
+        let cell = |f: Field| cols[f as usize].and_then(|i| rec.cell(i));
 
         // Provider: fixed by the format, or per line (FOCUS ProviderName).
         if let Some(raw) = cell(Field::Provider) {
@@ -520,10 +633,6 @@ impl Scan {
             value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
         let resource_name =
             value(cell(Field::ResourceName).map_or("", |c| decode(c, enc, &mut s.rname)));
-        let mut h = std::hash::DefaultHasher::new();
-        for field in rec.iter() {
-            field.hash(&mut h);
-        }
         self.out.lines.push(BillLine {
             input: self.input,
             line,
@@ -542,14 +651,14 @@ impl Scan {
             usage,
             currency,
             hits: sel.hits,
-            fingerprint: h.finish(),
+            fingerprint: rec.fingerprint(),
         });
         Ok(())
     }
 
-    fn currency_of(&mut self, rec: &csv::ByteRecord) -> String {
+    fn currency_of<R: Record>(&mut self, rec: &R) -> String {
         let cell = self.cols[Field::Currency as usize]
-            .and_then(|i| rec.get(i))
+            .and_then(|i| rec.cell(i))
             .unwrap_or(b"");
         let c = value(std::str::from_utf8(cell).unwrap_or(""));
         if !c.is_empty() {
@@ -560,9 +669,9 @@ impl Scan {
             .to_string()
     }
 
-    fn note_currency(&mut self, rec: &csv::ByteRecord) {
+    fn note_currency<R: Record>(&mut self, rec: &R) {
         let cell = self.cols[Field::Currency as usize]
-            .and_then(|i| rec.get(i))
+            .and_then(|i| rec.cell(i))
             .unwrap_or(b"");
         if !self.out.currencies.is_empty() && cell == self.currency_raw.as_slice() {
             return;

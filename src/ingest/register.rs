@@ -25,11 +25,12 @@ const NOTE: &[&str] = &["note", "notes", "comment", "comments"];
 /// Reads a register. Returns the deletions and warnings (IDs listed twice keep their earliest
 /// deletion).
 pub fn read(path: &str, tz: FixedOffset) -> Result<(Vec<Deletion>, Vec<String>)> {
-    let src = source::open(path, |f| Box::new(f))?;
+    let src = source::open(path)?;
     let enc = src.encoding;
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(src.delimiter)
         .from_reader(src.reader);
     let mut rec = csv::ByteRecord::new();
     let mut scratch = String::new();

@@ -1,9 +1,19 @@
-//! Opening an export: the bytes on disk to a buffered stream of CSV text, whatever encoding the
-//! console or Excel saved it in.
+//! Opening an export: the bytes on disk to the inputs they hold, and each input to a buffered
+//! stream of CSV text (or a Parquet file), whatever wrapper and encoding the console, the
+//! delivery bucket or Excel gave it.
+//!
+//! Everything is decided from the bytes, never from the file name:
+//! - `PK\x03\x04`: a zip archive; every file member is an input of its own, in archive order,
+//!   named `bundle.zip:member.csv`;
+//! - `1f 8b`: gzip (also inside a zip member), read through without unpacking to disk;
+//! - `PAR1`: Parquet (read by `parquet.rs`; it needs a seekable file, so not inside a wrapper);
+//! - a UTF-16 byte-order mark: transcoded to UTF-8 on the fly;
+//! - otherwise text: a UTF-8 BOM is dropped, and text that is not valid UTF-8 is read as
+//!   GB18030 (a superset of GBK, what Excel on Chinese Windows saves).
 
 use crate::error::{Error, Location, Result};
 use std::fs::File;
-use std::io::Read;
+use std::io::{BufReader, Read};
 
 /// How the text cells of a stream are decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,52 +23,243 @@ pub enum Encoding {
     Gb18030,
 }
 
-/// An export opened for reading.
-pub struct Source {
-    pub reader: Box<dyn Read + Send>,
+/// A text export opened for reading.
+pub struct Source<'a> {
+    pub reader: Box<dyn Read + 'a>,
     pub encoding: Encoding,
+    /// Field separator: `,`, or a tab for the tab-separated "Unicode text" Excel writes.
+    pub delimiter: u8,
 }
 
-/// Bytes read ahead to decide the encoding.
+/// An input opened for reading.
+pub enum Opened<'a> {
+    Text(Source<'a>),
+    /// A Parquet file, read by column through its path.
+    Parquet(String),
+}
+
+/// One input a path on the command line holds: the file itself, or one member of a zip archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The name reports and messages use: the path, or `archive.zip:member`.
+    pub name: String,
+    pub path: String,
+    /// Bytes a progress bar counts: the file's size, or the member's unpacked size.
+    pub size: u64,
+    member: Option<usize>,
+}
+
+/// Bytes read ahead to decide the wrapper and the encoding.
 const SNIFF: usize = 64 * 1024;
 /// The CSV parser's read buffer: large enough that it rarely waits on the kernel, small enough
 /// that memory stays flat whatever the export's size.
 pub const BUFFER: usize = 256 * 1024;
 
-/// Opens `path`; `wrap` may count the bytes read (for a progress bar).
-pub fn open(path: &str, wrap: impl FnOnce(File) -> Box<dyn Read + Send>) -> Result<Source> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    from_reader(path, wrap(file))
+const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
+const EMPTY_ZIP_MAGIC: &[u8] = b"PK\x05\x06";
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+
+/// A reader counting what it yields (for a progress bar); the identity when there is none.
+pub type Wrap<'w> = &'w dyn for<'r> Fn(Box<dyn Read + 'r>) -> Box<dyn Read + 'r>;
+
+fn magic(path: &str) -> Result<[u8; 4]> {
+    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = [0u8; 4];
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    Ok(head)
 }
 
-/// Reads the start of a stream to strip a BOM and decide the encoding.
-pub fn from_reader(path: &str, mut inner: Box<dyn Read + Send>) -> Result<Source> {
+/// The inputs `path` holds: one, or one per file member of a zip archive (in archive order).
+pub fn entries(path: &str) -> Result<Vec<Entry>> {
+    let head = magic(path)?;
+    if !head.starts_with(ZIP_MAGIC) && !head.starts_with(EMPTY_ZIP_MAGIC) {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        return Ok(vec![Entry {
+            name: path.to_string(),
+            path: path.to_string(),
+            size,
+            member: None,
+        }]);
+    }
+    let mut archive = zip_archive(path)?;
+    let mut out = Vec::new();
+    for i in 0..archive.len() {
+        let m = archive
+            .by_index_raw(i)
+            .map_err(|e| zip_error(path, &format!("member {}", i + 1), e))?;
+        let name = String::from_utf8_lossy(m.name_raw()).into_owned();
+        // Folders, and the resource forks macOS adds when it zips, are not exports.
+        if m.is_dir() || name.starts_with("__MACOSX/") {
+            continue;
+        }
+        out.push(Entry {
+            name: format!("{path}:{name}"),
+            path: path.to_string(),
+            size: m.size(),
+            member: Some(i),
+        });
+    }
+    if out.is_empty() {
+        return Err(Error::input(
+            Location::file(path),
+            "the zip archive holds no files: expected one or more CSV exports",
+        ));
+    }
+    Ok(out)
+}
+
+fn zip_archive(path: &str) -> Result<zip::ZipArchive<BufReader<File>>> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    zip::ZipArchive::new(BufReader::new(file)).map_err(|e| {
+        Error::input(
+            Location::file(path),
+            format!("cannot read the zip archive: {e}"),
+        )
+    })
+}
+
+fn zip_error(path: &str, what: &str, e: zip::result::ZipError) -> Error {
+    Error::input(
+        Location::file(path),
+        format!("cannot read {what} of the zip archive: {e}"),
+    )
+}
+
+/// Opens `entry` and hands it to `f`. A zip member is read in place (its stream borrows the
+/// archive, hence the callback); `wrap` sees the bytes as they are read.
+pub fn with_entry<T>(
+    entry: &Entry,
+    wrap: Wrap<'_>,
+    f: impl FnOnce(Opened<'_>) -> Result<T>,
+) -> Result<T> {
+    let Some(index) = entry.member else {
+        if magic(&entry.path)?.starts_with(PARQUET_MAGIC) {
+            return f(Opened::Parquet(entry.path.clone()));
+        }
+        let file = File::open(&entry.path).map_err(|e| Error::io(&entry.path, e))?;
+        return f(Opened::Text(from_reader(
+            &entry.name,
+            wrap(Box::new(file)),
+        )?));
+    };
+    let mut archive = zip_archive(&entry.path)?;
+    let member = archive
+        .by_index(index)
+        .map_err(|e| zip_error(&entry.path, &format!("`{}`", entry.name), e))?;
+    let source = from_reader(&entry.name, wrap(Box::new(member)))?;
+    let out = f(Opened::Text(source));
+    out
+}
+
+/// Opens a file that must be text (the deletion register); gzip is read through.
+pub fn open(path: &str) -> Result<Source<'static>> {
+    let head = magic(path)?;
+    if head.starts_with(ZIP_MAGIC) || head.starts_with(PARQUET_MAGIC) {
+        return Err(Error::input(
+            Location::file(path),
+            "expected a CSV file, found a zip archive or a Parquet file",
+        ));
+    }
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    from_reader(path, Box::new(file))
+}
+
+/// Reads the start of a stream to see through gzip, transcode UTF-16, strip a BOM and decide
+/// the encoding. `name` is what messages call the stream.
+pub fn from_reader<'a>(name: &str, inner: Box<dyn Read + 'a>) -> Result<Source<'a>> {
+    let (head, inner) = sniff(name, inner)?;
+    if head.starts_with(GZIP_MAGIC) {
+        let gz = flate2::read::MultiGzDecoder::new(std::io::Cursor::new(head).chain(inner));
+        let (head, inner) = sniff(name, Box::new(gz))?;
+        if head.starts_with(GZIP_MAGIC) {
+            return Err(Error::input(
+                Location::file(name),
+                "the file is gzip inside gzip: unpack it once and try again",
+            ));
+        }
+        return text(name, head, inner);
+    }
+    text(name, head, inner)
+}
+
+type Head<'a> = (Vec<u8>, Box<dyn Read + 'a>);
+
+fn sniff<'a>(name: &str, mut inner: Box<dyn Read + 'a>) -> Result<Head<'a>> {
     let mut head = Vec::with_capacity(SNIFF);
     // Streams may return short reads (gzip, pipes): read until the window is full or the end.
     (&mut inner)
         .take(SNIFF as u64)
         .read_to_end(&mut head)
-        .map_err(|e| Error::io(path, e))?;
+        .map_err(|e| read_error(name, e))?;
     if head.is_empty() {
         return Err(Error::input(
-            Location::file(path),
+            Location::file(name),
             "the file is empty: expected a header row",
         ));
     }
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+    Ok((head, inner))
+}
+
+/// An I/O error while reading: a corrupt gzip or zip stream is bad input, not a disk failure.
+pub fn read_error(name: &str, e: std::io::Error) -> Error {
+    match e.kind() {
+        std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput => Error::input(
+            Location::file(name),
+            format!("the file is corrupt or cut short: {e}"),
+        ),
+        std::io::ErrorKind::UnexpectedEof => Error::input(
+            Location::file(name),
+            "the file is cut short (unexpected end of the compressed stream)",
+        ),
+        _ => Error::io(name, e),
+    }
+}
+
+fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<Source<'a>> {
+    if head.starts_with(ZIP_MAGIC) || head.starts_with(PARQUET_MAGIC) {
         return Err(Error::input(
-            Location::file(path),
-            "the file is UTF-16 text, which billrecon does not read: save it as \"CSV UTF-8\" and try again",
+            Location::file(name),
+            "a zip archive or Parquet file inside a compressed stream is not read: unpack it and pass the file itself",
         ));
     }
+    let utf16 = if head.starts_with(&[0xFF, 0xFE]) {
+        Some(encoding_rs::UTF_16LE)
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    };
+    if let Some(enc) = utf16 {
+        let stream = std::io::Cursor::new(head).chain(inner);
+        let (head, inner) = sniff(name, Box::new(Utf16Reader::new(stream, enc)))?;
+        let delimiter = delimiter_of(&head);
+        return Ok(Source {
+            reader: Box::new(std::io::Cursor::new(head).chain(inner)),
+            encoding: Encoding::Utf8,
+            delimiter,
+        });
+    }
     if let Some(pos) = head.iter().position(|b| *b == 0) {
-        return Err(Error::input(
-            Location::file(path),
+        let msg = if head.len() >= 4
+            && (head[1] == 0 && head[3] == 0 || head[0] == 0 && head[2] == 0)
+        {
+            "the file looks like UTF-16 text without a byte-order mark: save it as \"CSV UTF-8\" and try again".to_string()
+        } else {
             format!(
                 "the file is not a CSV text export (binary data at byte {})",
                 pos + 1
-            ),
-        ));
+            )
+        };
+        return Err(Error::input(Location::file(name), msg));
     }
     let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
     if bom {
@@ -70,11 +271,111 @@ pub fn from_reader(path: &str, mut inner: Box<dyn Read + Send>) -> Result<Source
         Err(e) if e.error_len().is_none() => Encoding::Utf8,
         Err(_) => Encoding::Gb18030,
     };
+    let delimiter = delimiter_of(&head);
     let stream = std::io::Cursor::new(head).chain(inner);
     Ok(Source {
         reader: Box::new(stream),
         encoding,
+        delimiter,
     })
+}
+
+/// A tab when the opening lines hold tabs and no comma at all (Excel's "Unicode text"), else a
+/// comma. Title lines above the header count too, so one comma anywhere keeps the comma.
+fn delimiter_of(head: &[u8]) -> u8 {
+    let lines: Vec<&[u8]> = head.split(|b| *b == b'\n').take(20).collect();
+    let tabs = lines.iter().any(|l| l.contains(&b'\t'));
+    let commas = lines.iter().any(|l| l.contains(&b','));
+    if tabs && !commas {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// Transcodes UTF-16 (with its byte-order mark) to UTF-8 as it is read. Malformed UTF-16 (a lone
+/// surrogate, an odd trailing byte) is an error, never replacement characters.
+struct Utf16Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Vec<u8>,
+    /// Start and end of the undecoded bytes in `input`.
+    in_pos: usize,
+    in_end: usize,
+    out: Vec<u8>,
+    out_pos: usize,
+    out_end: usize,
+    /// Bytes of input consumed, for the message on malformed input.
+    consumed: u64,
+    done: bool,
+}
+
+impl<R: Read> Utf16Reader<R> {
+    fn new(inner: R, enc: &'static encoding_rs::Encoding) -> Self {
+        const CHUNK: usize = 64 * 1024;
+        Utf16Reader {
+            inner,
+            decoder: enc.new_decoder_with_bom_removal(),
+            input: vec![0; CHUNK],
+            in_pos: 0,
+            in_end: 0,
+            // Each UTF-16 code unit (2 bytes) becomes at most 3 bytes of UTF-8.
+            out: vec![0; CHUNK * 2 + 16],
+            out_pos: 0,
+            out_end: 0,
+            consumed: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if self.out_pos < self.out_end {
+                let n = buf.len().min(self.out_end - self.out_pos);
+                buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+                self.out_pos += n;
+                return Ok(n);
+            }
+            if self.done {
+                return Ok(0);
+            }
+            if self.in_pos == self.in_end {
+                self.in_pos = 0;
+                self.in_end = loop {
+                    match self.inner.read(&mut self.input) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                };
+            }
+            let last = self.in_end == 0;
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.input[self.in_pos..self.in_end],
+                &mut self.out,
+                last,
+            );
+            self.in_pos += read;
+            self.consumed += read as u64;
+            self.out_pos = 0;
+            self.out_end = written;
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => self.done = last,
+                encoding_rs::DecoderResult::OutputFull => {}
+                encoding_rs::DecoderResult::Malformed(_, _) => {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "malformed UTF-16 near byte {} (a lone surrogate or an odd number of bytes)",
+                            self.consumed
+                        ),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Decodes a cell: UTF-8 where it is valid (always, for ASCII), else GB18030. A UTF-8 file with
@@ -107,5 +408,76 @@ mod tests {
         // A GBK cell inside a file sniffed as UTF-8 is still read.
         assert_eq!(decode(&gbk, Encoding::Utf8, &mut s), "资源ID");
         assert_eq!(decode(b"abc", Encoding::Gb18030, &mut s), "abc");
+    }
+
+    fn read_all(bytes: Vec<u8>) -> Result<(String, Encoding, u8)> {
+        let src = from_reader("t.csv", Box::new(std::io::Cursor::new(bytes)))?;
+        let (enc, delim) = (src.encoding, src.delimiter);
+        let mut out = Vec::new();
+        let mut r = src.reader;
+        r.read_to_end(&mut out)
+            .map_err(|e| read_error("t.csv", e))?;
+        Ok((String::from_utf8_lossy(&out).into_owned(), enc, delim))
+    }
+
+    fn utf16le(s: &str) -> Vec<u8> {
+        let mut b = vec![0xFF, 0xFE];
+        for u in s.encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        b
+    }
+
+    #[test]
+    fn utf16_with_a_bom_is_transcoded() {
+        let text = "实例ID\t应付金额\r\ni-1\t1.5\r\n";
+        let (out, enc, delim) = read_all(utf16le(text)).unwrap();
+        assert_eq!(out, text);
+        assert_eq!(enc, Encoding::Utf8);
+        assert_eq!(delim, b'\t');
+        let mut be = vec![0xFE, 0xFF];
+        for u in "a,b\n".encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(read_all(be).unwrap().0, "a,b\n");
+        // Long enough to cross the transcoder's chunks.
+        let long = "资源ID,x\n".repeat(30_000);
+        assert_eq!(read_all(utf16le(&long)).unwrap().0, long);
+    }
+
+    #[test]
+    fn malformed_utf16_is_an_error_not_garbage() {
+        let mut b = utf16le("a,b\n");
+        b.extend_from_slice(&0xD800u16.to_le_bytes()); // lone high surrogate
+        b.extend_from_slice(&u16::from(b'x').to_le_bytes());
+        let e = read_all(b).unwrap_err().to_string();
+        assert!(e.contains("malformed UTF-16"), "{e}");
+        let e = read_all(vec![b'a', 0, b',', 0])
+            .err()
+            .map(|e| e.to_string());
+        assert!(e.unwrap().contains("UTF-16 text without a byte-order mark"));
+    }
+
+    #[test]
+    fn gzip_is_read_through() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all("\u{feff}实例ID,应付金额\n".as_bytes())
+            .unwrap();
+        let bytes = gz.finish().unwrap();
+        let (out, enc, delim) = read_all(bytes.clone()).unwrap();
+        assert_eq!(out, "实例ID,应付金额\n");
+        assert_eq!((enc, delim), (Encoding::Utf8, b','));
+        let cut = bytes[..bytes.len() - 12].to_vec();
+        let e = read_all(cut).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.to_string().contains("cut short"), "{e}");
+    }
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        assert_eq!(delimiter_of(b"a\tb\nc\td\n"), b'\t');
+        assert_eq!(delimiter_of(b"a,b\tc\n"), b',');
+        assert_eq!(delimiter_of(b"title\na,b\n"), b',');
     }
 }
