@@ -11,8 +11,6 @@ use crate::progress::Progress;
 use crate::reconcile::{reconcile, Rules};
 use crate::report::{self, Settings};
 use crate::time::format_offset;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 pub fn run(cfg: CheckConfig) -> Result<u8> {
     let mut warnings = Vec::new();
@@ -99,7 +97,7 @@ pub fn inputs(exports: &[String]) -> Result<Vec<source::Entry>> {
     Ok(out)
 }
 
-/// Reads every input, two at a time on two cores; results keep the order given.
+/// Reads every input on every core; results keep the order given.
 pub fn scan_all(
     exports: &[String],
     quiet: bool,
@@ -107,49 +105,14 @@ pub fn scan_all(
     select: &dyn ingest::Select,
 ) -> Result<Vec<FileScan>> {
     let entries = inputs(exports)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let progress = Progress::new(quiet);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(entries.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<FileScan>>>> =
-        Mutex::new((0..entries.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(entry) = entries.get(i) else {
-                    break;
-                };
-                let bar = progress.bar(&entry.name, entry.size);
-                let r = source::with_entry(entry, &|r| Progress::wrap(&bar, r), |opened| {
-                    ingest::scan(&entry.name, i, opened, opts, select)
-                });
-                bar.finish_and_clear();
-                let failed = r.is_err();
-                if let Ok(mut slots) = results.lock() {
-                    slots[i] = Some(r);
-                }
-                if failed {
-                    // No point reading further files: the run will report this error.
-                    next.store(usize::MAX / 2, Ordering::Relaxed);
-                }
-            });
-        }
-    });
-    let slots = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut scans = Vec::with_capacity(slots.len());
-    for (i, slot) in slots.into_iter().enumerate() {
-        match slot {
-            Some(r) => scans.push(r?),
-            None => {
-                return Err(Error::Usage(format!(
-                    "{}: not read because an earlier error stopped the run",
-                    entries[i].name
-                )));
-            }
-        }
-    }
-    Ok(scans)
+    ingest::parallel::scan_all(
+        &entries,
+        opts,
+        select,
+        &progress,
+        threads,
+        ingest::parallel::PIECE,
+    )
 }

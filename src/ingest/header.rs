@@ -16,6 +16,17 @@ pub struct Binding {
 }
 
 impl Binding {
+    /// A binding to nothing, for a scan value not yet filled.
+    pub fn empty() -> Self {
+        Binding {
+            spec: super::spec::SPECS[0],
+            cols: [None; Field::COUNT],
+            names: Default::default(),
+            header_currency: None,
+            width: 0,
+        }
+    }
+
     pub fn col(&self, f: Field) -> Option<usize> {
         self.cols[f as usize]
     }

@@ -13,6 +13,7 @@ mod alibaba;
 mod focus;
 pub mod header;
 mod huawei;
+pub mod parallel;
 mod parquet;
 pub mod records;
 pub mod register;
@@ -26,9 +27,11 @@ use crate::money::parse_decimal;
 use crate::time::{parse_end, parse_time, split_range};
 use chrono::{DateTime, FixedOffset, Utc};
 use header::Binding;
+use records::{RawRecord, RecordReader};
 use source::{decode, Encoding, Opened, Source};
 pub use spec::Field;
 use std::hash::{Hash, Hasher};
+use std::io::Read;
 
 /// The identifying cells of one record, as the selector sees them.
 #[derive(Debug, Clone, Copy)]
@@ -95,6 +98,54 @@ pub struct FileScan {
     pub lines: Vec<BillLine>,
 }
 
+impl FileScan {
+    fn empty() -> Self {
+        FileScan {
+            path: String::new(),
+            format: Format::Huawei,
+            version: None,
+            binding: header::Binding::empty(),
+            header_line: 0,
+            rows: 0,
+            skipped_rows: 0,
+            skipped_examples: Vec::new(),
+            totals_rows: 0,
+            currencies: Vec::new(),
+            first_usage: None,
+            last_usage: None,
+            providers: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Adds what a later piece of the same file found.
+    fn absorb(&mut self, other: FileScan) {
+        self.rows += other.rows;
+        self.skipped_rows += other.skipped_rows;
+        self.totals_rows += other.totals_rows;
+        for c in other.currencies {
+            if !self.currencies.contains(&c) {
+                self.currencies.push(c);
+            }
+        }
+        self.first_usage = match (self.first_usage, other.first_usage) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_usage = self.last_usage.max(other.last_usage);
+        for p in other.providers {
+            match self.providers.iter_mut().find(|q| q.provider == p.provider) {
+                Some(q) => {
+                    q.latest_usage_end = q.latest_usage_end.max(p.latest_usage_end);
+                    q.latest_charge = q.latest_charge.max(p.latest_charge);
+                }
+                None => self.providers.push(p),
+            }
+        }
+        self.lines.extend(other.lines);
+    }
+}
+
 /// Title lines a console may write above the header row.
 const MAX_TITLE_LINES: usize = 20;
 const SKIPPED_EXAMPLES: usize = 5;
@@ -109,6 +160,28 @@ trait Record {
     fn is_blank(&self) -> bool;
     /// Hash of the whole record, to recognise the same line in another input file.
     fn fingerprint(&self) -> u64;
+}
+
+impl Record for RawRecord {
+    fn width(&self) -> usize {
+        self.len()
+    }
+
+    fn cell(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+
+    fn is_blank(&self) -> bool {
+        self.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
+    }
+
+    fn fingerprint(&self) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        for field in self.iter() {
+            field.hash(&mut h);
+        }
+        h.finish()
+    }
 }
 
 impl Record for csv::ByteRecord {
@@ -133,8 +206,9 @@ impl Record for csv::ByteRecord {
     }
 }
 
-/// Reads one export. `path` is the name messages and reports use (`bundle.zip:member.csv` for
-/// a zip member); `input` is its index among the inputs, recorded on every line kept.
+/// Reads one export from its stream, start to end, on this thread. `path` is the name
+/// messages and reports use (`bundle.zip:member.csv` for a zip member); `input` is its index
+/// among the inputs, recorded on every line kept.
 pub fn scan(
     path: &str,
     input: usize,
@@ -143,29 +217,19 @@ pub fn scan(
     select: &dyn Select,
 ) -> Result<FileScan> {
     match opened {
-        Opened::Text(source) => scan_csv(path, input, source, opts, select),
+        Opened::Text(source) => match scan_text(path, input, source, opts, select, None)? {
+            Scanned::Done(out) => Ok(out),
+            Scanned::Split(_) => unreachable!("no chunk size was given"),
+        },
         Opened::Parquet(file) => scan_parquet(path, &file, input, opts, select),
     }
 }
 
-/// Records a row's failure: skipped and counted with `--skip-bad-rows`, else the error.
-fn row_failed(
-    out: &mut FileScan,
-    opts: &ScanOptions,
-    path: &str,
-    line: u64,
-    (col, msg): (Option<usize>, String),
-) -> Result<()> {
-    if opts.skip_bad_rows {
-        out.skipped_rows += 1;
-        if out.skipped_examples.len() < SKIPPED_EXAMPLES {
-            out.skipped_examples
-                .push(format!("{}: {msg}", Location::at(path, line, col)));
-        }
-        Ok(())
-    } else {
-        Err(Error::input(Location::at(path, line, col), msg))
-    }
+/// A row that failed: its line (relative to where its piece started), column and reason.
+type RowError = (u64, Option<usize>, String);
+
+fn format_row_error(path: &str, (line, col, msg): &RowError) -> String {
+    format!("{}: {msg}", Location::at(path, *line, *col))
 }
 
 fn scan_parquet(
@@ -200,92 +264,325 @@ fn scan_parquet(
                 row: r,
             };
             if let Err(e) = st.row(&row, line, select) {
-                row_failed(&mut st.out, opts, path, line, e)?;
+                st.fail(opts, (line, e.0, e.1))
+                    .map_err(|e| row_error(path, e))?;
             }
         }
     }
-    let mut out = st.out;
-    out.binding = binding;
+    let mut out = st.finish();
     out.header_line = 1;
     out.version = version;
     Ok(out)
 }
 
-fn scan_csv(
+fn row_error(path: &str, (line, col, msg): RowError) -> Error {
+    Error::input(Location::at(path, line, col), msg)
+}
+
+/// What reading a text stream's header led to.
+pub enum Scanned {
+    /// The whole stream was read.
+    Done(FileScan),
+    /// A file on disk, large enough to be read in pieces on several cores: where its data rows
+    /// start, and how to read them.
+    Split(Plan),
+}
+
+/// How to read the data rows of a plain file in pieces.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub path: String,
+    pub input: usize,
+    /// The file on disk and the stream offset of its first byte (after a BOM).
+    pub file: String,
+    pub skip: u64,
+    pub encoding: Encoding,
+    pub delimiter: u8,
+    pub binding: Binding,
+    pub header_line: u64,
+    pub version: Option<&'static str>,
+    /// File offset and line where the data rows start.
+    pub data_offset: u64,
+    pub data_line: u64,
+    pub file_len: u64,
+}
+
+/// Reads a text stream: finds the header, then either reads every row, or, when `chunk` is
+/// given and the stream is a plain file larger than it, returns a [`Plan`] to read it in
+/// pieces.
+pub fn scan_text(
     path: &str,
     input: usize,
     source: Source<'_>,
     opts: &ScanOptions,
     select: &dyn Select,
-) -> Result<FileScan> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(source.delimiter)
-        .buffer_capacity(source::BUFFER)
-        .from_reader(source.reader);
+    chunk: Option<u64>,
+) -> Result<Scanned> {
     let enc = source.encoding;
-    let mut rec = csv::ByteRecord::new();
+    let mut rdr = RecordReader::new(source.reader, source.delimiter, 0, 1);
+    let mut rec = RawRecord::default();
     let (binding, header_line, version) = find_header(path, &mut rdr, &mut rec, enc)?;
-    let mut st = Scan::new(path, input, &binding, opts, enc);
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(path, &e)),
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        if let Err(e) = st.row(&rec, line, select) {
-            row_failed(&mut st.out, opts, path, line, e)?;
+    if let (Some(chunk), Some(seekable)) = (chunk, &source.seekable) {
+        let len = std::fs::metadata(&seekable.path).map_or(0, |m| m.len());
+        let (offset, line) = rdr.position();
+        let data_offset = seekable.skip + offset;
+        if len.saturating_sub(data_offset) > chunk {
+            return Ok(Scanned::Split(Plan {
+                path: path.to_string(),
+                input,
+                file: seekable.path.clone(),
+                skip: seekable.skip,
+                encoding: enc,
+                delimiter: source.delimiter,
+                binding,
+                header_line,
+                version,
+                data_offset,
+                data_line: line,
+                file_len: len,
+            }));
         }
     }
-    let mut out = st.out;
-    out.binding = binding;
+    let mut st = Scan::new(path, input, &binding, opts, enc);
+    let end = read_rows(&mut rdr, &mut rec, &mut st, opts, select, true)
+        .map_err(|e| text_error(path, e))?;
+    if let Some(e) = end.fatal {
+        return Err(row_error(path, e));
+    }
+    let mut out = st.finish();
     out.header_line = header_line;
     out.version = version;
+    Ok(Scanned::Done(out))
+}
+
+/// How a run of records ended.
+struct RowsEnd {
+    /// The first row error, when bad rows are not skipped (reading stopped there).
+    fatal: Option<RowError>,
+    /// A record ran past the end of the piece: the piece did not end on a record boundary.
+    spans: bool,
+}
+
+/// Reads records to the end of `rdr`'s input through the per-row logic. `last` says the input
+/// ends where the file ends; otherwise a record cut by the end of the input is not read.
+fn read_rows<R: Read>(
+    rdr: &mut RecordReader<R>,
+    rec: &mut RawRecord,
+    st: &mut Scan,
+    opts: &ScanOptions,
+    select: &dyn Select,
+    last: bool,
+) -> std::io::Result<RowsEnd> {
+    while rdr.read(rec)? {
+        if rec.cut && !last {
+            return Ok(RowsEnd {
+                fatal: None,
+                spans: true,
+            });
+        }
+        let result = if rec.unclosed_quote {
+            Err((
+                Some(rec.len()),
+                "a quoted cell is not closed before the end of the file".to_string(),
+            ))
+        } else {
+            st.row(&*rec, rec.line, select)
+        };
+        if let Err((col, msg)) = result {
+            if let Err(e) = st.fail(opts, (rec.line, col, msg)) {
+                return Ok(RowsEnd {
+                    fatal: Some(e),
+                    spans: false,
+                });
+            }
+        }
+    }
+    Ok(RowsEnd {
+        fatal: None,
+        spans: false,
+    })
+}
+
+fn text_error(path: &str, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::InvalidData
+        && e.get_ref().is_some_and(|i| i.is::<records::TooLong>())
+    {
+        let line = e
+            .get_ref()
+            .and_then(|i| i.downcast_ref::<records::TooLong>())
+            .map_or(0, |t| t.line);
+        return Error::input(Location::at(path, line, None), e.to_string());
+    }
+    source::read_error(path, e)
+}
+
+/// One piece of a plain file read on its own: the records starting in `[start, limit)`.
+pub struct Piece {
+    pub start: u64,
+    pub limit: u64,
+    out: FileScan,
+    skipped: Vec<RowError>,
+    fatal: Option<RowError>,
+    /// Newlines in `[start, limit)`, to number the next piece's lines.
+    newlines: u64,
+    spans: bool,
+}
+
+/// Reads the records that start in `[start, limit)` of a plain file. `start` must be a record
+/// boundary for the result to be used; the caller checks that the previous piece ended on one.
+pub fn scan_piece(
+    plan: &Plan,
+    start: u64,
+    limit: u64,
+    opts: &ScanOptions,
+    select: &dyn Select,
+    wrap: source::Wrap<'_>,
+) -> Result<Piece> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::File::open(&plan.file).map_err(|e| Error::io(&plan.file, e))?;
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| Error::io(&plan.file, e))?;
+    let reader = wrap(Box::new(file.take(limit - start)));
+    // Lines are counted from the piece's start; the merge adds the lines before it.
+    let mut rdr = RecordReader::new(reader, plan.delimiter, start - plan.skip, 1);
+    let mut rec = RawRecord::default();
+    let mut st = Scan::new(&plan.path, plan.input, &plan.binding, opts, plan.encoding);
+    st.keep_skipped = true;
+    let end = read_rows(
+        &mut rdr,
+        &mut rec,
+        &mut st,
+        opts,
+        select,
+        limit == plan.file_len,
+    )
+    .map_err(|e| text_error(&plan.path, e))?;
+    let newlines = rdr.position().1 - 1;
+    let skipped = std::mem::take(&mut st.skipped);
+    Ok(Piece {
+        start,
+        limit,
+        out: st.finish(),
+        skipped,
+        fatal: end.fatal,
+        newlines,
+        spans: end.spans,
+    })
+}
+
+/// The offset of the first record boundary candidate at or after `at`: just past the first
+/// newline at or after `at − 1` (the data start for the first piece).
+pub fn boundary(plan: &Plan, at: u64) -> Result<u64> {
+    use std::io::{BufRead, BufReader, Seek, SeekFrom};
+    if at <= plan.data_offset {
+        return Ok(plan.data_offset);
+    }
+    if at >= plan.file_len {
+        return Ok(plan.file_len);
+    }
+    let mut file = std::fs::File::open(&plan.file).map_err(|e| Error::io(&plan.file, e))?;
+    file.seek(SeekFrom::Start(at - 1))
+        .map_err(|e| Error::io(&plan.file, e))?;
+    let mut r = BufReader::with_capacity(64 * 1024, file);
+    let mut pos = at - 1;
+    loop {
+        let buf = r.fill_buf().map_err(|e| Error::io(&plan.file, e))?;
+        if buf.is_empty() {
+            return Ok(plan.file_len);
+        }
+        if let Some(i) = buf.iter().position(|b| *b == b'\n') {
+            return Ok(pos + i as u64 + 1);
+        }
+        let n = buf.len();
+        pos += n as u64;
+        r.consume(n);
+    }
+}
+
+/// Joins the pieces of a plain file, in order, into one scan. A piece that ran past its limit
+/// (a quoted cell with a newline straddled the cut) is read again together with the next one;
+/// pieces are only trusted from a start the previous piece proved to be a record boundary.
+pub fn merge_pieces(
+    plan: &Plan,
+    mut pieces: Vec<Result<Piece>>,
+    opts: &ScanOptions,
+    select: &dyn Select,
+) -> Result<FileScan> {
+    let mut out = Scan::new(&plan.path, plan.input, &plan.binding, opts, plan.encoding).finish();
+    out.header_line = plan.header_line;
+    out.version = plan.version;
+    let mut line = plan.data_line;
+    let mut i = 0;
+    let identity: source::Wrap<'_> = &|r| r;
+    while i < pieces.len() {
+        let mut piece = std::mem::replace(&mut pieces[i], Ok(empty_piece()))?;
+        let mut j = i;
+        while piece.spans && j + 1 < pieces.len() {
+            // Rare: a quoted cell holds a newline across the cut. Read this piece and the next
+            // as one (the next one's own result started mid-record and is discarded).
+            j += 1;
+            let limit = match &pieces[j] {
+                Ok(p) => p.limit,
+                Err(_) => plan.file_len,
+            };
+            piece = scan_piece(plan, piece.start, limit, opts, select, identity)?;
+        }
+        let base = line - 1;
+        for l in &mut piece.out.lines {
+            l.line += base;
+        }
+        for (l, _, _) in &mut piece.skipped {
+            *l += base;
+        }
+        if let Some((l, col, msg)) = piece.fatal {
+            return Err(row_error(&plan.path, (l + base, col, msg)));
+        }
+        for e in &piece.skipped {
+            if out.skipped_examples.len() < SKIPPED_EXAMPLES {
+                out.skipped_examples.push(format_row_error(&plan.path, e));
+            }
+        }
+        out.absorb(piece.out);
+        line += piece.newlines;
+        i = j + 1;
+    }
     Ok(out)
 }
 
-fn csv_error(path: &str, e: &csv::Error) -> Error {
-    match e.kind() {
-        csv::ErrorKind::Io(io) => {
-            source::read_error(path, std::io::Error::new(io.kind(), io.to_string()))
-        }
-        _ => {
-            let line = e.position().map_or(0, |p| p.line());
-            Error::input(
-                Location::at(path, line, None),
-                format!("cannot read CSV: {e}"),
-            )
-        }
+fn empty_piece() -> Piece {
+    Piece {
+        start: 0,
+        limit: 0,
+        out: FileScan::empty(),
+        skipped: Vec::new(),
+        fatal: None,
+        newlines: 0,
+        spans: false,
     }
 }
 
 /// Reads records until one is a header row some format accepts.
-fn find_header<R: std::io::Read>(
+fn find_header<R: Read>(
     path: &str,
-    rdr: &mut csv::Reader<R>,
-    rec: &mut csv::ByteRecord,
+    rdr: &mut RecordReader<R>,
+    rec: &mut RawRecord,
     enc: Encoding,
 ) -> Result<(Binding, u64, Option<&'static str>)> {
     let mut seen: Vec<(Vec<String>, u64)> = Vec::new();
     let mut scratch = String::new();
     while seen.len() < MAX_TITLE_LINES {
-        match rdr.read_byte_record(rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(path, &e)),
+        if !rdr.read(rec).map_err(|e| text_error(path, e))? {
+            break;
         }
         let cells: Vec<String> = rec
             .iter()
             .map(|c| decode(c, enc, &mut scratch).to_string())
             .collect();
         if let Some(b) = header::detect(&cells) {
-            let line = rec.position().map_or(1, |p| p.line());
             let version = (b.spec.format == Format::Focus).then(|| focus::version(&cells));
-            return Ok((b, line, version));
+            return Ok((b, rec.line, version));
         }
-        seen.push((cells, rec.position().map_or(1, |p| p.line())));
+        seen.push((cells, rec.line));
     }
     Err(no_format(path, &seen))
 }
@@ -357,6 +654,9 @@ struct Scan {
     provider_raw: Vec<u8>,
     provider: String,
     currency_raw: Vec<u8>,
+    /// Skipped rows kept raw (line, column, reason) when lines are renumbered later.
+    keep_skipped: bool,
+    skipped: Vec<RowError>,
     out: FileScan,
 }
 
@@ -433,6 +733,8 @@ impl Scan {
             provider_raw: Vec::new(),
             provider: b.spec.provider.unwrap_or("").to_string(),
             currency_raw: Vec::new(),
+            keep_skipped: false,
+            skipped: Vec::new(),
             out: FileScan {
                 path: path.to_string(),
                 format: b.spec.format,
@@ -450,6 +752,28 @@ impl Scan {
                 lines: Vec::new(),
             },
         }
+    }
+
+    /// A row failed: counted and kept as an example with `--skip-bad-rows`, else returned.
+    fn fail(&mut self, opts: &ScanOptions, e: RowError) -> std::result::Result<(), RowError> {
+        if !opts.skip_bad_rows {
+            return Err(e);
+        }
+        self.out.skipped_rows += 1;
+        if self.keep_skipped {
+            if self.skipped.len() < SKIPPED_EXAMPLES {
+                self.skipped.push(e);
+            }
+        } else if self.out.skipped_examples.len() < SKIPPED_EXAMPLES {
+            self.out
+                .skipped_examples
+                .push(format_row_error(&self.out.path, &e));
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> FileScan {
+        self.out
     }
 
     fn row<R: Record>(&mut self, rec: &R, line: u64, select: &dyn Select) -> RowResult {

@@ -22,8 +22,29 @@ pub struct RawRecord {
     pub offset: u64,
     /// Physical line (1-based) on which the record starts.
     pub line: u64,
+    /// The record was ended by the end of the input rather than a line end.
+    pub cut: bool,
     /// The record ran into the end of the input inside a quoted cell.
     pub unclosed_quote: bool,
+}
+
+/// The error a record past [`MAX_RECORD`] raises (inside an `io::Error`), with its line.
+#[derive(Debug)]
+pub struct TooLong {
+    pub line: u64,
+    what: &'static str,
+}
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.what)
+    }
+}
+
+impl std::error::Error for TooLong {}
+
+fn too_long(line: u64, what: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, TooLong { line, what })
 }
 
 impl RawRecord {
@@ -144,7 +165,9 @@ impl<R: Read> RecordReader<R> {
         rec.offset = self.offset;
         rec.line = self.line;
         rec.unclosed_quote = false;
+        rec.cut = false;
         self.quotes_odd = false;
+        let mut ended = false;
         if rec.fields.is_empty() {
             rec.fields.resize(4096, 0);
         }
@@ -166,17 +189,14 @@ impl<R: Read> RecordReader<R> {
                     if !self.fill()? {
                         // An empty slice tells the parser the input ended.
                         self.start = self.end;
+                        ended = true;
                     }
                 }
                 csv_core::ReadRecordResult::OutputFull => {
                     if rec.fields.len() >= MAX_RECORD {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            format!(
-                                "a record on line {} is longer than {} MiB: is this a CSV export?",
-                                rec.line,
-                                MAX_RECORD >> 20
-                            ),
+                        return Err(too_long(
+                            rec.line,
+                            "the record is longer than 16 MiB: is this a CSV export?",
                         ));
                     }
                     let n = (rec.fields.len() * 2).min(MAX_RECORD);
@@ -184,9 +204,9 @@ impl<R: Read> RecordReader<R> {
                 }
                 csv_core::ReadRecordResult::OutputEndsFull => {
                     if rec.ends.len() >= 1 << 20 {
-                        return Err(io::Error::new(
-                            io::ErrorKind::InvalidData,
-                            format!("a record on line {} has more than a million cells: is this a CSV export?", rec.line),
+                        return Err(too_long(
+                            rec.line,
+                            "the record has more than a million cells: is this a CSV export?",
                         ));
                     }
                     let n = rec.ends.len() * 2;
@@ -194,8 +214,9 @@ impl<R: Read> RecordReader<R> {
                 }
                 csv_core::ReadRecordResult::Record => {
                     rec.len = nend;
+                    rec.cut = ended;
                     // Only the end of the input can close a record inside a quoted cell.
-                    rec.unclosed_quote = self.eof && self.start == self.end && self.quotes_odd;
+                    rec.unclosed_quote = ended && self.quotes_odd;
                     return Ok(true);
                 }
                 csv_core::ReadRecordResult::End => return Ok(false),
@@ -260,5 +281,11 @@ mod tests {
         let mut rec = RawRecord::default();
         let e = r.read(&mut rec).unwrap_err();
         assert!(e.to_string().contains("longer than 16 MiB"), "{e}");
+        assert_eq!(
+            e.get_ref()
+                .and_then(|i| i.downcast_ref::<TooLong>())
+                .map(|t| t.line),
+            Some(1)
+        );
     }
 }

@@ -29,6 +29,20 @@ pub struct Source<'a> {
     pub encoding: Encoding,
     /// Field separator: `,`, or a tab for the tab-separated "Unicode text" Excel writes.
     pub delimiter: u8,
+    /// Set when the stream is a file's own bytes (no gzip, no transcoding), so the file can be
+    /// read again at any offset.
+    pub seekable: Option<Seekable>,
+    /// Bytes dropped before the stream's first byte (a BOM), and whether the stream is the
+    /// underlying bytes as they are (not gunzipped, not transcoded).
+    skipped: u64,
+    verbatim: bool,
+}
+
+/// A plain file behind a stream: stream offset N is file offset `skip + N`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seekable {
+    pub path: String,
+    pub skip: u64,
 }
 
 /// An input opened for reading.
@@ -146,10 +160,14 @@ pub fn with_entry<T>(
             return f(Opened::Parquet(entry.path.clone()));
         }
         let file = File::open(&entry.path).map_err(|e| Error::io(&entry.path, e))?;
-        return f(Opened::Text(from_reader(
-            &entry.name,
-            wrap(Box::new(file)),
-        )?));
+        let mut source = from_reader(&entry.name, wrap(Box::new(file)))?;
+        if source.verbatim {
+            source.seekable = Some(Seekable {
+                path: entry.path.clone(),
+                skip: source.skipped,
+            });
+        }
+        return f(Opened::Text(source));
     };
     let mut archive = zip_archive(&entry.path)?;
     let member = archive
@@ -186,7 +204,9 @@ pub fn from_reader<'a>(name: &str, inner: Box<dyn Read + 'a>) -> Result<Source<'
                 "the file is gzip inside gzip: unpack it once and try again",
             ));
         }
-        return text(name, head, inner);
+        let mut source = text(name, head, inner)?;
+        source.verbatim = false;
+        return Ok(source);
     }
     text(name, head, inner)
 }
@@ -246,6 +266,9 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
             reader: Box::new(std::io::Cursor::new(head).chain(inner)),
             encoding: Encoding::Utf8,
             delimiter,
+            seekable: None,
+            skipped: 0,
+            verbatim: false,
         });
     }
     if let Some(pos) = head.iter().position(|b| *b == 0) {
@@ -277,6 +300,9 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         reader: Box::new(stream),
         encoding,
         delimiter,
+        seekable: None,
+        skipped: if bom { 3 } else { 0 },
+        verbatim: true,
     })
 }
 

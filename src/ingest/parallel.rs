@@ -1,0 +1,212 @@
+//! Reading every input on every core: inputs side by side, and each large plain file in pieces
+//! of [`PIECE`] bytes. Results keep the order the inputs were given.
+//!
+//! A piece starts just past a newline, which is a record boundary unless a quoted cell holds
+//! that newline; `merge_pieces` only trusts a piece whose predecessor ended exactly at its
+//! start, and reads again the rare pieces that did not, so the result is the same as one
+//! reading from start to end.
+
+use super::source::{self, Entry, Opened};
+use super::{
+    boundary, merge_pieces, scan, scan_piece, scan_text, FileScan, Piece, Plan, ScanOptions,
+    Scanned, Select,
+};
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex};
+
+/// Bytes per piece: large enough that a piece's set-up is noise, small enough that two cores
+/// stay busy to the end of a file.
+pub const PIECE: u64 = 32 << 20;
+
+enum Unit {
+    Open(usize),
+    Piece(usize, usize),
+}
+
+enum Slot {
+    Waiting,
+    Done(Box<Result<FileScan>>),
+    Split {
+        plan: Box<Plan>,
+        bounds: Vec<u64>,
+        pieces: Vec<Option<Result<Piece>>>,
+    },
+}
+
+struct Work {
+    queue: VecDeque<Unit>,
+    active: usize,
+    failed: bool,
+}
+
+/// Reads every entry; `threads` workers share the inputs and the `piece`-byte pieces of plain
+/// files larger than a piece ([`PIECE`] in production; tests use tiny pieces).
+pub fn scan_all(
+    entries: &[Entry],
+    opts: &ScanOptions,
+    select: &dyn Select,
+    progress: &Progress,
+    threads: usize,
+    piece: u64,
+) -> Result<Vec<FileScan>> {
+    let bars: Vec<_> = entries
+        .iter()
+        .map(|e| progress.bar(&e.name, e.size))
+        .collect();
+    let slots: Mutex<Vec<Slot>> = Mutex::new(entries.iter().map(|_| Slot::Waiting).collect());
+    let work = Mutex::new(Work {
+        queue: (0..entries.len()).map(Unit::Open).collect(),
+        active: 0,
+        failed: false,
+    });
+    let wake = Condvar::new();
+    let chunk = (threads > 1).then_some(piece.max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| loop {
+                let unit = {
+                    let Ok(mut w) = work.lock() else { return };
+                    loop {
+                        if w.failed {
+                            return;
+                        }
+                        if let Some(u) = w.queue.pop_front() {
+                            w.active += 1;
+                            break u;
+                        }
+                        if w.active == 0 {
+                            return;
+                        }
+                        w = match wake.wait(w) {
+                            Ok(w) => w,
+                            Err(_) => return,
+                        };
+                    }
+                };
+                let mut more = Vec::new();
+                let mut failed = false;
+                match unit {
+                    Unit::Open(i) => {
+                        let entry = &entries[i];
+                        let bar = &bars[i];
+                        let r = source::with_entry(entry, &|r| Progress::wrap(bar, r), |opened| {
+                            match opened {
+                                Opened::Text(src) => {
+                                    scan_text(&entry.name, i, src, opts, select, chunk)
+                                }
+                                parquet => {
+                                    scan(&entry.name, i, parquet, opts, select).map(Scanned::Done)
+                                }
+                            }
+                        });
+                        let slot = match r.and_then(|s| match s {
+                            Scanned::Done(f) => Ok(Slot::Done(Box::new(Ok(f)))),
+                            Scanned::Split(plan) => split(plan, piece.max(1)),
+                        }) {
+                            Ok(Slot::Split {
+                                plan,
+                                bounds,
+                                pieces,
+                            }) => {
+                                more.extend((0..pieces.len()).map(|k| Unit::Piece(i, k)));
+                                Slot::Split {
+                                    plan,
+                                    bounds,
+                                    pieces,
+                                }
+                            }
+                            Ok(slot) => slot,
+                            Err(e) => {
+                                failed = true;
+                                Slot::Done(Box::new(Err(e)))
+                            }
+                        };
+                        if let Ok(mut s) = slots.lock() {
+                            s[i] = slot;
+                        }
+                    }
+                    Unit::Piece(i, k) => {
+                        let job = slots.lock().ok().and_then(|s| match &s[i] {
+                            Slot::Split { plan, bounds, .. } => {
+                                Some((plan.clone(), bounds[k], bounds[k + 1]))
+                            }
+                            _ => None,
+                        });
+                        if let Some((plan, start, limit)) = job {
+                            let bar = &bars[i];
+                            let r = scan_piece(&plan, start, limit, opts, select, &|r| {
+                                Progress::wrap(bar, r)
+                            });
+                            if let Ok(mut s) = slots.lock() {
+                                if let Slot::Split { pieces, .. } = &mut s[i] {
+                                    pieces[k] = Some(r);
+                                }
+                            }
+                        }
+                    }
+                }
+                if let Ok(mut w) = work.lock() {
+                    w.active -= 1;
+                    w.failed |= failed;
+                    // Pieces go to the front: finishing a started file frees its memory soonest.
+                    for u in more.into_iter().rev() {
+                        w.queue.push_front(u);
+                    }
+                }
+                wake.notify_all();
+            });
+        }
+    });
+    for bar in &bars {
+        bar.finish_and_clear();
+    }
+    let slots = slots.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut out = Vec::with_capacity(slots.len());
+    for (i, slot) in slots.into_iter().enumerate() {
+        match slot {
+            Slot::Done(r) => out.push((*r)?),
+            Slot::Split { plan, pieces, .. } => {
+                let pieces = pieces
+                    .into_iter()
+                    .map(|p| {
+                        p.unwrap_or_else(|| {
+                            Err(Error::Usage(format!("{}: a piece was not read", plan.path)))
+                        })
+                    })
+                    .collect();
+                out.push(merge_pieces(&plan, pieces, opts, select)?);
+            }
+            Slot::Waiting => {
+                return Err(Error::Usage(format!(
+                    "{}: not read because an earlier error stopped the run",
+                    entries[i].name
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Cuts a plan's data rows into pieces at newline boundaries.
+fn split(plan: Plan, piece: u64) -> Result<Slot> {
+    let n = (plan.file_len - plan.data_offset).div_ceil(piece).max(1);
+    let mut bounds = Vec::with_capacity(n as usize + 1);
+    for k in 0..n {
+        let b = boundary(&plan, plan.data_offset + k * piece)?;
+        // A line longer than a piece can swallow the next cut: skip cuts that land inside.
+        if bounds.last().is_none_or(|last| b > *last) {
+            bounds.push(b);
+        }
+    }
+    if bounds.last().is_some_and(|b| *b < plan.file_len) {
+        bounds.push(plan.file_len);
+    }
+    let pieces = (0..bounds.len().saturating_sub(1)).map(|_| None).collect();
+    Ok(Slot::Split {
+        plan: Box::new(plan),
+        bounds,
+        pieces,
+    })
+}
