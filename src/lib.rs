@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod inspect;
 pub mod matcher;
 pub mod model;
 pub mod money;
@@ -35,6 +36,9 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
     };
     let result = match cli.command {
         cli::Command::Check(args) => config::CheckConfig::from_args(args).and_then(check::run),
+        cli::Command::Inspect(args) => {
+            config::InspectConfig::from_args(args).and_then(inspect::run)
+        }
     };
     match result {
         Ok(code) => code,

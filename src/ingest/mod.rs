@@ -72,6 +72,8 @@ pub struct ProviderSpan {
 #[derive(Debug, Clone)]
 pub struct FileScan {
     pub path: String,
+    /// How the input was read: `CSV, gzip, UTF-8`, `Parquet, 3 row groups`.
+    pub reading: String,
     pub format: Format,
     /// FOCUS version implied by the header.
     pub version: Option<&'static str>,
@@ -201,6 +203,15 @@ fn scan_parquet(
         }
     }
     let mut out = st.out;
+    out.reading = format!(
+        "Parquet, {} row {}",
+        pq.row_groups(),
+        if pq.row_groups() == 1 {
+            "group"
+        } else {
+            "groups"
+        }
+    );
     out.binding = binding;
     out.header_line = 1;
     out.version = version;
@@ -221,6 +232,7 @@ fn scan_csv(
         .buffer_capacity(source::BUFFER)
         .from_reader(source.reader);
     let enc = source.encoding;
+    let reading = format!("CSV, {}", source.reading);
     let mut rec = csv::ByteRecord::new();
     let (binding, header_line, version) = find_header(path, &mut rdr, &mut rec, enc)?;
     let mut st = Scan::new(path, input, &binding, opts, enc);
@@ -236,6 +248,7 @@ fn scan_csv(
         }
     }
     let mut out = st.out;
+    out.reading = reading;
     out.binding = binding;
     out.header_line = header_line;
     out.version = version;
@@ -286,14 +299,66 @@ fn find_header<R: std::io::Read>(
     Err(no_format(path, 1, &seen))
 }
 
-/// Detection failed on every candidate row: name the closest format and what it lacks, for the
-/// row closest to it.
-fn no_format(path: &str, line: u64, seen: &[Vec<String>]) -> Error {
-    let Some((spec, miss)) = seen
-        .iter()
+/// For an input whose header matches no format: the format that came closest, and the fields it
+/// lacks with the header names it looked for.
+#[derive(Debug, Clone)]
+pub struct Closest {
+    pub format: Format,
+    pub missing: Vec<(Field, Vec<&'static str>)>,
+}
+
+/// The closest format for the candidate header rows, from the row closest to one.
+fn closest_of(seen: &[Vec<String>]) -> Option<Closest> {
+    seen.iter()
         .filter(|c| c.len() > 1)
         .map(|cells| header::closest(cells))
         .min_by_key(|(_, m)| m.len())
+        .map(|(spec, missing)| Closest {
+            format: spec.format,
+            missing,
+        })
+}
+
+/// Reads the opening rows of an input again to say which format came closest, when none of
+/// them is a header some format accepts; `None` when one is (or nothing could be read).
+pub fn probe(opened: Opened<'_>) -> Option<Closest> {
+    let seen: Vec<Vec<String>> = match opened {
+        Opened::Parquet(file) => vec![parquet::ParquetFile::open(&file, &file)
+            .ok()?
+            .header()
+            .to_vec()],
+        Opened::Text(source) => {
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .delimiter(source.delimiter)
+                .from_reader(source.reader);
+            let mut rec = csv::ByteRecord::new();
+            let mut scratch = String::new();
+            let mut seen = Vec::new();
+            while seen.len() < MAX_TITLE_LINES && rdr.read_byte_record(&mut rec).unwrap_or(false) {
+                seen.push(
+                    rec.iter()
+                        .map(|c| decode(c, source.encoding, &mut scratch).to_string())
+                        .collect(),
+                );
+            }
+            seen
+        }
+    };
+    if seen.iter().any(|cells| header::detect(cells).is_some()) {
+        return None;
+    }
+    closest_of(&seen)
+}
+
+/// Detection failed on every candidate row: name the closest format and what it lacks, for the
+/// row closest to it.
+fn no_format(path: &str, line: u64, seen: &[Vec<String>]) -> Error {
+    let Some(Closest {
+        format,
+        missing: miss,
+    }) = closest_of(seen)
     else {
         return Error::input(
             Location::at(path, line, None),
@@ -318,8 +383,8 @@ fn no_format(path: &str, line: u64, seen: &[Vec<String>]) -> Error {
         Location::at(path, line, None),
         format!(
             "the header matches no known export format; the closest is {} ({}), which lacks: {}",
-            spec.format,
-            describe(spec.format),
+            format,
+            describe(format),
             wanted.join("; ")
         ),
     )
@@ -401,9 +466,10 @@ fn value(s: &str) -> &str {
     }
 }
 
-fn is_totals(first: &[u8]) -> bool {
-    let t = String::from_utf8_lossy(first);
-    let t = t.trim();
+/// Whether a record's first cell opens a totals row; `enc` decodes it (a GBK `合计` too).
+fn is_totals(first: &[u8], enc: Encoding) -> bool {
+    let mut scratch = String::new();
+    let t = decode(first, enc, &mut scratch).trim();
     t.starts_with("合计") || t.starts_with("总计") || spec::starts_with_ic(t, "total")
 }
 
@@ -426,6 +492,7 @@ impl Scan {
             currency_raw: Vec::new(),
             out: FileScan {
                 path: path.to_string(),
+                reading: String::new(),
                 format: b.spec.format,
                 version: None,
                 binding: b.clone(),
@@ -446,8 +513,8 @@ impl Scan {
     fn row<R: Record>(&mut self, rec: &R, line: u64, select: &dyn Select) -> RowResult {
         let first = rec.cell(0).unwrap_or(b"");
         if rec.width() != self.width {
-            if is_totals(first) || rec.is_blank() {
-                self.out.totals_rows += u64::from(is_totals(first));
+            if is_totals(first, self.enc) || rec.is_blank() {
+                self.out.totals_rows += u64::from(is_totals(first, self.enc));
                 return Ok(());
             }
             let col = rec.width().min(self.width) + 1;
@@ -460,7 +527,7 @@ impl Scan {
                 ),
             ));
         }
-        if is_totals(first) {
+        if is_totals(first, self.enc) {
             self.out.totals_rows += 1;
             return Ok(());
         }
@@ -747,11 +814,15 @@ mod tests {
 
     #[test]
     fn totals_rows_are_recognised() {
-        assert!(is_totals("合计".as_bytes()));
-        assert!(is_totals("总计：".as_bytes()));
-        assert!(is_totals(b"Total"));
-        assert!(is_totals(b" TOTAL amount"));
-        assert!(!is_totals(b"2026-10"));
+        let u = Encoding::Utf8;
+        assert!(is_totals("合计".as_bytes(), u));
+        assert!(is_totals("总计：".as_bytes(), u));
+        assert!(is_totals(b"Total", u));
+        assert!(is_totals(b" TOTAL amount", u));
+        assert!(!is_totals(b"2026-10", u));
+        let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
+        assert!(is_totals(&gbk, Encoding::Gb18030));
+        assert!(is_totals(&gbk, u), "a GBK cell in a file sniffed as UTF-8");
     }
 
     #[test]

@@ -133,6 +133,10 @@ impl ParquetFile {
         })
     }
 
+    pub fn row_groups(&self) -> usize {
+        self.metadata.row_groups.len()
+    }
+
     /// Top-level column names, in file order: the header row.
     pub fn header(&self) -> &[String] {
         &self.header

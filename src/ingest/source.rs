@@ -29,6 +29,8 @@ pub struct Source<'a> {
     pub encoding: Encoding,
     /// Field separator: `,`, or a tab for the tab-separated "Unicode text" Excel writes.
     pub delimiter: u8,
+    /// How the bytes were read, for `inspect`: `gzip, UTF-8 with BOM`.
+    pub reading: String,
 }
 
 /// An input opened for reading.
@@ -186,7 +188,9 @@ pub fn from_reader<'a>(name: &str, inner: Box<dyn Read + 'a>) -> Result<Source<'
                 "the file is gzip inside gzip: unpack it once and try again",
             ));
         }
-        return text(name, head, inner);
+        let mut src = text(name, head, inner)?;
+        src.reading = format!("gzip, {}", src.reading);
+        return Ok(src);
     }
     text(name, head, inner)
 }
@@ -246,6 +250,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
             reader: Box::new(std::io::Cursor::new(head).chain(inner)),
             encoding: Encoding::Utf8,
             delimiter,
+            reading: describe(enc.name(), delimiter),
         });
     }
     if let Some(pos) = head.iter().position(|b| *b == 0) {
@@ -272,21 +277,42 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         Err(_) => Encoding::Gb18030,
     };
     let delimiter = delimiter_of(&head);
+    let name = match (encoding, bom) {
+        (Encoding::Utf8, true) => "UTF-8 with BOM",
+        (Encoding::Utf8, false) => "UTF-8",
+        (Encoding::Gb18030, _) => "GB18030 (not valid UTF-8)",
+    };
     let stream = std::io::Cursor::new(head).chain(inner);
     Ok(Source {
         reader: Box::new(stream),
         encoding,
         delimiter,
+        reading: describe(name, delimiter),
     })
 }
 
-/// A tab when the opening lines hold tabs and no comma at all (Excel's "Unicode text"), else a
-/// comma. Title lines above the header count too, so one comma anywhere keeps the comma.
+fn describe(encoding: &str, delimiter: u8) -> String {
+    if delimiter == b'\t' {
+        format!("{encoding}, tab-separated")
+    } else {
+        encoding.to_string()
+    }
+}
+
+/// A tab when more of the opening lines hold more tabs than commas than the other way round
+/// (Excel's "Unicode text" is tab-separated, and its cells may hold commas), else a comma.
 fn delimiter_of(head: &[u8]) -> u8 {
-    let lines: Vec<&[u8]> = head.split(|b| *b == b'\n').take(20).collect();
-    let tabs = lines.iter().any(|l| l.contains(&b'\t'));
-    let commas = lines.iter().any(|l| l.contains(&b','));
-    if tabs && !commas {
+    let count = |l: &[u8], c: u8| l.iter().filter(|b| **b == c).count();
+    let (mut tab_lines, mut comma_lines) = (0, 0);
+    for l in head.split(|b| *b == b'\n').take(20) {
+        let (t, c) = (count(l, b'\t'), count(l, b','));
+        if t > c {
+            tab_lines += 1;
+        } else if c > t {
+            comma_lines += 1;
+        }
+    }
+    if tab_lines > comma_lines {
         b'\t'
     } else {
         b','
@@ -479,5 +505,6 @@ mod tests {
         assert_eq!(delimiter_of(b"a\tb\nc\td\n"), b'\t');
         assert_eq!(delimiter_of(b"a,b\tc\n"), b',');
         assert_eq!(delimiter_of(b"title\na,b\n"), b',');
+        assert_eq!(delimiter_of(b"a\tb\tc\n\"x, y\"\t2\t3\n"), b'\t');
     }
 }
