@@ -109,26 +109,50 @@ trait Record {
     fn fingerprint(&self) -> u64;
 }
 
-impl Record for csv::ByteRecord {
+/// A CSV record read with `\n` as the only terminator (see [`csv_reader`]): the `\r` of a CRLF
+/// line end is still on its last cell, and is not part of it.
+struct CsvRecord<'a>(&'a csv::ByteRecord);
+
+impl Record for CsvRecord<'_> {
     fn width(&self) -> usize {
-        self.len()
+        self.0.len()
     }
 
     fn cell(&self, i: usize) -> Option<&[u8]> {
-        self.get(i)
+        let c = self.0.get(i)?;
+        if i + 1 == self.0.len() {
+            Some(c.strip_suffix(b"\r").unwrap_or(c))
+        } else {
+            Some(c)
+        }
     }
 
     fn is_blank(&self) -> bool {
-        self.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
+        self.0.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
     }
 
+    /// The same for a line ended by CRLF or by LF.
     fn fingerprint(&self) -> u64 {
         let mut h = std::hash::DefaultHasher::new();
-        for field in self.iter() {
-            field.hash(&mut h);
+        for i in 0..self.0.len() {
+            self.cell(i).unwrap_or(b"").hash(&mut h);
         }
         h.finish()
     }
+}
+
+/// The CSV reader every export is read with. Records end at `\n` only: with the csv crate's
+/// default CRLF terminator, a record after a CRLF line end reports the line before its own
+/// (the `\n` is consumed only once the next record has started), and every cited line would be
+/// one short. The `\r` left on the last cell is dropped by [`CsvRecord`] and by header folding.
+fn csv_reader<R: std::io::Read>(delimiter: u8, reader: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(source::BUFFER)
+        .from_reader(reader)
 }
 
 /// Reads one export. `path` is the name messages and reports use (`bundle.zip:member.csv` for
@@ -225,12 +249,7 @@ fn scan_csv(
     opts: &ScanOptions,
     select: &dyn Select,
 ) -> Result<FileScan> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(source.delimiter)
-        .buffer_capacity(source::BUFFER)
-        .from_reader(source.reader);
+    let mut rdr = csv_reader(source.delimiter, source.reader);
     let enc = source.encoding;
     let reading = format!("CSV, {}", source.reading);
     let mut rec = csv::ByteRecord::new();
@@ -243,7 +262,7 @@ fn scan_csv(
             Err(e) => return Err(csv_error(path, &e)),
         }
         let line = rec.position().map_or(0, |p| p.line());
-        if let Err(e) = st.row(&rec, line, select) {
+        if let Err(e) = st.row(&CsvRecord(&rec), line, select) {
             row_failed(&mut st.out, opts, path, line, e)?;
         }
     }
@@ -328,11 +347,7 @@ pub fn probe(opened: Opened<'_>) -> Option<Closest> {
             .header()
             .to_vec()],
         Opened::Text(source) => {
-            let mut rdr = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .delimiter(source.delimiter)
-                .from_reader(source.reader);
+            let mut rdr = csv_reader(source.delimiter, source.reader);
             let mut rec = csv::ByteRecord::new();
             let mut scratch = String::new();
             let mut seen = Vec::new();
@@ -823,6 +838,47 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
         assert!(is_totals(&gbk, Encoding::Gb18030));
         assert!(is_totals(&gbk, u), "a GBK cell in a file sniffed as UTF-8");
+    }
+
+    struct All;
+
+    impl Select for All {
+        fn select(&self, ids: &LineIds<'_>) -> Option<Selected> {
+            Some(Selected {
+                norm_id: ids.id.to_ascii_lowercase(),
+                rule: "test".into(),
+                hits: vec![0],
+            })
+        }
+    }
+
+    fn scan_text(text: &str) -> Result<FileScan> {
+        let src = source::from_reader("t.csv", Box::new(std::io::Cursor::new(text.to_string())))?;
+        let opts = ScanOptions {
+            tz: FixedOffset::east_opt(8 * 3600).unwrap(),
+            skip_bad_rows: false,
+        };
+        scan("t.csv", 0, Opened::Text(src), &opts, &All)
+    }
+
+    #[test]
+    fn crlf_line_ends_cite_the_right_lines() {
+        let text = "ResourceId,ChargePeriodStart,BilledCost\r\n\
+                    a,2024-01-01T00:00:00Z,\"1.50\"\r\n\
+                    b,2024-01-01T00:00:00Z,\"2\"\r\n";
+        let s = scan_text(text).unwrap();
+        let lines: Vec<(u64, String)> = s
+            .lines
+            .iter()
+            .map(|l| (l.line, l.amount.to_string()))
+            .collect();
+        assert_eq!(lines, [(2, "1.50".into()), (3, "2".into())]);
+        let lf = scan_text(&text.replace("\r\n", "\n")).unwrap();
+        // The same line whatever the line end: overlapping CRLF and LF copies dedupe.
+        assert_eq!(s.lines[1].fingerprint, lf.lines[1].fingerprint);
+        let bad = "ResourceId,ChargePeriodStart,BilledCost\r\na,2024-01-01,1\r\nb,2024-01-01,x\r\n";
+        let e = scan_text(bad).unwrap_err().to_string();
+        assert!(e.starts_with("t.csv:3:3: amount"), "{e}");
     }
 
     #[test]
