@@ -118,6 +118,16 @@ fn focus_gives_the_same_verdicts_whatever_the_wrapper() {
         assert_eq!(input["last_usage"], plain["inputs"][0]["last_usage"]);
         assert_eq!(report["coverage"], plain["coverage"], "{wrapped}");
     }
+
+    // Loosely typed Parquet: float64 costs (read through their shortest decimal text), an
+    // all-null ChargeClass typed Null, time-zone-less timestamps (UTC, as FOCUS says).
+    let (code, loose) = check_json(
+        "fixtures/focus/register.csv",
+        &["fixtures/wrappers/focus-1.2-loose.parquet"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(verdicts(&loose), want);
+    assert_eq!(loose["coverage"], plain["coverage"]);
 }
 
 #[test]

@@ -232,7 +232,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
     if head.starts_with(ZIP_MAGIC) || head.starts_with(PARQUET_MAGIC) {
         return Err(Error::input(
             Location::file(name),
-            "a zip archive or Parquet file inside a compressed stream is not read: unpack it and pass the file itself",
+            "a zip archive (an .xlsx workbook is one) or a Parquet file inside a compressed stream or archive is not read: unpack it, or export CSV, and pass that file",
         ));
     }
     let utf16 = if head.starts_with(&[0xFF, 0xFE]) {
