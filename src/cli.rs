@@ -109,7 +109,8 @@ pub enum InspectFormatArg {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Bill exports to read; formats may differ and are detected from each header row
+    /// Bill exports to read (CSV, .gz, .zip, Parquet); formats may differ and are detected from
+    /// each header row, wrappers from the first bytes
     #[arg(required = true, value_name = "EXPORT")]
     pub exports: Vec<PathBuf>,
 
