@@ -54,6 +54,9 @@ pub enum Command {
     /// Show how bill IDs normalize, rule by rule
     #[command(after_long_help = EXPLAIN_AFTER_LONG_HELP)]
     ExplainId(ExplainIdArgs),
+    /// Show what exports hold: detected format, column mapping, rows, currency, time span
+    #[command(after_long_help = INSPECT_AFTER_LONG_HELP)]
+    Inspect(InspectArgs),
 }
 
 const EXPLAIN_AFTER_LONG_HELP: &str = "\
@@ -84,9 +87,61 @@ pub struct ExplainIdArgs {
     pub rules: Option<PathBuf>,
 }
 
+const INSPECT_AFTER_LONG_HELP: &str = "\
+For every input (every member of a zip archive is one): the detected format and FOCUS version, how
+it was read (wrapper, encoding), which header column was bound to each meaning, the rows, the
+currencies, the first and last usage time, and per provider how far the data is complete
+(latest usage end - --lag). When no known format matches a header, it names the closest format
+and the columns it is missing.
+
+Exit codes:
+  0  every input was read
+  2  an input could not be read, or matches no known format (the others are still shown)
+
+Examples:
+  billrecon inspect huawei-2026-10.csv bundle.zip
+  billrecon inspect -f json focus-2026-10.parquet";
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Bill exports to inspect (CSV, .gz, .zip, Parquet)
+    #[arg(required = true, value_name = "EXPORT")]
+    pub exports: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = InspectFormatArg::Table)]
+    pub format: InspectFormatArg,
+
+    /// Offset of times written without one, and of the times shown in the table
+    #[arg(
+        long,
+        value_name = "OFFSET",
+        default_value = "+08:00",
+        allow_hyphen_values = true
+    )]
+    pub tz: String,
+
+    /// How long after a usage period ends its charge may still be missing (for complete-through)
+    #[arg(long, value_name = "DURATION", default_value = "2h")]
+    pub lag: String,
+
+    /// No progress bars
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormatArg {
+    /// For people
+    Table,
+    /// One JSON document, for scripts
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Bill exports to read; formats may differ and are detected from each header row
+    /// Bill exports to read (CSV, .gz, .zip, Parquet); formats may differ and are detected from
+    /// each header row, wrappers from the first bytes
     #[arg(required = true, value_name = "EXPORT")]
     pub exports: Vec<PathBuf>,
 

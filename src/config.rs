@@ -1,7 +1,7 @@
 //! Checked settings: the command line's strings become typed values here, and clap's types go
 //! no further.
 
-use crate::cli::{CheckArgs, ExplainIdArgs, FormatArg};
+use crate::cli::{CheckArgs, ExplainIdArgs, FormatArg, InspectArgs, InspectFormatArg};
 use crate::error::{Error, Result};
 use crate::report::OutputFormat;
 use crate::time::{parse_duration, parse_offset, parse_time};
@@ -99,6 +99,33 @@ impl ExplainConfig {
                 .unwrap_or_default(),
             product: a.product.unwrap_or_default().trim().to_string(),
             rules: a.rules.map(|p| p.to_string_lossy().into_owned()),
+        })
+    }
+}
+
+/// Checked settings of `billrecon inspect`.
+#[derive(Debug, Clone)]
+pub struct InspectConfig {
+    pub exports: Vec<String>,
+    pub json: bool,
+    pub tz: FixedOffset,
+    pub lag: Duration,
+    pub quiet: bool,
+}
+
+impl InspectConfig {
+    pub fn from_args(a: InspectArgs) -> Result<Self> {
+        let usage = |flag: &str, m: String| Error::Usage(format!("{flag}: {m}"));
+        Ok(InspectConfig {
+            exports: a
+                .exports
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
+            json: a.format == InspectFormatArg::Json,
+            tz: parse_offset(&a.tz).map_err(|m| usage("--tz", m))?,
+            lag: parse_duration(&a.lag).map_err(|m| usage("--lag", m))?,
+            quiet: a.quiet,
         })
     }
 }

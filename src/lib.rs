@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod explain;
 pub mod ingest;
+pub mod inspect;
 pub mod matcher;
 pub mod model;
 pub mod money;
@@ -38,6 +39,9 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
         cli::Command::Check(args) => config::CheckConfig::from_args(args).and_then(check::run),
         cli::Command::ExplainId(args) => {
             config::ExplainConfig::from_args(args).and_then(explain::run)
+        }
+        cli::Command::Inspect(args) => {
+            config::InspectConfig::from_args(args).and_then(inspect::run)
         }
     };
     match result {

@@ -79,6 +79,8 @@ pub struct ProviderSpan {
 #[derive(Debug, Clone)]
 pub struct FileScan {
     pub path: String,
+    /// How the input was read: `CSV, gzip, UTF-8`, `Parquet, 3 row groups`.
+    pub reading: String,
     pub format: Format,
     /// FOCUS version implied by the header.
     pub version: Option<&'static str>,
@@ -102,6 +104,7 @@ impl FileScan {
     fn empty() -> Self {
         FileScan {
             path: String::new(),
+            reading: String::new(),
             format: Format::Huawei,
             version: None,
             binding: header::Binding::empty(),
@@ -163,28 +166,6 @@ trait Record {
 }
 
 impl Record for RawRecord {
-    fn width(&self) -> usize {
-        self.len()
-    }
-
-    fn cell(&self, i: usize) -> Option<&[u8]> {
-        self.get(i)
-    }
-
-    fn is_blank(&self) -> bool {
-        self.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
-    }
-
-    fn fingerprint(&self) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
-        for field in self.iter() {
-            field.hash(&mut h);
-        }
-        h.finish()
-    }
-}
-
-impl Record for csv::ByteRecord {
     fn width(&self) -> usize {
         self.len()
     }
@@ -270,6 +251,15 @@ fn scan_parquet(
         }
     }
     let mut out = st.finish();
+    out.reading = format!(
+        "Parquet, {} row {}",
+        pq.row_groups(),
+        if pq.row_groups() == 1 {
+            "group"
+        } else {
+            "groups"
+        }
+    );
     out.header_line = 1;
     out.version = version;
     Ok(out)
@@ -305,6 +295,8 @@ pub struct Plan {
     pub data_offset: u64,
     pub data_line: u64,
     pub file_len: u64,
+    /// How the bytes are read, for `inspect`.
+    pub reading: String,
 }
 
 /// Reads a text stream: finds the header, then either reads every row, or, when `chunk` is
@@ -319,6 +311,7 @@ pub fn scan_text(
     chunk: Option<u64>,
 ) -> Result<Scanned> {
     let enc = source.encoding;
+    let reading = format!("CSV, {}", source.reading);
     let mut rdr = RecordReader::new(source.reader, source.delimiter, 0, 1);
     let mut rec = RawRecord::default();
     let (binding, header_line, version) = find_header(path, &mut rdr, &mut rec, enc)?;
@@ -340,6 +333,7 @@ pub fn scan_text(
                 data_offset,
                 data_line: line,
                 file_len: len,
+                reading,
             }));
         }
     }
@@ -350,6 +344,7 @@ pub fn scan_text(
         return Err(row_error(path, e));
     }
     let mut out = st.finish();
+    out.reading = reading;
     out.header_line = header_line;
     out.version = version;
     Ok(Scanned::Done(out))
@@ -509,6 +504,7 @@ pub fn merge_pieces(
     select: &dyn Select,
 ) -> Result<FileScan> {
     let mut out = Scan::new(&plan.path, plan.input, &plan.binding, opts, plan.encoding).finish();
+    out.reading = plan.reading.clone();
     out.header_line = plan.header_line;
     out.version = plan.version;
     let mut line = plan.data_line;
@@ -587,18 +583,74 @@ fn find_header<R: Read>(
     Err(no_format(path, &seen))
 }
 
+/// For an input whose header matches no format: the format that came closest, and the fields it
+/// lacks with the header names it looked for.
+#[derive(Debug, Clone)]
+pub struct Closest {
+    pub format: Format,
+    pub missing: Vec<(Field, Vec<&'static str>)>,
+    /// Line of the row that came closest.
+    pub line: u64,
+}
+
+/// The closest format for the candidate header rows (cells and line), from the row closest to one.
+fn closest_of(seen: &[(Vec<String>, u64)]) -> Option<Closest> {
+    seen.iter()
+        .filter(|(c, _)| c.len() > 1)
+        .map(|(cells, line)| (header::closest(cells), *line))
+        .min_by_key(|((_, m), _)| m.len())
+        .map(|((spec, missing), line)| Closest {
+            format: spec.format,
+            missing,
+            line,
+        })
+}
+
+/// Reads the opening rows of an input again to say which format came closest, when none of
+/// them is a header some format accepts; `None` when one is (or nothing could be read).
+pub fn probe(opened: Opened<'_>) -> Option<Closest> {
+    let seen: Vec<(Vec<String>, u64)> = match opened {
+        Opened::Parquet(file) => {
+            vec![(
+                parquet::ParquetFile::open(&file, &file)
+                    .ok()?
+                    .header()
+                    .to_vec(),
+                1,
+            )]
+        }
+        Opened::Text(source) => {
+            let mut rdr = RecordReader::new(source.reader, source.delimiter, 0, 1);
+            let mut rec = RawRecord::default();
+            let mut scratch = String::new();
+            let mut seen = Vec::new();
+            while seen.len() < MAX_TITLE_LINES && rdr.read(&mut rec).unwrap_or(false) {
+                let cells = rec
+                    .iter()
+                    .map(|c| decode(c, source.encoding, &mut scratch).to_string());
+                seen.push((cells.collect(), rec.line));
+            }
+            seen
+        }
+    };
+    if seen
+        .iter()
+        .any(|(cells, _)| header::detect(cells).is_some())
+    {
+        return None;
+    }
+    closest_of(&seen)
+}
+
 /// Detection failed on every candidate row (cells and line): name the closest format and what
 /// it lacks, at the row closest to it.
 fn no_format(path: &str, seen: &[(Vec<String>, u64)]) -> Error {
     let first_line = seen.first().map_or(1, |(_, l)| *l);
-    let Some((spec, miss, line)) = seen
-        .iter()
-        .filter(|(c, _)| c.len() > 1)
-        .map(|(cells, line)| {
-            let (spec, miss) = header::closest(cells);
-            (spec, miss, *line)
-        })
-        .min_by_key(|(_, m, _)| m.len())
+    let Some(Closest {
+        format,
+        missing: miss,
+        line,
+    }) = closest_of(seen)
     else {
         return Error::input(
             Location::at(path, first_line, None),
@@ -623,8 +675,8 @@ fn no_format(path: &str, seen: &[(Vec<String>, u64)]) -> Error {
         Location::at(path, line, None),
         format!(
             "the header matches no known export format; the closest is {} ({}), which lacks: {}",
-            spec.format,
-            describe(spec.format),
+            format,
+            describe(format),
             wanted.join("; ")
         ),
     )
@@ -710,6 +762,7 @@ fn value(s: &str) -> &str {
 }
 
 /// A totals row's first cell reads `合计`, `总计` or `Total` (in any encoding the file uses).
+/// Whether a record's first cell opens a totals row; `enc` decodes it (a GBK `合计` too).
 fn is_totals(first: &[u8], enc: Encoding) -> bool {
     let mut scratch = String::new();
     let t = decode(first, enc, &mut scratch).trim();
@@ -737,6 +790,7 @@ impl Scan {
             skipped: Vec::new(),
             out: FileScan {
                 path: path.to_string(),
+                reading: String::new(),
                 format: b.spec.format,
                 version: None,
                 binding: b.clone(),
@@ -1094,6 +1148,56 @@ mod tests {
         assert!(!is_totals(b"2026-10", utf8));
         let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
         assert!(is_totals(&gbk, Encoding::Gb18030));
+        let u = Encoding::Utf8;
+        assert!(is_totals("合计".as_bytes(), u));
+        assert!(is_totals("总计：".as_bytes(), u));
+        assert!(is_totals(b"Total", u));
+        assert!(is_totals(b" TOTAL amount", u));
+        assert!(!is_totals(b"2026-10", u));
+        let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
+        assert!(is_totals(&gbk, Encoding::Gb18030));
+        assert!(is_totals(&gbk, u), "a GBK cell in a file sniffed as UTF-8");
+    }
+
+    struct All;
+
+    impl Select for All {
+        fn select(&self, ids: &LineIds<'_>) -> Option<Selected> {
+            Some(Selected {
+                norm_id: ids.id.to_ascii_lowercase(),
+                rule: "test".into(),
+                hits: vec![0],
+            })
+        }
+    }
+
+    fn scan_text(text: &str) -> Result<FileScan> {
+        let src = source::from_reader("t.csv", Box::new(std::io::Cursor::new(text.to_string())))?;
+        let opts = ScanOptions {
+            tz: FixedOffset::east_opt(8 * 3600).unwrap(),
+            skip_bad_rows: false,
+        };
+        scan("t.csv", 0, Opened::Text(src), &opts, &All)
+    }
+
+    #[test]
+    fn crlf_line_ends_cite_the_right_lines() {
+        let text = "ResourceId,ChargePeriodStart,BilledCost\r\n\
+                    a,2024-01-01T00:00:00Z,\"1.50\"\r\n\
+                    b,2024-01-01T00:00:00Z,\"2\"\r\n";
+        let s = scan_text(text).unwrap();
+        let lines: Vec<(u64, String)> = s
+            .lines
+            .iter()
+            .map(|l| (l.line, l.amount.to_string()))
+            .collect();
+        assert_eq!(lines, [(2, "1.50".into()), (3, "2".into())]);
+        let lf = scan_text(&text.replace("\r\n", "\n")).unwrap();
+        // The same line whatever the line end: overlapping CRLF and LF copies dedupe.
+        assert_eq!(s.lines[1].fingerprint, lf.lines[1].fingerprint);
+        let bad = "ResourceId,ChargePeriodStart,BilledCost\r\na,2024-01-01,1\r\nb,2024-01-01,x\r\n";
+        let e = scan_text(bad).unwrap_err().to_string();
+        assert!(e.starts_with("t.csv:3:3: amount"), "{e}");
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Source<'a> {
     /// underlying bytes as they are (not gunzipped, not transcoded).
     skipped: u64,
     verbatim: bool,
+    /// How the bytes were read, for `inspect`: `gzip, UTF-8 with BOM`.
+    pub reading: String,
 }
 
 /// A plain file behind a stream: stream offset N is file offset `skip + N`.
@@ -206,6 +208,7 @@ pub fn from_reader<'a>(name: &str, inner: Box<dyn Read + 'a>) -> Result<Source<'
         }
         let mut source = text(name, head, inner)?;
         source.verbatim = false;
+        source.reading = format!("gzip, {}", source.reading);
         return Ok(source);
     }
     text(name, head, inner)
@@ -248,7 +251,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
     if head.starts_with(ZIP_MAGIC) || head.starts_with(PARQUET_MAGIC) {
         return Err(Error::input(
             Location::file(name),
-            "a zip archive or Parquet file inside a compressed stream is not read: unpack it and pass the file itself",
+            "a zip archive (an .xlsx workbook is one) or a Parquet file inside a compressed stream or archive is not read: unpack it, or export CSV, and pass that file",
         ));
     }
     let utf16 = if head.starts_with(&[0xFF, 0xFE]) {
@@ -269,6 +272,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
             seekable: None,
             skipped: 0,
             verbatim: false,
+            reading: describe(enc.name(), delimiter),
         });
     }
     if let Some(pos) = head.iter().position(|b| *b == 0) {
@@ -295,6 +299,11 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         Err(_) => Encoding::Gb18030,
     };
     let delimiter = delimiter_of(&head);
+    let name = match (encoding, bom) {
+        (Encoding::Utf8, true) => "UTF-8 with BOM",
+        (Encoding::Utf8, false) => "UTF-8",
+        (Encoding::Gb18030, _) => "GB18030 (not valid UTF-8)",
+    };
     let stream = std::io::Cursor::new(head).chain(inner);
     Ok(Source {
         reader: Box::new(stream),
@@ -303,16 +312,32 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         seekable: None,
         skipped: if bom { 3 } else { 0 },
         verbatim: true,
+        reading: describe(name, delimiter),
     })
 }
 
-/// A tab when the opening lines hold tabs and no comma at all (Excel's "Unicode text"), else a
-/// comma. Title lines above the header count too, so one comma anywhere keeps the comma.
+fn describe(encoding: &str, delimiter: u8) -> String {
+    if delimiter == b'\t' {
+        format!("{encoding}, tab-separated")
+    } else {
+        encoding.to_string()
+    }
+}
+
+/// A tab when more of the opening lines hold more tabs than commas than the other way round
+/// (Excel's "Unicode text" is tab-separated, and its cells may hold commas), else a comma.
 fn delimiter_of(head: &[u8]) -> u8 {
-    let lines: Vec<&[u8]> = head.split(|b| *b == b'\n').take(20).collect();
-    let tabs = lines.iter().any(|l| l.contains(&b'\t'));
-    let commas = lines.iter().any(|l| l.contains(&b','));
-    if tabs && !commas {
+    let count = |l: &[u8], c: u8| l.iter().filter(|b| **b == c).count();
+    let (mut tab_lines, mut comma_lines) = (0, 0);
+    for l in head.split(|b| *b == b'\n').take(20) {
+        let (t, c) = (count(l, b'\t'), count(l, b','));
+        if t > c {
+            tab_lines += 1;
+        } else if c > t {
+            comma_lines += 1;
+        }
+    }
+    if tab_lines > comma_lines {
         b'\t'
     } else {
         b','
@@ -505,5 +530,6 @@ mod tests {
         assert_eq!(delimiter_of(b"a\tb\nc\td\n"), b'\t');
         assert_eq!(delimiter_of(b"a,b\tc\n"), b',');
         assert_eq!(delimiter_of(b"title\na,b\n"), b',');
+        assert_eq!(delimiter_of(b"a\tb\tc\n\"x, y\"\t2\t3\n"), b'\t');
     }
 }
