@@ -38,7 +38,7 @@ pub fn reconcile(
     let mut by_deletion: Vec<Vec<&BillLine>> = vec![Vec::new(); deletions.len()];
     for scan in &scans {
         for line in &scan.lines {
-            for &h in &line.hits {
+            for &h in &line.ident.hits {
                 if let Some(v) = by_deletion.get_mut(h as usize) {
                     v.push(line);
                 }
@@ -51,7 +51,7 @@ pub fn reconcile(
         lines.sort_by_key(|l| (l.time(), l.input, l.line));
         match &d.resource_id {
             Some(id) => {
-                let ids: BTreeSet<&str> = lines.iter().map(|l| l.norm_id.as_str()).collect();
+                let ids: BTreeSet<&str> = lines.iter().map(|l| l.ident.norm_id.as_str()).collect();
                 if ids.len() > 1 {
                     warnings.push(format!(
                         "`{id}` ({}) matches lines of {} different resources: {}",
@@ -74,15 +74,15 @@ pub fn reconcile(
                 let product = d.product.clone().unwrap_or_default();
                 let mut groups: BTreeMap<&str, Vec<&BillLine>> = BTreeMap::new();
                 for l in lines.iter() {
-                    groups.entry(l.norm_id.as_str()).or_default().push(l);
+                    groups.entry(l.ident.norm_id.as_str()).or_default().push(l);
                 }
                 let names: BTreeSet<&str> = lines
                     .iter()
                     .map(|l| {
-                        if l.product.is_empty() {
-                            l.product_code.as_str()
+                        if l.ident.product.is_empty() {
+                            l.ident.product_code.as_str()
                         } else {
-                            l.product.as_str()
+                            l.ident.product.as_str()
                         }
                     })
                     .collect();
@@ -202,9 +202,9 @@ fn dedupe(scans: &mut [FileScan]) -> Vec<u64> {
     for s in scans.iter() {
         for l in &s.lines {
             let per_input = counts.entry(l.fingerprint).or_default();
-            match per_input.iter_mut().find(|(i, _)| *i == l.input) {
+            match per_input.iter_mut().find(|(i, _)| *i == l.input as usize) {
                 Some((_, n)) => *n += 1,
-                None => per_input.push((l.input, 1)),
+                None => per_input.push((l.input as usize, 1)),
             }
         }
     }
@@ -223,8 +223,11 @@ fn dedupe(scans: &mut [FileScan]) -> Vec<u64> {
     let mut dropped = vec![0; scans.len()];
     for (i, s) in scans.iter_mut().enumerate() {
         let before = s.lines.len();
-        s.lines
-            .retain(|l| winner.get(&l.fingerprint).is_none_or(|w| *w == l.input));
+        s.lines.retain(|l| {
+            winner
+                .get(&l.fingerprint)
+                .is_none_or(|w| *w == l.input as usize)
+        });
         dropped[i] = (before - s.lines.len()) as u64;
     }
     dropped
@@ -290,13 +293,13 @@ fn assess(
     let mut rule_names = BTreeSet::new();
     let mut providers = BTreeSet::new();
     for l in lines {
-        bill_ids.insert(l.bill_id.clone());
-        rule_names.insert(l.rule.clone());
-        providers.insert(l.provider.as_str());
+        bill_ids.insert(l.ident.bill_id.clone());
+        rule_names.insert(l.ident.rule.clone());
+        providers.insert(l.ident.provider.as_str());
         if r.resource_name.is_empty() {
-            r.resource_name = l.resource_name.clone();
+            r.resource_name = l.ident.resource_name.clone();
         }
-        if let Some(p) = [&l.product, &l.product_code]
+        if let Some(p) = [&l.ident.product, &l.ident.product_code]
             .into_iter()
             .find(|p| !p.is_empty())
         {
@@ -315,24 +318,24 @@ fn assess(
         match settle::classify(&facts, d.deleted_at, rules.grace) {
             LineClass::PostDeletion => {
                 r.lines_after_deletion += 1;
-                r.amount_after_deletion.add(&l.currency, l.amount);
+                r.amount_after_deletion.add(&l.ident.currency, l.amount);
                 usage += l.usage.unwrap_or_default();
                 r.first_after_deletion = Some(r.first_after_deletion.map_or(time, |t| t.min(time)));
                 r.last_after_deletion = Some(r.last_after_deletion.map_or(time, |t| t.max(time)));
                 if r.sources.len() < SOURCES {
                     r.sources.push(SourceRef {
-                        path: scans[l.input].path.clone(),
+                        path: scans[l.input as usize].path.clone(),
                         line: l.line,
                     });
                 }
             }
             LineClass::Tail => {
                 r.tail_lines += 1;
-                r.tail_amount.add(&l.currency, l.amount);
+                r.tail_amount.add(&l.ident.currency, l.amount);
             }
             LineClass::Refund {
                 after_deletion: true,
-            } => r.refunds_after_deletion.add(&l.currency, l.amount),
+            } => r.refunds_after_deletion.add(&l.ident.currency, l.amount),
             LineClass::Refund {
                 after_deletion: false,
             }

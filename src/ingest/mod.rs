@@ -22,7 +22,7 @@ pub mod source;
 pub mod spec;
 
 use crate::error::{Error, Location, Result};
-use crate::model::{canonical_provider, BillLine, Format};
+use crate::model::{canonical_provider, BillLine, Format, LineIdent};
 use crate::money::parse_decimal;
 use crate::time::{parse_end, parse_time, split_range};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -30,8 +30,10 @@ use header::Binding;
 use records::{RawRecord, RecordReader};
 use source::{decode, Encoding, Opened, Source};
 pub use spec::Field;
+use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::io::Read;
+use std::sync::Arc;
 
 /// The identifying cells of one record, as the selector sees them.
 #[derive(Debug, Clone, Copy)]
@@ -709,6 +711,7 @@ struct Scan {
     /// Skipped rows kept raw (line, column, reason) when lines are renumbered later.
     keep_skipped: bool,
     skipped: Vec<RowError>,
+    idents: HashSet<Arc<LineIdent>>,
     out: FileScan,
 }
 
@@ -788,6 +791,7 @@ impl Scan {
             currency_raw: Vec::new(),
             keep_skipped: false,
             skipped: Vec::new(),
+            idents: HashSet::new(),
             out: FileScan {
                 path: path.to_string(),
                 reading: String::new(),
@@ -1011,9 +1015,7 @@ impl Scan {
             value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
         let resource_name =
             value(cell(Field::ResourceName).map_or("", |c| decode(c, enc, &mut s.rname)));
-        self.out.lines.push(BillLine {
-            input: self.input,
-            line,
+        let ident = LineIdent {
             provider: self.provider.clone(),
             bill_id: id.to_string(),
             norm_id: sel.norm_id,
@@ -1021,14 +1023,28 @@ impl Scan {
             resource_name: resource_name.to_string(),
             product: product_name.to_string(),
             product_code: product_code.to_string(),
+            currency,
+            hits: sel.hits,
+        };
+        // Lines of one resource share one ident: memory follows the lines' numbers, not text.
+        let ident = match self.idents.get(&ident) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared = Arc::new(ident);
+                self.idents.insert(shared.clone());
+                shared
+            }
+        };
+        self.out.lines.push(BillLine {
+            ident,
+            input: self.input as u32,
+            line,
             usage_start,
             usage_end,
             charged_at,
             kind,
             amount: amount.unwrap_or_default(),
             usage,
-            currency,
-            hits: sel.hits,
             fingerprint: rec.fingerprint(),
         });
         Ok(())
