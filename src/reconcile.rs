@@ -76,13 +76,15 @@ pub fn reconcile(
                 for l in lines.iter() {
                     groups.entry(l.ident.norm_id.as_str()).or_default().push(l);
                 }
+                // Products are told apart by code where the bill has one (names repeat:
+                // ModelArts services and notebooks are both "ModelArts").
                 let names: BTreeSet<&str> = lines
                     .iter()
                     .map(|l| {
-                        if l.ident.product.is_empty() {
-                            l.ident.product_code.as_str()
-                        } else {
+                        if l.ident.product_code.is_empty() {
                             l.ident.product.as_str()
+                        } else {
+                            l.ident.product_code.as_str()
                         }
                     })
                     .collect();

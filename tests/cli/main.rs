@@ -6,5 +6,6 @@ mod formats;
 mod options;
 mod quirks;
 mod register;
+mod rules;
 mod util;
 mod verdicts;
