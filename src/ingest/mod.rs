@@ -383,10 +383,20 @@ fn read_rows<R: Read>(
                 "a quoted cell is not closed before the end of the file".to_string(),
             ))
         } else {
-            st.row(&*rec, rec.line, select)
+            let kept = st.out.lines.len();
+            let r = st.row(&*rec, 0, select);
+            // Line numbers are counted only for the lines kept (and rows that fail).
+            if st.out.lines.len() > kept {
+                let line = rdr.line_of(rec);
+                if let Some(l) = st.out.lines.last_mut() {
+                    l.line = line;
+                }
+            }
+            r
         };
         if let Err((col, msg)) = result {
-            if let Err(e) = st.fail(opts, (rec.line, col, msg)) {
+            let line = rdr.line_of(rec);
+            if let Err(e) = st.fail(opts, (line, col, msg)) {
                 return Ok(RowsEnd {
                     fatal: Some(e),
                     spans: false,
@@ -578,9 +588,9 @@ fn find_header<R: Read>(
             .collect();
         if let Some(b) = header::detect(&cells) {
             let version = (b.spec.format == Format::Focus).then(|| focus::version(&cells));
-            return Ok((b, rec.line, version));
+            return Ok((b, rdr.line_of(rec), version));
         }
-        seen.push((cells, rec.line));
+        seen.push((cells, rdr.line_of(rec)));
     }
     Err(no_format(path, &seen))
 }
@@ -630,7 +640,8 @@ pub fn probe(opened: Opened<'_>) -> Option<Closest> {
                 let cells = rec
                     .iter()
                     .map(|c| decode(c, source.encoding, &mut scratch).to_string());
-                seen.push((cells.collect(), rec.line));
+                let cells = cells.collect();
+                seen.push((cells, rdr.line_of(&mut rec)));
             }
             seen
         }
@@ -924,36 +935,42 @@ impl Scan {
                     .map_err(|m| (col_of(Field::UsageEnd), format!("usage end: {m}")))?,
             );
         }
-        let exp_text = cell(Field::ExpenditureTime)
-            .map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
-        let charge_text =
-            cell(Field::ChargeTime).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
-        if !exp_text.is_empty() {
-            let col = col_of(Field::ExpenditureTime);
-            if let Some((a, b)) = split_range(exp_text) {
-                // A `start ~ end` expenditure time is the usage window of a pay-per-use line.
-                if usage_start.is_none() {
-                    usage_start = Some(
-                        parse_time(a, tz).map_err(|m| (col, format!("expenditure time: {m}")))?,
+        // With a full usage window, the expenditure and transaction times add nothing: the window
+        // dates the line and feeds coverage.
+        if usage_start.is_none() || usage_end.is_none() {
+            let exp_text = cell(Field::ExpenditureTime)
+                .map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+            let charge_text = cell(Field::ChargeTime)
+                .map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+            if !exp_text.is_empty() {
+                let col = col_of(Field::ExpenditureTime);
+                if let Some((a, b)) = split_range(exp_text) {
+                    // A `start ~ end` expenditure time is the usage window of a pay-per-use line.
+                    if usage_start.is_none() {
+                        usage_start = Some(
+                            parse_time(a, tz)
+                                .map_err(|m| (col, format!("expenditure time: {m}")))?,
+                        );
+                    }
+                    if usage_end.is_none() {
+                        usage_end = Some(
+                            parse_end(b, tz)
+                                .map_err(|m| (col, format!("expenditure time: {m}")))?,
+                        );
+                    }
+                } else if charge_text.is_empty() {
+                    charged_at = Some(
+                        parse_time(exp_text, tz)
+                            .map_err(|m| (col, format!("expenditure time: {m}")))?,
                     );
                 }
-                if usage_end.is_none() {
-                    usage_end = Some(
-                        parse_end(b, tz).map_err(|m| (col, format!("expenditure time: {m}")))?,
-                    );
-                }
-            } else if charge_text.is_empty() {
+            }
+            if !charge_text.is_empty() {
                 charged_at = Some(
-                    parse_time(exp_text, tz)
-                        .map_err(|m| (col, format!("expenditure time: {m}")))?,
+                    parse_time(charge_text, tz)
+                        .map_err(|m| (col_of(Field::ChargeTime), format!("time charged: {m}")))?,
                 );
             }
-        }
-        if !charge_text.is_empty() {
-            charged_at = Some(
-                parse_time(charge_text, tz)
-                    .map_err(|m| (col_of(Field::ChargeTime), format!("time charged: {m}")))?,
-            );
         }
         if let (Some(a), Some(b)) = (usage_start, usage_end) {
             if b < a {

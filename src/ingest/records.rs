@@ -86,11 +86,20 @@ pub struct RecordReader<R> {
     end: usize,
     /// Stream offset of `buf[start]`.
     offset: u64,
-    /// Line of `buf[start]`.
-    line: u64,
+    /// Newlines are counted lazily, in bulk: `buf[..counted]` is counted and `buf[counted]`
+    /// is on line `counted_line`. Most records never need their line number.
+    counted: usize,
+    counted_line: u64,
+    /// Where the record being read starts in `buf`, and the quotes it held in buffers already
+    /// replaced (to notice a quoted cell that the end of the input cut open).
+    record_start: usize,
+    record_quotes: usize,
     eof: bool,
-    /// Whether the current record has seen an odd number of quote characters.
-    quotes_odd: bool,
+}
+
+fn count(bytes: &[u8], byte: u8) -> usize {
+    // The compiler turns this into a vector loop.
+    bytes.iter().filter(|b| **b == byte).count()
 }
 
 impl<R: Read> RecordReader<R> {
@@ -103,21 +112,41 @@ impl<R: Read> RecordReader<R> {
             start: 0,
             end: 0,
             offset,
-            line,
+            counted: 0,
+            counted_line: line,
+            record_start: 0,
+            record_quotes: 0,
             eof: false,
-            quotes_odd: false,
         }
     }
 
     /// Stream offset and line of the next unread byte.
-    pub fn position(&self) -> (u64, u64) {
-        (self.offset, self.line)
+    pub fn position(&mut self) -> (u64, u64) {
+        (self.offset, self.line_at(self.start))
+    }
+
+    /// The line of `buf[pos]`; `pos` never goes back within a buffer.
+    fn line_at(&mut self, pos: usize) -> u64 {
+        if pos > self.counted {
+            self.counted_line += count(&self.buf[self.counted..pos], b'\n') as u64;
+            self.counted = pos;
+        }
+        self.counted_line
+    }
+
+    /// The line a record just read starts on.
+    pub fn line_of(&mut self, rec: &mut RawRecord) -> u64 {
+        if rec.line == 0 {
+            rec.line = self.line_at(self.record_start);
+        }
+        rec.line
     }
 
     fn fill(&mut self) -> io::Result<bool> {
         if self.eof {
             return Ok(false);
         }
+        self.line_at(self.end);
         loop {
             match self.inner.read(&mut self.buf) {
                 Ok(0) => {
@@ -127,6 +156,7 @@ impl<R: Read> RecordReader<R> {
                 Ok(n) => {
                     self.start = 0;
                     self.end = n;
+                    self.counted = 0;
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -136,20 +166,12 @@ impl<R: Read> RecordReader<R> {
     }
 
     fn consume(&mut self, n: usize) {
-        // One branch-free pass the compiler vectorizes: newlines for line numbers, quotes for
-        // noticing a quoted cell that the end of the input cut open.
-        let (mut newlines, mut quotes) = (0usize, 0usize);
-        for &b in &self.buf[self.start..self.start + n] {
-            newlines += usize::from(b == b'\n');
-            quotes += usize::from(b == b'"');
-        }
-        self.line += newlines as u64;
-        self.quotes_odd ^= quotes % 2 == 1;
         self.start += n;
         self.offset += n as u64;
     }
 
-    /// Reads the next record; `Ok(false)` at the end of the input.
+    /// Reads the next record; `Ok(false)` at the end of the input. Its line is not counted
+    /// until asked for with [`RecordReader::line_of`].
     pub fn read(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
         // Line ends between records (blank lines too) belong to no record: step over them so
         // the record's offset and line are those of its first cell.
@@ -163,10 +185,11 @@ impl<R: Read> RecordReader<R> {
             }
         }
         rec.offset = self.offset;
-        rec.line = self.line;
+        rec.line = 0;
         rec.unclosed_quote = false;
         rec.cut = false;
-        self.quotes_odd = false;
+        self.record_start = self.start;
+        self.record_quotes = 0;
         let mut ended = false;
         if rec.fields.is_empty() {
             rec.fields.resize(4096, 0);
@@ -186,16 +209,23 @@ impl<R: Read> RecordReader<R> {
             self.consume(nin);
             match res {
                 csv_core::ReadRecordResult::InputEmpty => {
-                    if !self.fill()? {
+                    // The buffer is about to be replaced: settle what depends on its bytes.
+                    self.line_of(rec);
+                    self.record_quotes += count(&self.buf[self.record_start..self.end], b'"');
+                    if self.fill()? {
+                        self.record_start = 0;
+                    } else {
                         // An empty slice tells the parser the input ended.
                         self.start = self.end;
+                        self.record_start = self.end;
                         ended = true;
                     }
                 }
                 csv_core::ReadRecordResult::OutputFull => {
                     if rec.fields.len() >= MAX_RECORD {
+                        let line = self.line_of(rec);
                         return Err(too_long(
-                            rec.line,
+                            line,
                             "the record is longer than 16 MiB: is this a CSV export?",
                         ));
                     }
@@ -204,8 +234,9 @@ impl<R: Read> RecordReader<R> {
                 }
                 csv_core::ReadRecordResult::OutputEndsFull => {
                     if rec.ends.len() >= 1 << 20 {
+                        let line = self.line_of(rec);
                         return Err(too_long(
-                            rec.line,
+                            line,
                             "the record has more than a million cells: is this a CSV export?",
                         ));
                     }
@@ -216,7 +247,7 @@ impl<R: Read> RecordReader<R> {
                     rec.len = nend;
                     rec.cut = ended;
                     // Only the end of the input can close a record inside a quoted cell.
-                    rec.unclosed_quote = ended && self.quotes_odd;
+                    rec.unclosed_quote = ended && self.record_quotes % 2 == 1;
                     return Ok(true);
                 }
                 csv_core::ReadRecordResult::End => return Ok(false),
@@ -240,6 +271,7 @@ mod tests {
         };
         let mut out = Vec::new();
         while r.read(&mut rec).unwrap() {
+            r.line_of(&mut rec);
             let cells = rec
                 .iter()
                 .map(|c| String::from_utf8_lossy(c).into_owned())

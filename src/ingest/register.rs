@@ -1,6 +1,7 @@
 //! The deletion register: a CSV of what was deleted and when, in the columns people write.
 
 use super::header::fold;
+use super::records::{RawRecord, RecordReader};
 use super::source::{self, decode};
 use crate::error::{Error, Location, Result};
 use crate::model::{canonical_provider, Deletion};
@@ -27,21 +28,11 @@ const NOTE: &[&str] = &["note", "notes", "comment", "comments"];
 pub fn read(path: &str, tz: FixedOffset) -> Result<(Vec<Deletion>, Vec<String>)> {
     let src = source::open(path)?;
     let enc = src.encoding;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(src.delimiter)
-        .from_reader(src.reader);
-    let mut rec = csv::ByteRecord::new();
+    let mut rdr = RecordReader::new(src.reader, src.delimiter, 0, 1);
+    let mut rec = RawRecord::default();
     let mut scratch = String::new();
-    let read_err = |e: csv::Error| {
-        let line = e.position().map_or(0, |p| p.line());
-        Error::input(
-            Location::at(path, line, None),
-            format!("cannot read CSV: {e}"),
-        )
-    };
-    if !rdr.read_byte_record(&mut rec).map_err(read_err)? {
+    let read_err = |e: std::io::Error| source::read_error(path, e);
+    if !rdr.read(&mut rec).map_err(read_err)? {
         return Err(Error::input(
             Location::file(path),
             "the register is empty: expected a header row",
@@ -74,8 +65,8 @@ pub fn read(path: &str, tz: FixedOffset) -> Result<(Vec<Deletion>, Vec<String>)>
     let mut out: Vec<Deletion> = Vec::new();
     let mut warnings = Vec::new();
     let mut lines_of: Vec<u64> = Vec::new();
-    while rdr.read_byte_record(&mut rec).map_err(read_err)? {
-        let line = rec.position().map_or(0, |p| p.line());
+    while rdr.read(&mut rec).map_err(read_err)? {
+        let line = rdr.line_of(&mut rec);
         let get = |col: Option<usize>, scratch: &mut String| -> String {
             col.and_then(|i| rec.get(i)).map_or(String::new(), |c| {
                 decode(c, enc, scratch).trim().to_string()
