@@ -1241,3 +1241,155 @@ mod tests {
         assert_eq!(value(" x "), "x");
     }
 }
+
+/// The reading billrecon does (its own record reader, a fast path for lines without quotes,
+/// files cut in pieces) against the slow, obvious reading: the `csv` crate's records, one after
+/// the other, through the same per-row logic.
+#[cfg(test)]
+mod equivalence {
+    use super::*;
+
+    impl Record for csv::ByteRecord {
+        fn width(&self) -> usize {
+            self.len()
+        }
+        fn cell(&self, i: usize) -> Option<&[u8]> {
+            self.get(i)
+        }
+        fn is_blank(&self) -> bool {
+            self.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
+        }
+        fn fingerprint(&self) -> u64 {
+            let mut h = std::hash::DefaultHasher::new();
+            for field in self.iter() {
+                field.hash(&mut h);
+            }
+            h.finish()
+        }
+    }
+
+    struct Everything;
+
+    impl Select for Everything {
+        fn select(&self, ids: &LineIds<'_>) -> Option<Selected> {
+            (!ids.id.is_empty()).then(|| Selected {
+                norm_id: ids.id.to_ascii_lowercase(),
+                rule: "as-is".into(),
+                hits: vec![0],
+            })
+        }
+    }
+
+    fn opts() -> ScanOptions {
+        ScanOptions {
+            tz: FixedOffset::east_opt(8 * 3600).unwrap(),
+            skip_bad_rows: true,
+        }
+    }
+
+    /// What both readings must agree on (line numbers aside: the `csv` crate's are not
+    /// physical lines, which is why billrecon reads records itself).
+    fn essence(s: &FileScan) -> String {
+        let lines: Vec<_> = s
+            .lines
+            .iter()
+            .map(|l| {
+                (
+                    &l.ident,
+                    l.usage_start,
+                    l.usage_end,
+                    l.charged_at,
+                    l.kind,
+                    l.amount,
+                    l.usage,
+                    l.fingerprint,
+                )
+            })
+            .collect();
+        format!(
+            "{} {} {} {:?} {:?} {:?} {:?}\n{:?}",
+            s.rows,
+            s.skipped_rows,
+            s.totals_rows,
+            s.currencies,
+            s.first_usage,
+            s.last_usage,
+            s.providers,
+            lines
+        )
+    }
+
+    fn slow(path: &str, bytes: &[u8]) -> FileScan {
+        let src = source::from_reader(path, Box::new(bytes)).unwrap();
+        let enc = src.encoding;
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(src.delimiter)
+            .from_reader(src.reader);
+        let mut rec = csv::ByteRecord::new();
+        let mut scratch = String::new();
+        let mut st: Option<Scan> = None;
+        while rdr.read_byte_record(&mut rec).unwrap() {
+            match &mut st {
+                None => {
+                    let cells: Vec<String> = rec
+                        .iter()
+                        .map(|c| decode(c, enc, &mut scratch).to_string())
+                        .collect();
+                    if let Some(b) = header::detect(&cells) {
+                        st = Some(Scan::new(path, 0, &b, &opts(), enc));
+                    }
+                }
+                Some(st) => {
+                    if let Err((col, msg)) = st.row(&rec, 0, &Everything) {
+                        st.fail(&opts(), (0, col, msg)).unwrap();
+                    }
+                }
+            }
+        }
+        st.expect("a header").finish()
+    }
+
+    fn fast(path: &str, bytes: &[u8]) -> FileScan {
+        let src = source::from_reader(path, Box::new(bytes)).unwrap();
+        match scan_text(path, 0, src, &opts(), &Everything, None).unwrap() {
+            Scanned::Done(s) => s,
+            Scanned::Split(_) => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn the_fast_reader_reads_what_the_csv_crate_reads() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut n = 0;
+        for dir in ["huawei", "alibaba", "focus", "example", "rules", "mixed"] {
+            let Ok(files) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for f in files {
+                let p = f.unwrap().path();
+                let name = p.to_string_lossy().into_owned();
+                if !name.ends_with(".csv")
+                    || name.contains("register")
+                    || name.ends_with("deleted.csv")
+                {
+                    continue;
+                }
+                let bytes = std::fs::read(&p).unwrap();
+                // Registers and other non-exports have no export header: skip them.
+                let src = source::from_reader(&name, Box::new(&bytes[..])).unwrap();
+                if scan_text(&name, 0, src, &opts(), &Everything, None).is_err() {
+                    continue;
+                }
+                assert_eq!(
+                    essence(&fast(&name, &bytes)),
+                    essence(&slow(&name, &bytes)),
+                    "{name}"
+                );
+                n += 1;
+            }
+        }
+        assert!(n > 25, "only {n} exports compared");
+    }
+}
