@@ -16,6 +16,7 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: gen-export --format huawei|alibaba|focus (--lines N | --size SIZE) --seed S
                   --out FILE --register REGISTER.csv [--deleted K] [--month YYYY-MM] [--hours H]
+                  [--order time|resource]
 
   --lines N      exactly N data rows after the header
   --size SIZE    rows until the file holds SIZE bytes (suffixes K, M, G, KB, MB, GB, KiB, MiB, GiB;
@@ -23,7 +24,9 @@ usage: gen-export --format huawei|alibaba|focus (--lines N | --size SIZE) --seed
   --seed S       any integer; the same seed and arguments give the same bytes [default: 1]
   --deleted K    register rows [default: 110]
   --month M      billing month, UTC+08:00 [default: 2026-10]
-  --hours H      hours the data spans [default: the month, fewer for small exports]";
+  --hours H      hours the data spans [default: the month, fewer for small exports]
+  --order O      `time`: each hour's rows for every resource, then the next hour; `resource`: every
+                 hour of a resource, then the next resource [default: time]";
 
 fn parse_size(s: &str) -> Option<u64> {
     let t = s.trim();
@@ -55,6 +58,7 @@ fn run() -> Result<(), String> {
     let mut deleted = 110usize;
     let mut month = (2026, 10);
     let mut hours = None;
+    let mut order = synth::Order::Time;
     while let Some(a) = args.next() {
         if a == "-h" || a == "--help" {
             println!("{USAGE}");
@@ -105,6 +109,13 @@ fn run() -> Result<(), String> {
                         .ok_or(format!("bad --hours `{v}`"))?,
                 );
             }
+            "--order" => {
+                order = match val()?.as_str() {
+                    "time" => synth::Order::Time,
+                    "resource" => synth::Order::Resource,
+                    v => return Err(format!("bad --order `{v}`: expected time or resource")),
+                };
+            }
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -115,6 +126,7 @@ fn run() -> Result<(), String> {
     cfg.deleted = deleted;
     cfg.month = month;
     cfg.hours = hours;
+    cfg.order = order;
     let t = std::time::Instant::now();
     let stats =
         synth::write_files(&cfg, &out, &register).map_err(|e| format!("{}: {e}", out.display()))?;

@@ -26,6 +26,16 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// The order rows are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Every resource's rows for an hour, then the next hour (consecutive rows share times).
+    Time,
+    /// Every hour of a resource, then the next resource (times change on every row). A size
+    /// cut then drops whole resources at the end rather than the last hour.
+    Resource,
+}
+
 /// Which console's export to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -68,6 +78,7 @@ pub struct Config {
     pub month: (i32, u32),
     /// Hours the data may span; default: the whole month, or fewer for small line counts.
     pub hours: Option<u32>,
+    pub order: Order,
 }
 
 impl Config {
@@ -79,6 +90,7 @@ impl Config {
             deleted: 110,
             month: (2026, 10),
             hours: None,
+            order: Order::Time,
         }
     }
 }
@@ -149,13 +161,22 @@ pub fn generate(
         Target::Lines(n) => lines >= n,
         Target::Bytes(n) => bytes >= n,
     };
-    'hours: for h in 0..plan.hours {
-        for res in &plan.resources {
+    // Time order visits (hour, resource); resource order visits (resource, hour).
+    let (outer, inner) = match cfg.order {
+        Order::Time => (plan.hours as usize, plan.resources.len()),
+        Order::Resource => (plan.resources.len(), plan.hours as usize),
+    };
+    'outer: for a in 0..outer {
+        for b in 0..inner {
+            let (h, res) = match cfg.order {
+                Order::Time => (a as u32, &plan.resources[b]),
+                Order::Resource => (b as u32, &plan.resources[a]),
+            };
             rows.clear();
             res.rows(plan.seed, h, &mut rows);
             for row in &rows {
                 if done(lines, bytes) {
-                    break 'hours;
+                    break 'outer;
                 }
                 w.buf.clear();
                 w.row(res, row);
@@ -540,12 +561,12 @@ struct Res {
     /// Discount in per-mille of list price.
     discount: i64,
     /// Orders of yearly/monthly resources: (second, kind, amount 1e-8).
-    orders: Vec<(i64, Order, i64)>,
+    orders: Vec<(i64, OrderKind, i64)>,
     spec: &'static str,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
+enum OrderKind {
     Purchase,
     Renewal,
     AutoRenewal,
@@ -580,7 +601,7 @@ enum Row {
     },
     Order {
         at: i64,
-        order: Order,
+        order: OrderKind,
         amount: i64,
         txn: u64,
     },
@@ -858,7 +879,11 @@ fn background(seed: u64, format: Format, index: u64, hours: u32) -> Res {
     if matches!(r.kind, Kind::EcsMonthly | Kind::EvsMonthly) {
         let amount = monthly_amount(&r);
         let at = rng.below(span as u64) as i64;
-        let order = *rng.pick(&[Order::Purchase, Order::Renewal, Order::AutoRenewal]);
+        let order = *rng.pick(&[
+            OrderKind::Purchase,
+            OrderKind::Renewal,
+            OrderKind::AutoRenewal,
+        ]);
         r.orders.push((at, order, amount));
     }
     r
@@ -936,16 +961,16 @@ impl Plan {
                 Behaviour::Refunded | Behaviour::RenewedAfter => {
                     let amount = monthly_amount(&r);
                     let bought = rng.below((at / 2) as u64) as i64;
-                    r.orders.push((bought, Order::Purchase, amount));
+                    r.orders.push((bought, OrderKind::Purchase, amount));
                     if behaviour == Behaviour::Refunded {
                         let refund_at = at + 60 + rng.below(900) as i64;
                         let left = span - at;
                         let refund =
                             -(amount / 10_000 * (left * 10_000 / (30 * 24 * HOUR)).min(10_000));
-                        r.orders.push((refund_at, Order::Refund, refund));
+                        r.orders.push((refund_at, OrderKind::Refund, refund));
                     } else {
                         let renew_at = at + (span - at) / 2 + rng.below(HOUR as u64) as i64;
-                        r.orders.push((renew_at, Order::AutoRenewal, amount));
+                        r.orders.push((renew_at, OrderKind::AutoRenewal, amount));
                     }
                 }
             }
@@ -1262,7 +1287,7 @@ impl Writer {
                 self.cell(service);
                 self.cell(rcode);
                 self.cell(rname);
-                self.cell(if order == Order::Refund {
+                self.cell(if order == OrderKind::Refund {
                     ""
                 } else {
                     "包年包月"
@@ -1274,10 +1299,10 @@ impl Writer {
                 clock.push_local(&mut self.buf, at);
                 self.c();
                 self.cell(match order {
-                    Order::Purchase => "消费-新购",
-                    Order::Renewal => "消费-续订",
-                    Order::AutoRenewal => "消费-自动续订",
-                    Order::Refund => "退款-退订",
+                    OrderKind::Purchase => "消费-新购",
+                    OrderKind::Renewal => "消费-续订",
+                    OrderKind::AutoRenewal => "消费-自动续订",
+                    OrderKind::Refund => "退款-退订",
                 });
                 self.cell(&res.ids[0]);
                 self.cell(&res.name);
@@ -1385,7 +1410,7 @@ impl Writer {
                     15,
                 );
                 self.c();
-                self.cell(if order == Order::Refund {
+                self.cell(if order == OrderKind::Refund {
                     "退款"
                 } else {
                     "预付订单"
@@ -1466,7 +1491,7 @@ impl Writer {
                 clock.push_utc(&mut self.buf, hs + HOUR + delay);
             }
             Row::Order { at, order, .. } => {
-                let refund = order == Order::Refund;
+                let refund = order == OrderKind::Refund;
                 self.cell(if refund { "Adjustment" } else { "Purchase" });
                 self.c();
                 self.cell(if refund {
@@ -1487,10 +1512,10 @@ impl Writer {
                 self.common(res, &res.ids[0], region.code);
                 self.c();
                 self.cell(match order {
-                    Order::Purchase => "Expenditure-purchase",
-                    Order::Renewal => "Expenditure-renewal",
-                    Order::AutoRenewal => "Expenditure-auto renewal",
-                    Order::Refund => "Refund-unsubscription",
+                    OrderKind::Purchase => "Expenditure-purchase",
+                    OrderKind::Renewal => "Expenditure-renewal",
+                    OrderKind::AutoRenewal => "Expenditure-auto renewal",
+                    OrderKind::Refund => "Refund-unsubscription",
                 });
                 clock.push_utc(&mut self.buf, at);
             }
