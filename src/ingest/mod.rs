@@ -1242,11 +1242,18 @@ mod tests {
     }
 }
 
+/// The generator behind `scripts/bench` and `examples/gen-export.rs`, for the equivalence tests.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../tests/support/synth.rs"]
+mod synth;
+
 /// The reading billrecon does (its own record reader, a fast path for lines without quotes,
 /// files cut in pieces) against the slow, obvious reading: the `csv` crate's records, one after
 /// the other, through the same per-row logic.
 #[cfg(test)]
 mod equivalence {
+    use super::synth;
     use super::*;
 
     impl Record for csv::ByteRecord {
@@ -1391,5 +1398,21 @@ mod equivalence {
             }
         }
         assert!(n > 25, "only {n} exports compared");
+    }
+
+    #[test]
+    fn the_fast_reader_reads_generated_exports_as_the_csv_crate_does() {
+        for format in [
+            synth::Format::Huawei,
+            synth::Format::Alibaba,
+            synth::Format::Focus,
+        ] {
+            let cfg = synth::Config::new(format, 7, synth::Target::Lines(4_000));
+            let (export, _, _) = synth::to_vec(&cfg).unwrap();
+            let name = format!("{format:?}.csv");
+            let (a, b) = (fast(&name, &export), slow(&name, &export));
+            assert!(a.lines.len() > 1000, "{name}: {} lines kept", a.lines.len());
+            assert_eq!(essence(&a), essence(&b), "{name}");
+        }
     }
 }
