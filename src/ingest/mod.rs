@@ -1244,7 +1244,6 @@ mod tests {
 
 /// The generator behind `scripts/bench` and `examples/gen-export.rs`, for the equivalence tests.
 #[cfg(test)]
-#[allow(dead_code)]
 #[path = "../../tests/support/synth.rs"]
 mod synth;
 
