@@ -402,7 +402,7 @@ fn push_qty(out: &mut Vec<u8>, q: i64) {
     if frac > 0 {
         out.push(b'.');
         let mut width = 4;
-        while frac % 10 == 0 {
+        while frac.is_multiple_of(10) {
             frac /= 10;
             width -= 1;
         }
