@@ -125,6 +125,10 @@ pub struct InspectArgs {
     #[arg(long, value_name = "DURATION", default_value = "2h")]
     pub lag: String,
 
+    /// A rules file to check (as `check --rules` reads it) before inspecting
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
     /// No progress bars
     #[arg(short, long)]
     pub quiet: bool,

@@ -107,6 +107,7 @@ impl ExplainConfig {
 #[derive(Debug, Clone)]
 pub struct InspectConfig {
     pub exports: Vec<String>,
+    pub rules: Option<String>,
     pub json: bool,
     pub tz: FixedOffset,
     pub lag: Duration,
@@ -122,6 +123,7 @@ impl InspectConfig {
                 .iter()
                 .map(|p| p.to_string_lossy().into_owned())
                 .collect(),
+            rules: a.rules.map(|p| p.to_string_lossy().into_owned()),
             json: a.format == InspectFormatArg::Json,
             tz: parse_offset(&a.tz).map_err(|m| usage("--tz", m))?,
             lag: parse_duration(&a.lag).map_err(|m| usage("--lag", m))?,

@@ -115,6 +115,10 @@ fn opt_time<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::
 }
 
 pub fn run(cfg: InspectConfig) -> Result<u8> {
+    // A rules file is checked the way `check` reads it, so one command validates a setup.
+    if let Some(path) = &cfg.rules {
+        ingest::rules::read(path)?;
+    }
     let report = inspect(&cfg);
     let mut bytes = Vec::new();
     let written = if cfg.json {

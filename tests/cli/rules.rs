@@ -164,3 +164,20 @@ fn explain_id_with_a_bad_rules_file_exits_two() {
         .code(2)
         .stdout("");
 }
+
+#[test]
+fn inspect_checks_a_rules_file_too() {
+    billrecon()
+        .args(["inspect", "--rules"])
+        .arg(fixture("rules/bad-rules.toml"))
+        .arg(fixture("rules/dws.csv"))
+        .assert()
+        .code(2)
+        .stdout("");
+    billrecon()
+        .args(["inspect", "-q", "--rules"])
+        .arg(fixture("rules/rules.toml"))
+        .arg(fixture("rules/dws.csv"))
+        .assert()
+        .code(0);
+}
