@@ -54,11 +54,19 @@ impl Sink {
                     target: target.display().to_string(),
                     source: e,
                 };
-                let mut f = file.take().expect("finish is called once");
-                f.write_all(bytes).and_then(|_| f.sync_all()).map_err(err)?;
-                drop(f);
-                fs::rename(&*temp, &*target).map_err(err)?;
-                Ok(())
+                let Some(mut f) = file.take() else {
+                    return Ok(());
+                };
+                let done = f.write_all(bytes).and_then(|_| f.sync_all()).and_then(|_| {
+                    drop(f);
+                    fs::rename(&*temp, &*target)
+                });
+                if done.is_err() {
+                    // A full disk, or a target that is a directory: no half report, and no
+                    // temporary file left beside it.
+                    let _ = fs::remove_file(&*temp);
+                }
+                done.map_err(err)
             }
         }
     }

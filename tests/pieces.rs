@@ -139,3 +139,27 @@ fn pieces_read_every_fixture_as_one_pass_does() {
     }
     assert!(n > 20, "only {n} fixtures read");
 }
+
+#[test]
+fn an_input_that_fails_is_the_one_reported_not_a_big_file_left_unread_because_of_it() {
+    // While one core opens the bad file and fails, the other has cut the big file into pieces
+    // that are then never read: the error must be the bad file's, not "a piece was not read".
+    let big = temp(
+        "big-before-bad.csv",
+        &awkward().repeat(20).replace("合计,,,,999\n", ""),
+    );
+    let bad = temp("bad-after-big.csv", "no,header,here\n1,2,3\n");
+    let opts = ScanOptions {
+        tz: FixedOffset::east_opt(8 * 3600).unwrap(),
+        skip_bad_rows: false,
+    };
+    let mut e = entries(big.to_str().unwrap()).unwrap();
+    e.extend(entries(bad.to_str().unwrap()).unwrap());
+    for _ in 0..5 {
+        let err = scan_all(&e, &opts, &Everything, &Progress::new(true), 2, 7)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("bad-after-big.csv:1"), "{err}");
+        assert!(err.contains("matches no known export format"), "{err}");
+    }
+}

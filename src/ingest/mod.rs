@@ -569,6 +569,21 @@ fn empty_piece() -> Piece {
     }
 }
 
+/// A row wider or longer than this is no header (FOCUS has about 60 columns): its cells are not
+/// matched against the alias tables, which would take minutes and gigabytes on a hostile file.
+const MAX_HEADER_CELLS: usize = 4096;
+const MAX_HEADER_BYTES: usize = 1 << 20;
+
+/// The decoded cells of a candidate header row; none for a row too wide or long to be one.
+fn header_cells(rec: &RawRecord, enc: Encoding, scratch: &mut String) -> Vec<String> {
+    if rec.len() > MAX_HEADER_CELLS || rec.as_bytes().len() > MAX_HEADER_BYTES {
+        return Vec::new();
+    }
+    rec.iter()
+        .map(|c| decode(c, enc, scratch).to_string())
+        .collect()
+}
+
 /// Reads records until one is a header row some format accepts.
 fn find_header<R: Read>(
     path: &str,
@@ -582,10 +597,7 @@ fn find_header<R: Read>(
         if !rdr.read(rec).map_err(|e| text_error(path, e))? {
             break;
         }
-        let cells: Vec<String> = rec
-            .iter()
-            .map(|c| decode(c, enc, &mut scratch).to_string())
-            .collect();
+        let cells = header_cells(rec, enc, &mut scratch);
         if let Some(b) = header::detect(&cells) {
             let version = (b.spec.format == Format::Focus).then(|| focus::version(&cells));
             return Ok((b, rdr.line_of(rec), version));
@@ -637,10 +649,7 @@ pub fn probe(opened: Opened<'_>) -> Option<Closest> {
             let mut scratch = String::new();
             let mut seen = Vec::new();
             while seen.len() < MAX_TITLE_LINES && rdr.read(&mut rec).unwrap_or(false) {
-                let cells = rec
-                    .iter()
-                    .map(|c| decode(c, source.encoding, &mut scratch).to_string());
-                let cells = cells.collect();
+                let cells = header_cells(&rec, source.encoding, &mut scratch);
                 seen.push((cells, rdr.line_of(&mut rec)));
             }
             seen

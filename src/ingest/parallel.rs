@@ -163,6 +163,17 @@ pub fn scan_all(
         bar.finish_and_clear();
     }
     let slots = slots.into_inner().unwrap_or_else(|e| e.into_inner());
+    let failed = work.into_inner().map_or(true, |w| w.failed);
+    if failed {
+        // Report the input that failed, not an input (or a piece) left unread because of it.
+        let first = slots.into_iter().find_map(|s| match s {
+            Slot::Done(r) => (*r).err(),
+            _ => None,
+        });
+        return Err(first.unwrap_or_else(|| {
+            Error::Usage("an input could not be read (no message was recorded)".into())
+        }));
+    }
     let mut out = Vec::with_capacity(slots.len());
     for (i, slot) in slots.into_iter().enumerate() {
         match slot {

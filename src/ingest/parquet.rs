@@ -176,7 +176,7 @@ impl ParquetFile {
             .iter()
             .map(|g| {
                 let start = offset;
-                offset += g.num_rows();
+                offset = offset.saturating_add(g.num_rows());
                 (start, g.num_rows())
             })
             .collect();
@@ -319,14 +319,7 @@ impl Typed {
             }
             Typed::Date(c) => {
                 if let Some(v) = c.get(r) {
-                    match NaiveDate::from_num_days_from_ce_opt(719_163 + v) {
-                        Some(d) => {
-                            let _ = write!(out, "{}", d.format("%Y-%m-%d"));
-                        }
-                        None => {
-                            let _ = write!(out, "date {v}");
-                        }
-                    }
+                    write_date(v, out);
                 }
             }
             Typed::Int(c) => {
@@ -356,6 +349,23 @@ impl Typed {
                     out.extend_from_slice(if v { b"true" } else { b"false" });
                 }
             }
+        }
+    }
+}
+
+/// Writes a Date32 value (days since 1970-01-01) as `YYYY-MM-DD`; a value out of chrono's range
+/// (a corrupt or hostile file) as text the time parser rejects, with the value.
+fn write_date(v: i32, out: &mut Vec<u8>) {
+    use std::io::Write;
+    match 719_163i32
+        .checked_add(v)
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+    {
+        Some(d) => {
+            let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        }
+        None => {
+            let _ = write!(out, "date {v}");
         }
     }
 }
@@ -428,6 +438,22 @@ mod tests {
             "2024-03-09T22:00:00Z"
         );
         assert!(timestamp(i64::MAX, TimeUnit::Milliseconds).is_none());
+    }
+
+    #[test]
+    fn dates_render_and_out_of_range_dates_never_overflow() {
+        let d = |v| {
+            let mut out = Vec::new();
+            write_date(v, &mut out);
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(d(0), "1970-01-01");
+        assert_eq!(d(19_791), "2024-03-09");
+        // 719 163 + i32::MAX overflows an i32: a corrupt file's date is bad input, not a panic.
+        assert_eq!(d(i32::MAX), format!("date {}", i32::MAX));
+        assert_eq!(d(i32::MIN), format!("date {}", i32::MIN));
+        let utc = chrono::FixedOffset::east_opt(0).unwrap();
+        assert!(crate::time::parse_time(&d(i32::MAX), utc).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The deletion register: a CSV of what was deleted and when, in the columns people write.
 
 use super::header::fold;
-use super::records::{RawRecord, RecordReader};
+use super::records::{self, RawRecord, RecordReader};
 use super::source::{self, decode};
 use crate::error::{Error, Location, Result};
 use crate::model::{canonical_provider, Deletion};
@@ -26,18 +26,35 @@ const NOTE: &[&str] = &["note", "notes", "comment", "comments"];
 /// Reads a register. Returns the deletions and warnings (IDs listed twice keep their earliest
 /// deletion).
 pub fn read(path: &str, tz: FixedOffset) -> Result<(Vec<Deletion>, Vec<String>)> {
-    let src = source::open(path)?;
+    read_from(path, source::open(path)?, tz)
+}
+
+/// Reads a register from an opened stream; `path` is what messages call it.
+pub fn read_from(
+    path: &str,
+    src: source::Source<'_>,
+    tz: FixedOffset,
+) -> Result<(Vec<Deletion>, Vec<String>)> {
     let enc = src.encoding;
+    // The same record reader as the exports: physical line numbers, a quote left open by the
+    // end of the file noticed, and a cap on a record's length.
     let mut rdr = RecordReader::new(src.reader, src.delimiter, 0, 1);
     let mut rec = RawRecord::default();
     let mut scratch = String::new();
-    let read_err = |e: std::io::Error| source::read_error(path, e);
+    let read_err = |e: std::io::Error| match e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<records::TooLong>())
+    {
+        Some(t) => Error::input(Location::at(path, t.line, None), e.to_string()),
+        None => source::read_error(path, e),
+    };
     if !rdr.read(&mut rec).map_err(read_err)? {
         return Err(Error::input(
             Location::file(path),
             "the register is empty: expected a header row",
         ));
     }
+    let header_line = rdr.line_of(&mut rec);
     let header: Vec<String> = rec
         .iter()
         .map(|c| fold(decode(c, enc, &mut scratch)).0)
@@ -51,13 +68,13 @@ pub fn read(path: &str, tz: FixedOffset) -> Result<(Vec<Deletion>, Vec<String>)>
     let (product_col, provider_col, note_col) = (find(PRODUCT), find(PROVIDER), find(NOTE));
     let Some(at_col) = at_col else {
         return Err(Error::input(
-            Location::at(path, 1, None),
+            Location::at(path, header_line, None),
             "the register has no `deleted_at` column (also accepted: `deleted`, `deletion_time`)",
         ));
     };
     if id_col.is_none() && product_col.is_none() {
         return Err(Error::input(
-            Location::at(path, 1, None),
+            Location::at(path, header_line, None),
             "the register has no `resource_id` column (also accepted: `id`, `resource`) and no `product` column",
         ));
     }
@@ -67,14 +84,35 @@ pub fn read(path: &str, tz: FixedOffset) -> Result<(Vec<Deletion>, Vec<String>)>
     let mut lines_of: Vec<u64> = Vec::new();
     while rdr.read(&mut rec).map_err(read_err)? {
         let line = rdr.line_of(&mut rec);
+        if rec.unclosed_quote {
+            return Err(Error::input(
+                Location::at(path, line, Some(rec.len())),
+                "a quoted cell is not closed before the end of the file",
+            ));
+        }
+        if rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        // Fewer cells than the header leaves the optional columns empty; more cells (a comma
+        // not quoted in a note) would shift or drop what the row says.
+        if let Some(extra) = (header.len()..rec.len()).find(|i| {
+            rec.get(*i)
+                .is_some_and(|c| !c.iter().all(u8::is_ascii_whitespace))
+        }) {
+            return Err(Error::input(
+                Location::at(path, line, Some(extra + 1)),
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    header.len(),
+                    rec.len()
+                ),
+            ));
+        }
         let get = |col: Option<usize>, scratch: &mut String| -> String {
             col.and_then(|i| rec.get(i)).map_or(String::new(), |c| {
                 decode(c, enc, scratch).trim().to_string()
             })
         };
-        if rec.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
         let id = clean_id(&get(id_col, &mut scratch)).to_string();
         let product = get(product_col, &mut scratch);
         let at_text = get(Some(at_col), &mut scratch);

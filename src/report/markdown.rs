@@ -26,10 +26,13 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
 
 /// Pipes would split a cell and a leading `=`/`@` would be a formula once pasted into a sheet.
 fn escape(s: &str) -> String {
+    // Decided before line breaks become spaces: `\r=1+1` is a formula too.
+    let formula = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) && s != "-";
     let s = s.replace('|', "\\|").replace(['\n', '\r'], " ");
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t') if s != "-" => format!("'{s}"),
-        _ => s,
+    if formula {
+        format!("'{s}")
+    } else {
+        s
     }
 }
 
@@ -42,6 +45,8 @@ mod tests {
         assert_eq!(escape("a|b"), "a\\|b");
         assert_eq!(escape("=1+1"), "'=1+1");
         assert_eq!(escape("-"), "-");
+        assert_eq!(escape("\r=1+1"), "' =1+1");
+        assert_eq!(escape("@x|y"), "'@x\\|y");
     }
 
     #[test]
