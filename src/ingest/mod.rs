@@ -167,6 +167,20 @@ trait Record {
     fn fingerprint(&self) -> u64;
 }
 
+/// Whether every cell is empty or blank.
+fn blank<'a>(mut cells: impl Iterator<Item = &'a [u8]>) -> bool {
+    cells.all(|c| c.iter().all(u8::is_ascii_whitespace))
+}
+
+/// Hash of a record's cells, the same for the same cells however they were read.
+fn fingerprint<'a>(cells: impl Iterator<Item = &'a [u8]>) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for cell in cells {
+        cell.hash(&mut h);
+    }
+    h.finish()
+}
+
 impl Record for RawRecord {
     fn width(&self) -> usize {
         self.len()
@@ -177,15 +191,11 @@ impl Record for RawRecord {
     }
 
     fn is_blank(&self) -> bool {
-        self.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
+        blank(self.iter())
     }
 
     fn fingerprint(&self) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
-        for field in self.iter() {
-            field.hash(&mut h);
-        }
-        h.finish()
+        fingerprint(self.iter())
     }
 }
 
@@ -1272,14 +1282,10 @@ mod equivalence {
             self.get(i)
         }
         fn is_blank(&self) -> bool {
-            self.iter().all(|c| c.iter().all(u8::is_ascii_whitespace))
+            blank(self.iter())
         }
         fn fingerprint(&self) -> u64 {
-            let mut h = std::hash::DefaultHasher::new();
-            for field in self.iter() {
-                field.hash(&mut h);
-            }
-            h.finish()
+            super::fingerprint(self.iter())
         }
     }
 
