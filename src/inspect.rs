@@ -230,7 +230,7 @@ fn described(s: FileScan, lag: Duration) -> InputInfo {
             .map(|p| CoverageInfo {
                 provider: p.provider.clone(),
                 complete_through: complete_through(
-                    p.latest_usage_end.or(p.latest_charge),
+                    p.latest_usage_end.or(p.latest_long_end).or(p.latest_charge),
                     None,
                     lag,
                 ),

@@ -237,23 +237,27 @@ fn dedupe(scans: &mut [FileScan]) -> Vec<u64> {
 
 /// `complete_through` per provider over all inputs.
 fn coverage(scans: &[FileScan], rules: &Rules) -> BTreeMap<String, Option<DateTime<Utc>>> {
-    type Latest = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+    type Latest = (
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+        Option<DateTime<Utc>>,
+    );
     let mut latest: BTreeMap<String, Latest> = BTreeMap::new();
     for s in scans {
         for p in &s.providers {
             let e = latest.entry(p.provider.clone()).or_default();
             e.0 = e.0.max(p.latest_usage_end);
-            e.1 = e.1.max(p.latest_charge);
+            e.1 = e.1.max(p.latest_long_end);
+            e.2 = e.2.max(p.latest_charge);
         }
     }
     latest
         .into_iter()
-        // Exports without any usage window fall back to the latest time charged.
-        .map(|(p, (end, charge))| {
-            (
-                p,
-                settle::complete_through(end.or(charge), rules.as_of, rules.lag),
-            )
+        // Metered usage says how far the bill is settled; only a provider without any falls
+        // back to longer windows, then to the latest time charged.
+        .map(|(p, (end, long, charge))| {
+            let latest = end.or(long).or(charge);
+            (p, settle::complete_through(latest, rules.as_of, rules.lag))
         })
         .collect()
 }

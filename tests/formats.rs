@@ -511,3 +511,24 @@ fn broken_wrappers_are_bad_input_not_panics() {
         let _ = std::fs::remove_file(file);
     }
 }
+
+#[test]
+fn a_prepaid_period_ending_next_month_does_not_stretch_coverage() {
+    // The purchase's window runs to 2026-11-10; metered usage ends 2026-10-10 02:00, so the
+    // data is complete through 00:00 and a deletion at 00:30 is still pending.
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_billrecon"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "-f",
+            "json",
+            "--deleted",
+            "fixtures/focus/register-prepaid.csv",
+            "fixtures/focus/prepaid-ahead.csv",
+        ])
+        .assert()
+        .code(3);
+    let r: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(r["coverage"][0]["complete_through"], "2026-10-10T00:00:00Z");
+    assert_eq!(r["resources"][0]["verdict"], "pending");
+}

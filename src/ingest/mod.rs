@@ -72,7 +72,10 @@ pub struct ScanOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderSpan {
     pub provider: String,
+    /// Latest end of a usage window of a day or less (metered usage).
     pub latest_usage_end: Option<DateTime<Utc>>,
+    /// Latest end of a longer window (a prepaid period), used only when there is no other.
+    pub latest_long_end: Option<DateTime<Utc>>,
     /// Latest time charged, for exports that carry no usage window at all.
     pub latest_charge: Option<DateTime<Utc>>,
 }
@@ -142,6 +145,7 @@ impl FileScan {
             match self.providers.iter_mut().find(|q| q.provider == p.provider) {
                 Some(q) => {
                     q.latest_usage_end = q.latest_usage_end.max(p.latest_usage_end);
+                    q.latest_long_end = q.latest_long_end.max(p.latest_long_end);
                     q.latest_charge = q.latest_charge.max(p.latest_charge);
                 }
                 None => self.providers.push(p),
@@ -1137,13 +1141,22 @@ impl Scan {
                 self.out.providers.push(ProviderSpan {
                     provider: self.provider.clone(),
                     latest_usage_end: None,
+                    latest_long_end: None,
                     latest_charge: None,
                 });
                 self.out.providers.last_mut().expect("just pushed")
             }
         };
-        if let Some(e) = end {
-            span.latest_usage_end = Some(span.latest_usage_end.map_or(e, |l| l.max(e)));
+        // Only metered usage (a window of a day or less) says how far the bill has been
+        // settled: a subscription's window runs to the end of the period it prepays, in the
+        // future, and a month-settled line arrives late anyway.
+        if let (Some(s), Some(e)) = (start, end) {
+            let latest = if e - s <= chrono::Duration::days(1) {
+                &mut span.latest_usage_end
+            } else {
+                &mut span.latest_long_end
+            };
+            *latest = Some(latest.map_or(e, |l| l.max(e)));
         }
         if let Some(c) = charged {
             span.latest_charge = Some(span.latest_charge.map_or(c, |l| l.max(c)));
