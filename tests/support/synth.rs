@@ -26,6 +26,18 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
+/// Bumped whenever the bytes generated for some configuration change. `scripts/bench` keys its
+/// cached exports on it (not on this file's text, so edits that keep the output keep the
+/// cache), and `tests/synth.rs` pins digests of samples so that a change cannot go unnoticed.
+pub const VERSION: u32 = 1;
+
+/// FNV-1a over bytes: a dependency-free digest for pinning generated samples.
+pub fn digest(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The order rows are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
