@@ -301,6 +301,34 @@ fn binary_garbage_is_not_an_export() {
 }
 
 #[test]
+fn lines_ended_by_a_carriage_return_alone_are_cited_at_their_own_line() {
+    // Excel's "CSV (Macintosh)": every line ends in CR. Rows were all cited as line 1.
+    let dir = Dir::new("cr-only");
+    let mut rows = good_rows();
+    rows.push(line("ecs-gone-01", "\"two\rlines\"", 9, "3.46"));
+    rows.push(line("ecs-other-01", "other", 9, "x"));
+    let export = dir.file("mac.csv", huawei(&rows).replace('\n', "\r"));
+    fails_with(
+        &mut check(&dir, &[&export]),
+        &format!("{export}:6:13: amount: `x` is not a number"),
+    );
+    let (r, _) = skipping(&mut check(&dir, &[&export]), 1);
+    assert_eq!(r["resources"][0]["sources"][0]["line"], 4);
+    let reg = dir.file(
+        "register-mac.csv",
+        "resource_id,deleted_at\recs-gone-01,2026-10-10 08:30\recs-x,soon\r",
+    );
+    fails_starting(
+        billrecon()
+            .arg("check")
+            .arg("--deleted")
+            .arg(&reg)
+            .arg(&export),
+        &format!("{reg}:3:2: deleted_at: `soon` is not a time"),
+    );
+}
+
+#[test]
 fn a_one_megabyte_cell_in_a_valid_row_is_read() {
     let dir = Dir::new("1mb-cell");
     let name = "n".repeat(1 << 20);

@@ -265,14 +265,20 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         let stream = std::io::Cursor::new(head).chain(inner);
         let (head, inner) = sniff(name, Box::new(Utf16Reader::new(stream, enc)))?;
         let delimiter = delimiter_of(&head);
+        let cr = cr_only(&head);
+        let stream = std::io::Cursor::new(head).chain(inner);
         return Ok(Source {
-            reader: Box::new(std::io::Cursor::new(head).chain(inner)),
+            reader: if cr {
+                Box::new(CrToLf(stream))
+            } else {
+                Box::new(stream)
+            },
             encoding: Encoding::Utf8,
             delimiter,
             seekable: None,
             skipped: 0,
             verbatim: false,
-            reading: describe(enc.name(), delimiter),
+            reading: describe(enc.name(), delimiter, cr),
         });
     }
     if let Some(pos) = head.iter().position(|b| *b == 0) {
@@ -304,23 +310,54 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         (Encoding::Utf8, false) => "UTF-8",
         (Encoding::Gb18030, _) => "GB18030 (not valid UTF-8)",
     };
+    let cr = cr_only(&head);
     let stream = std::io::Cursor::new(head).chain(inner);
     Ok(Source {
-        reader: Box::new(stream),
+        reader: if cr {
+            Box::new(CrToLf(stream))
+        } else {
+            Box::new(stream)
+        },
         encoding,
         delimiter,
         seekable: None,
         skipped: if bom { 3 } else { 0 },
-        verbatim: true,
-        reading: describe(name, delimiter),
+        // Read as transcoded, never in pieces at file offsets.
+        verbatim: !cr,
+        reading: describe(name, delimiter, cr),
     })
 }
 
-fn describe(encoding: &str, delimiter: u8) -> String {
+fn describe(encoding: &str, delimiter: u8, cr: bool) -> String {
+    let mut out = encoding.to_string();
     if delimiter == b'\t' {
-        format!("{encoding}, tab-separated")
-    } else {
-        encoding.to_string()
+        out.push_str(", tab-separated");
+    }
+    if cr {
+        out.push_str(", CR line ends");
+    }
+    out
+}
+
+/// Lines ended by a carriage return alone (Excel's "CSV (Macintosh)"): the opening bytes hold
+/// carriage returns and no line feed.
+fn cr_only(head: &[u8]) -> bool {
+    head.contains(&b'\r') && !head.contains(&b'\n')
+}
+
+/// Reads CR line ends as LF, so that lines are counted, and cited, as an editor shows them
+/// (the record reader counts line feeds).
+struct CrToLf<R>(R);
+
+impl<R: Read> Read for CrToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in &mut buf[..n] {
+            if *b == b'\r' {
+                *b = b'\n';
+            }
+        }
+        Ok(n)
     }
 }
 
@@ -523,6 +560,19 @@ mod tests {
         let e = read_all(cut).unwrap_err();
         assert_eq!(e.exit_code(), 2);
         assert!(e.to_string().contains("cut short"), "{e}");
+    }
+
+    #[test]
+    fn cr_line_ends_read_as_line_feeds() {
+        let (out, _, delim) = read_all(b"a,b\r1,\"x\ry\"\r2,3\r".to_vec()).unwrap();
+        assert_eq!(out, "a,b\n1,\"x\ny\"\n2,3\n");
+        assert_eq!(delim, b',');
+        let src = from_reader("t.csv", Box::new(std::io::Cursor::new(b"a\rb".to_vec()))).unwrap();
+        assert_eq!(src.reading, "UTF-8, CR line ends");
+        assert!(!src.verbatim, "never read in pieces at file offsets");
+        // CRLF files are read as they are.
+        let (out, _, _) = read_all(b"a,b\r\n1,2\r\n".to_vec()).unwrap();
+        assert_eq!(out, "a,b\r\n1,2\r\n");
     }
 
     #[test]
