@@ -7,10 +7,29 @@ use rust_decimal::Decimal;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::collections::BTreeMap;
 
+/// Values are below 10^18 (18 digits before the decimal point). A report adds them up in a
+/// 96-bit decimal, whose limit is about 7.9 × 10^28: larger values would overflow a sum of a few
+/// lines (a panic, or a saturated, wrong number); below the cap it takes tens of billions of
+/// lines. No bill carries such values. (A sum keeps 28 significant digits: past that, its last
+/// decimals are rounded, as `rust_decimal` does.)
+pub const MAX_DIGITS_BEFORE_POINT: usize = 18;
+
 /// Parses a decimal cell: `-12.5`, `+3`, `35.2E-7` (FOCUS), or a thousands-grouped
 /// `1,234.56` (Excel re-saves amounts that way). Values that do not fit a 96-bit decimal are
-/// errors, never rounded to something else.
+/// errors, never rounded to something else; so are values of more than
+/// [`MAX_DIGITS_BEFORE_POINT`] digits before the point, whose sums could overflow.
 pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let d = parse_unbounded(s)?;
+    if d.abs() >= Decimal::from(10u64.pow(MAX_DIGITS_BEFORE_POINT as u32)) {
+        return Err(format!(
+            "`{}` is too large to add up: at most {MAX_DIGITS_BEFORE_POINT} digits before the decimal point",
+            s.trim()
+        ));
+    }
+    Ok(d)
+}
+
+fn parse_unbounded(s: &str) -> Result<Decimal, String> {
     let t = s.trim();
     let bad = || format!("`{t}` is not a number");
     if t.is_empty() || t.len() > 64 {
@@ -245,6 +264,35 @@ mod tests {
             assert!(parse_decimal(input).is_err(), "{input} should not parse");
         }
         assert!(parse_decimal("1e40").unwrap_err().contains("does not fit"));
+    }
+
+    #[test]
+    fn values_too_large_to_add_up_are_errors() {
+        let max = "999999999999999999.9999999999";
+        assert_eq!(parse_decimal(max), Ok(dec(max)));
+        assert_eq!(
+            parse_decimal("-999,999,999,999,999,999"),
+            Ok(-dec("999999999999999999"))
+        );
+        for input in [
+            "1000000000000000000",
+            "-1e18",
+            "79228162514264337593543950335",
+            "1,000,000,000,000,000,000.5",
+        ] {
+            let e = parse_decimal(input).unwrap_err();
+            assert!(e.contains("too large to add up"), "{input}: {e}");
+        }
+        // The sums a report makes of the largest values do not overflow (digits past the 28th
+        // significant one are rounded).
+        let (mut a, mut usage) = (Amounts::default(), Decimal::ZERO);
+        for _ in 0..1000 {
+            a.add("CNY", parse_decimal(max).unwrap());
+            usage += parse_decimal(max).unwrap();
+        }
+        let want = dec("1000000000000000000000");
+        assert_eq!(a.get("CNY"), Some(want));
+        assert_eq!(usage, want);
     }
 
     #[test]

@@ -245,6 +245,56 @@ fn an_amount_that_does_not_fit_a_decimal_is_an_error_not_a_rounded_number() {
     }
 }
 
+#[test]
+fn values_too_large_to_add_up_are_errors_not_a_panic_or_a_saturated_sum() {
+    // Two post-deletion lines whose usage quantities overflowed the sum: the run panicked (exit
+    // 101); amounts that large saturated the sum to a wrong number.
+    let dir = Dir::new("too-large");
+    let big = "79228162514264337593543950335";
+    let usage = |hour, q: &str| {
+        line("ecs-gone-01", "batch-01", hour, "1").replace(",1,小时,", &format!(",{q},小时,"))
+    };
+    let mut rows = good_rows();
+    rows.push(usage(9, big));
+    rows.push(usage(10, big));
+    let export = dir.file("usage.csv", huawei(&rows));
+    let reason = format!(
+        "usage quantity: `{big}` is too large to add up: at most 18 digits before the decimal point"
+    );
+    fails_with(
+        &mut check(&dir, &[&export]),
+        &format!("{export}:4:11: {reason}"),
+    );
+    // An amount that large on any line, selected or not; `inspect` agrees with `check`.
+    let mut rows = good_rows();
+    rows.push(line("ecs-other-01", "other", 9, "1000000000000000000.00"));
+    let export = dir.file("amount.csv", huawei(&rows));
+    let reason = "amount: `1000000000000000000.00` is too large to add up: at most 18 digits \
+                  before the decimal point";
+    fails_with(
+        &mut check(&dir, &[&export]),
+        &format!("{export}:4:13: {reason}"),
+    );
+    let out = billrecon().arg("inspect").arg(&export).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("{export}:4:13: {reason}")),
+        "{stderr}"
+    );
+    // Values just below the cap, eleven after the deletion: added up exactly.
+    let max = "999999999999999999.99";
+    let rows: Vec<String> = (0..20)
+        .map(|h| line("ecs-gone-01", "b", h % 23, max))
+        .collect();
+    let export = dir.file("max.csv", huawei(&rows));
+    let (r, _) = skipping(&mut check(&dir, &[&export]), 1);
+    assert_eq!(r["inputs"][0]["skipped_rows"], 0);
+    assert_eq!(
+        r["resources"][0]["amount_after_deletion"]["CNY"],
+        "10999999999999999999.89"
+    );
+}
+
 /// Bytes that look like nothing: a fixed pseudo-random sequence, optionally without NULs.
 fn garbage(len: usize, nul: bool) -> Vec<u8> {
     let mut x: u32 = 0x2545_f491;

@@ -1165,19 +1165,24 @@ impl Scan {
 }
 
 /// A quick check that an amount is a plain decimal that fits (optional `-`, digits, one `.`,
-/// at most 28 digits); anything else goes through the full parser for its verdict and message.
+/// at most 28 digits, of which at most 18 before the point, as `parse_decimal` accepts);
+/// anything else goes through the full parser for its verdict and message.
 fn plain_decimal(b: &[u8]) -> bool {
     let body = b.strip_prefix(b"-").unwrap_or(b);
     let mut dots = 0;
     let mut digits = 0;
+    let mut before_point = 0;
     for c in body {
         match c {
-            b'0'..=b'9' => digits += 1,
+            b'0'..=b'9' => {
+                digits += 1;
+                before_point += usize::from(dots == 0);
+            }
             b'.' => dots += 1,
             _ => return false,
         }
     }
-    digits > 0 && digits <= 28 && dots <= 1
+    digits > 0 && digits <= 28 && before_point <= crate::money::MAX_DIGITS_BEFORE_POINT && dots <= 1
 }
 
 #[cfg(test)]
@@ -1186,7 +1191,7 @@ mod tests {
 
     #[test]
     fn plain_decimals_are_recognised_without_parsing() {
-        for ok in ["1", "-3.46000000", "0.014", ".5"] {
+        for ok in ["1", "-3.46000000", "0.014", ".5", "123456789012345678.9"] {
             assert!(plain_decimal(ok.as_bytes()), "{ok}");
         }
         for no in [
@@ -1198,6 +1203,7 @@ mod tests {
             "abc",
             "1,234",
             "12345678901234567890123456789",
+            "1234567890123456789",
         ] {
             assert!(!plain_decimal(no.as_bytes()), "{no}");
         }
