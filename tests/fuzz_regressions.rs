@@ -1,0 +1,28 @@
+//! Replays every input the fuzzers found (kept in `fuzz/regressions/<target>/`) through the
+//! same check the fuzz target runs (`tests/support/fuzz.rs`): no panic, and a bad input is an
+//! error naming its file. The fuzz targets themselves are built and run from `fuzz/` (see the
+//! README's Development section); `cargo test` never builds them.
+
+#[path = "support/fuzz.rs"]
+mod harness;
+
+use std::path::Path;
+
+#[test]
+fn every_saved_fuzz_input_is_handled_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut n = 0;
+    for (target, check) in harness::TARGETS {
+        let Ok(files) = std::fs::read_dir(root.join(target)) else {
+            continue;
+        };
+        for f in files {
+            let path = f.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            let run = std::panic::catch_unwind(|| check(&bytes));
+            assert!(run.is_ok(), "{target}: {} panics", path.display());
+            n += 1;
+        }
+    }
+    eprintln!("{n} saved fuzz inputs replayed");
+}

@@ -1,0 +1,405 @@
+//! The checks the fuzz targets in `fuzz/` run on each input, shared with
+//! `tests/fuzz_regressions.rs`, which replays the inputs the fuzzers found (kept in
+//! `fuzz/regressions/<target>/`) on every `cargo test`.
+//!
+//! Each check feeds the bytes to one input path of billrecon and asserts what must hold for any
+//! input: no panic, and an error that names the file (exit code 2) when the input is bad.
+#![allow(dead_code)]
+
+use billrecon::ingest::parallel::scan_all;
+use billrecon::ingest::register::read_from;
+use billrecon::ingest::rules::parse;
+use billrecon::ingest::source::{entries, from_reader, Opened};
+use billrecon::ingest::{scan as scan_export, LineIds, ScanOptions, Select, Selected};
+use billrecon::model::{Deletion, LineKind, Verdict};
+use billrecon::money::{format_amount, format_quantity, parse_decimal, Amounts};
+use billrecon::normalize::{IdContext, Normalizer};
+use billrecon::progress::Progress;
+use billrecon::reconcile::{reconcile, Rules};
+use billrecon::report::local;
+use billrecon::report::{render, OutputFormat, Settings};
+use billrecon::settle::{classify, complete_through, verdict, Evidence, LineFacts};
+use billrecon::time::{
+    format_duration, format_offset, parse_duration, parse_end, parse_offset, parse_time, rfc3339,
+    split_range,
+};
+use chrono::FixedOffset;
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+
+/// A check: feeds one input and panics if something that must hold does not.
+pub type Check = fn(&[u8]);
+
+/// The fuzz targets, by name, for replaying saved inputs.
+pub const TARGETS: [(&str, Check); 8] = [
+    ("scan", scan),
+    ("report", report),
+    ("pieces", pieces),
+    ("time", time),
+    ("money", money),
+    ("duration", duration),
+    ("register", register),
+    ("rules", rules),
+];
+
+/// Keeps every line, so every kept-line path runs.
+struct All;
+
+impl Select for All {
+    fn select(&self, ids: &LineIds<'_>) -> Option<Selected> {
+        Some(Selected {
+            norm_id: ids.id.to_ascii_lowercase(),
+            rule: "fuzz".into(),
+            hits: vec![0],
+        })
+    }
+}
+
+/// An offset from a byte: -14:00 to +14:00 in quarter hours (out of range reads as UTC).
+fn offset(b: u8) -> FixedOffset {
+    FixedOffset::east_opt(i32::from(b >> 1) * 900 - 14 * 3600)
+        .unwrap_or(FixedOffset::east_opt(0).unwrap())
+}
+
+/// Format detection and record reading: the bytes as an export file, through the wrapper and
+/// encoding sniffing of `source::from_reader` and the per-row logic of `ingest::scan`. The first
+/// byte picks the options (bit 0: `--skip-bad-rows`; the rest: the offset).
+pub fn scan(data: &[u8]) {
+    let Some((&flags, bytes)) = data.split_first() else {
+        return;
+    };
+    let opts = ScanOptions {
+        tz: offset(flags),
+        skip_bad_rows: flags & 1 == 1,
+    };
+    let result = from_reader("fuzz.csv", Box::new(std::io::Cursor::new(bytes.to_vec())))
+        .and_then(|src| scan_export("fuzz.csv", 0, Opened::Text(src), &opts, &All));
+    match result {
+        Ok(s) => {
+            for l in &s.lines {
+                assert!(l.line >= 1, "line numbers start at 1");
+            }
+            assert!(s.skipped_rows == 0 || opts.skip_bad_rows);
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(
+                msg.starts_with("fuzz.csv"),
+                "error does not name the file: {msg}"
+            );
+            assert_eq!(e.exit_code(), 2);
+        }
+    }
+}
+
+/// Keeps every line, for a resource deletion (0) and a product-level cleanup (1).
+struct Both;
+
+impl Select for Both {
+    fn select(&self, ids: &LineIds<'_>) -> Option<Selected> {
+        Some(Selected {
+            norm_id: ids.id.to_ascii_lowercase(),
+            rule: ids.product_name.to_string(),
+            hits: vec![0, 1],
+        })
+    }
+}
+
+/// Whether a spreadsheet would run a cell (a number such as `-1.5` is only a number).
+pub fn runs_as_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err()
+}
+
+/// The whole of `check` after reading: the bytes as two overlapping exports (so duplicates are
+/// dropped), every line kept for a deleted resource and a product-level cleanup, reconciled and
+/// rendered in every format. The JSON must parse, and no CSV or Markdown cell may run as a
+/// formula. The first byte picks the options.
+pub fn report(data: &[u8]) {
+    let Some((&flags, bytes)) = data.split_first() else {
+        return;
+    };
+    let tz = offset(flags);
+    let opts = ScanOptions {
+        tz,
+        skip_bad_rows: flags & 1 == 1,
+    };
+    let mut scans = Vec::new();
+    for (input, name) in ["a.csv", "b.csv"].into_iter().enumerate() {
+        let read = from_reader(name, Box::new(std::io::Cursor::new(bytes.to_vec())))
+            .and_then(|src| scan_export(name, input, Opened::Text(src), &opts, &Both));
+        match read {
+            Ok(s) => scans.push(s),
+            Err(_) => return,
+        }
+    }
+    let deleted_at = parse_time("2026-10-10 08:30", tz).unwrap();
+    let deletions = [
+        Deletion {
+            resource_id: Some("=x".into()),
+            key: Some("=x".into()),
+            product: None,
+            provider: None,
+            deleted_at,
+            note: None,
+            origin: "register.csv:2".into(),
+        },
+        Deletion {
+            resource_id: None,
+            key: None,
+            product: Some("p".into()),
+            provider: None,
+            deleted_at,
+            note: None,
+            origin: "register.csv:3".into(),
+        },
+    ];
+    let rules = Rules {
+        lag: chrono::Duration::hours(2),
+        window: chrono::Duration::hours(24),
+        grace: chrono::Duration::zero(),
+        as_of: None,
+    };
+    let settings = Settings {
+        lag_seconds: 7200,
+        window_seconds: 86_400,
+        grace_seconds: 0,
+        as_of: None,
+        tz: format_offset(tz),
+    };
+    let report = reconcile(&deletions, scans, &rules, settings, Vec::new());
+    let mut out = Vec::new();
+    render(&report, OutputFormat::Json, tz, &mut out).unwrap();
+    serde_json::from_slice::<serde_json::Value>(&out).expect("the JSON report parses");
+    out.clear();
+    render(&report, OutputFormat::Table, tz, &mut out).unwrap();
+    out.clear();
+    render(&report, OutputFormat::Csv, tz, &mut out).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(out.as_slice());
+    for row in rdr.records() {
+        for cell in row.expect("the CSV report reads back").iter() {
+            assert!(
+                !runs_as_formula(cell),
+                "CSV cell runs as a formula: {cell:?}"
+            );
+        }
+    }
+    out.clear();
+    render(&report, OutputFormat::Markdown, tz, &mut out).unwrap();
+    let text = String::from_utf8(out).expect("UTF-8");
+    for row in text.lines().filter(|l| l.starts_with('|')).skip(2) {
+        // Cells are separated by ` | `; an escaped pipe is `\|`.
+        for cell in row.trim_matches('|').split(" | ") {
+            let cell = cell.strip_prefix(' ').unwrap_or(cell);
+            assert!(
+                cell == "-" || !runs_as_formula(cell),
+                "Markdown cell runs as a formula: {cell:?} in {row:?}"
+            );
+        }
+    }
+}
+
+/// Reading a file on disk in pieces on two cores gives exactly what one pass gives: the bytes
+/// are written to a file (zip and gzip wrappers are read from it too) and read whole, then in
+/// pieces of a few bytes (the first byte picks the options and the piece size). Parquet files
+/// are left out: polars is not what is fuzzed here, and its panics are caught by the reader.
+pub fn pieces(data: &[u8]) {
+    let Some((&flags, bytes)) = data.split_first() else {
+        return;
+    };
+    if bytes.starts_with(b"PAR1") {
+        return;
+    }
+    let opts = ScanOptions {
+        tz: FixedOffset::east_opt(8 * 3600).unwrap(),
+        skip_bad_rows: flags & 1 == 1,
+    };
+    let piece = u64::from(flags >> 1) + 1;
+    let dir = if Path::new("/dev/shm").is_dir() {
+        PathBuf::from("/dev/shm")
+    } else {
+        std::env::temp_dir()
+    };
+    let path = dir.join(format!("billrecon-fuzz-pieces-{}.csv", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    let name = path.to_str().unwrap();
+    let read = |threads: usize, piece: u64| -> Result<Vec<String>, String> {
+        let e = entries(name).map_err(|e| e.to_string())?;
+        let scans = scan_all(&e, &opts, &All, &Progress::new(true), threads, piece)
+            .map_err(|e| e.to_string())?;
+        Ok(scans
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} rows {} skipped {} {:?} totals {} {:?} {:?}..{:?} {:?}\n{:?}",
+                    s.path,
+                    s.rows,
+                    s.skipped_rows,
+                    s.skipped_examples,
+                    s.totals_rows,
+                    s.currencies,
+                    s.first_usage,
+                    s.last_usage,
+                    s.providers,
+                    s.lines
+                )
+            })
+            .collect())
+    };
+    let whole = read(1, u64::MAX);
+    let split = read(2, piece);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(whole, split, "read whole vs. in pieces of {piece} bytes");
+    if let Err(msg) = whole {
+        assert!(msg.starts_with(name), "error does not name the file: {msg}");
+    }
+}
+
+/// Timestamps: `parse_time`, `parse_end`, `split_range`, `parse_offset`, then the formatting
+/// the reports apply. The first byte picks the offset for times written without one.
+pub fn time(data: &[u8]) {
+    let Some((&b, rest)) = data.split_first() else {
+        return;
+    };
+    let tz = offset(b);
+    let Ok(s) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let start = parse_time(s, tz);
+    let end = parse_end(s, tz);
+    assert_eq!(start.is_ok(), end.is_ok(), "{s:?}");
+    if let (Ok(a), Ok(b)) = (start, end) {
+        assert!(
+            b >= a,
+            "an end is never before the same text read as a start: {s:?}"
+        );
+        let _ = (rfc3339(a), local(a, tz), local(b, tz));
+    }
+    if let Some((a, b)) = split_range(s) {
+        let _ = (parse_time(a, tz), parse_end(b, tz));
+    }
+    if let Ok(off) = parse_offset(s) {
+        let _ = format_offset(off);
+    }
+}
+
+/// Amounts: what `parse_decimal` accepts prints and reads back to the same value; sums never
+/// panic.
+pub fn money(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(d) = parse_decimal(s) {
+        let printed = format_amount(d);
+        assert_eq!(parse_decimal(&printed), Ok(d), "{s:?} printed as {printed}");
+        let _ = format_quantity(d);
+        let mut sum = Amounts::default();
+        sum.add("CNY", d);
+        sum.add("CNY", d);
+        sum.add("CNY", -d);
+        let _ = (sum.display(), sum.largest());
+    }
+}
+
+/// Durations (`--lag`, `--window`, `--grace`): `duration` or `duration\ntime`; what parses
+/// prints back, and the date arithmetic of the verdicts never overflows, at the extremes of the
+/// times `parse_time` accepts.
+pub fn duration(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (dur, time) = s.split_once('\n').unwrap_or((s, ""));
+    let Ok(d) = parse_duration(dur) else {
+        return;
+    };
+    let printed = format_duration(d);
+    assert_eq!(
+        parse_duration(&printed),
+        Ok(d),
+        "{dur:?} printed as {printed}"
+    );
+    let east = FixedOffset::east_opt(14 * 3600).unwrap();
+    let west = FixedOffset::west_opt(14 * 3600).unwrap();
+    let mut times = vec![
+        parse_time("0000-01-01 00:00:00", east).unwrap(),
+        parse_time("9999-12-31 24:00:00", west).unwrap(),
+    ];
+    if let Ok(t) = parse_time(time, east) {
+        times.push(t);
+    }
+    for &t in &times {
+        let ct = complete_through(Some(t), None, d);
+        let _ = complete_through(None, Some(t), d);
+        for &deleted in &times {
+            let e = Evidence {
+                post_deletion_charges: 0,
+                lines: 1,
+                complete_through: ct,
+            };
+            assert_ne!(verdict(&e, deleted, d), Verdict::StillBilling);
+            let line = LineFacts {
+                time: t,
+                usage_end: Some(t),
+                kind: LineKind::Usage,
+                amount: Decimal::ONE,
+                usage: None,
+            };
+            let _ = classify(&line, deleted, d);
+        }
+    }
+}
+
+/// The deletion register: the bytes as a register file, through `register::read_from`.
+pub fn register(data: &[u8]) {
+    let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+    let result = from_reader("fuzz.csv", Box::new(std::io::Cursor::new(data.to_vec())))
+        .and_then(|src| read_from("fuzz.csv", src, tz));
+    match result {
+        Ok((deletions, _warnings)) => {
+            for d in &deletions {
+                assert!(d.resource_id.is_some() || d.product.is_some());
+                assert!(d.origin.starts_with("fuzz.csv:"));
+            }
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(
+                msg.starts_with("fuzz.csv"),
+                "error does not name the file: {msg}"
+            );
+        }
+    }
+}
+
+/// `--rules` files: `rules text` NUL `id`; the rules that parse are applied to the ID as
+/// `check` and `explain-id` do.
+pub fn rules(data: &[u8]) {
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (text, id) = s
+        .split_once('\0')
+        .unwrap_or((s, "svc-a-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e"));
+    match parse("rules.toml", text) {
+        Ok(rules) => {
+            let n = Normalizer::new(rules);
+            let ctx = IdContext {
+                provider: "huawei",
+                format: "huawei",
+                product_code: "hws.service.type.ma",
+                product_name: "ModelArts",
+            };
+            let (once, _) = n.normalize(&ctx, id);
+            let _ = n.explain(&ctx, id);
+            let _ = n.normalize(&ctx, once);
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(
+                msg.starts_with("rules.toml"),
+                "error does not name the file: {msg}"
+            );
+        }
+    }
+}
