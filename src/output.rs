@@ -8,11 +8,37 @@ use std::path::{Path, PathBuf};
 
 pub enum Sink {
     Stdout,
+    /// A device or a pipe (`-o /dev/stdout`, a FIFO): written once the report is complete. It
+    /// is never replaced by renaming a file over it (as root, that would replace the device).
+    Special {
+        target: PathBuf,
+    },
     File {
         target: PathBuf,
         temp: PathBuf,
         file: Option<File>,
     },
+}
+
+/// Follows symbolic links to the file they name (which may not exist yet), so that replacing
+/// the report keeps the link.
+fn resolve(target: &Path) -> PathBuf {
+    let mut path = target.to_path_buf();
+    for _ in 0..40 {
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => match fs::read_link(&path) {
+                Ok(next) => {
+                    path = match path.parent() {
+                        Some(dir) if next.is_relative() => dir.join(next),
+                        _ => next,
+                    }
+                }
+                Err(_) => break,
+            },
+            _ => break,
+        }
+    }
+    path
 }
 
 impl Sink {
@@ -21,17 +47,23 @@ impl Sink {
         let Some(target) = target else {
             return Ok(Sink::Stdout);
         };
-        let name = target
+        if fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            return Ok(Sink::Special {
+                target: target.to_path_buf(),
+            });
+        }
+        let real = resolve(target);
+        let name = real
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "report".into());
-        let temp = target.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+        let temp = real.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
         let file = File::create(&temp).map_err(|e| Error::Output {
             target: target.display().to_string(),
             source: e,
         })?;
         Ok(Sink::File {
-            target: target.to_path_buf(),
+            target: real,
             temp,
             file: Some(file),
         })
@@ -49,6 +81,14 @@ impl Sink {
                         source: e,
                     })
             }
+            Sink::Special { target } => fs::OpenOptions::new()
+                .write(true)
+                .open(&*target)
+                .and_then(|mut f| f.write_all(bytes))
+                .map_err(|e| Error::Output {
+                    target: target.display().to_string(),
+                    source: e,
+                }),
             Sink::File { target, temp, file } => {
                 let err = |e| Error::Output {
                     target: target.display().to_string(),

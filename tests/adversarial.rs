@@ -661,6 +661,61 @@ fn a_report_that_cannot_be_put_in_place_leaves_no_temporary_file() {
     );
 }
 
+#[test]
+fn a_report_to_a_symbolic_link_replaces_the_file_it_names_and_keeps_the_link() {
+    let dir = Dir::new("output-link");
+    let good = dir.file("good.csv", huawei(&good_rows()));
+    std::fs::create_dir(dir.path("reports")).unwrap();
+    let real = dir.file("reports/october.json", "old report");
+    std::os::unix::fs::symlink("reports/october.json", dir.path("latest.json")).unwrap();
+    check(&dir, &[&good])
+        .args(["-f", "json", "-o"])
+        .arg(dir.path("latest.json"))
+        .assert()
+        .code(0)
+        .stdout("");
+    let link = std::fs::symlink_metadata(dir.path("latest.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is kept");
+    let r: Value = serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    assert_eq!(r["resources"][0]["verdict"], "stopped");
+    assert_eq!(
+        std::fs::read_dir(dir.path("reports")).unwrap().count(),
+        1,
+        "no temporary file"
+    );
+}
+
+#[test]
+fn a_report_to_a_pipe_or_device_is_written_to_it_not_renamed_over_it() {
+    let dir = Dir::new("output-fifo");
+    let good = dir.file("good.csv", huawei(&good_rows()));
+    let fifo = dir.path("report.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("no mkfifo: skipped");
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    check(&dir, &[&good])
+        .args(["-f", "json", "-o"])
+        .arg(&fifo)
+        .assert()
+        .code(0)
+        .stdout("");
+    use std::os::unix::fs::FileTypeExt;
+    // Checked before waiting for the reader, which would wait for ever on a replaced FIFO.
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced by a file");
+    let r: Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
+    assert_eq!(r["resources"][0]["verdict"], "stopped");
+    assert_eq!(dir.listing(), ["good.csv", "register.csv", "report.fifo"]);
+    // (`-o /dev/stdout` takes the same path; it is not tested here because a regression would
+    // replace the machine's device node when the tests run as root.)
+}
+
 /// Bill IDs and names a spreadsheet would run (as they are written inside a quoted CSV cell).
 const FORMULAS: [&str; 6] = [
     "=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")",
