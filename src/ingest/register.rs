@@ -8,6 +8,7 @@ use crate::model::{canonical_provider, Deletion};
 use crate::normalize::clean_id;
 use crate::time::parse_time;
 use chrono::FixedOffset;
+use std::collections::HashMap;
 
 const ID: &[&str] = &["resourceid", "id", "resource", "instanceid", "billid"];
 const DELETED_AT: &[&str] = &[
@@ -82,6 +83,9 @@ pub fn read_from(
     let mut out: Vec<Deletion> = Vec::new();
     let mut warnings = Vec::new();
     let mut lines_of: Vec<u64> = Vec::new();
+    // Rows already read, by what makes two rows the same deletion (a register may hold
+    // hundreds of thousands of rows: looking each up in a list took hours).
+    let mut seen: HashMap<(bool, String), usize> = HashMap::new();
     while rdr.read(&mut rec).map_err(read_err)? {
         let line = rdr.line_of(&mut rec);
         if rec.unclosed_quote {
@@ -145,15 +149,12 @@ pub fn read_from(
             note: (!note.is_empty()).then_some(note),
             origin: format!("{path}:{line}"),
         };
-        let same = |e: &Deletion| match (&e.key, &d.key) {
-            (Some(a), Some(b)) => a == b,
-            (None, None) => {
-                e.product.as_deref().map(str::to_lowercase)
-                    == d.product.as_deref().map(str::to_lowercase)
-            }
-            _ => false,
+        // The same resource ID, or for a product-level row the same product in any case.
+        let same = match &d.key {
+            Some(k) => (true, k.clone()),
+            None => (false, d.product.as_deref().unwrap_or("").to_lowercase()),
         };
-        if let Some(i) = out.iter().position(same) {
+        if let Some(&i) = seen.get(&same) {
             let what = d
                 .resource_id
                 .as_deref()
@@ -169,6 +170,7 @@ pub fn read_from(
             }
             continue;
         }
+        seen.insert(same, out.len());
         out.push(d);
         lines_of.push(line);
     }
