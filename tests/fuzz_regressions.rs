@@ -26,3 +26,19 @@ fn every_saved_fuzz_input_is_handled_cleanly() {
     }
     eprintln!("{n} saved fuzz inputs replayed");
 }
+
+#[test]
+fn usage_quantities_whose_sum_overflowed_are_a_clean_error() {
+    // Found by reading `reconcile.rs`: two post-deletion lines of usage 7.9e28 overflowed the
+    // usage sum (a panic; exit 101 from the binary).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions/report/usage-sum-overflow.csv");
+    let data = std::fs::read(path).unwrap();
+    let err = harness::report_scans(data[0], &data[1..]).unwrap_err();
+    assert_eq!(
+        err,
+        "a.csv:2:11: usage quantity: `79228162514264337593543950335` is too large to add up: \
+         at most 18 digits before the decimal point"
+    );
+    harness::report(&data);
+}

@@ -10,7 +10,7 @@ use billrecon::ingest::parallel::scan_all;
 use billrecon::ingest::register::read_from;
 use billrecon::ingest::rules::parse;
 use billrecon::ingest::source::{entries, from_reader, Opened};
-use billrecon::ingest::{scan as scan_export, LineIds, ScanOptions, Select, Selected};
+use billrecon::ingest::{scan as scan_export, FileScan, LineIds, ScanOptions, Select, Selected};
 use billrecon::model::{Deletion, LineKind, Verdict};
 use billrecon::money::{format_amount, format_quantity, parse_decimal, Amounts};
 use billrecon::normalize::{IdContext, Normalizer};
@@ -119,19 +119,16 @@ pub fn report(data: &[u8]) {
         return;
     };
     let tz = offset(flags);
-    let opts = ScanOptions {
-        tz,
-        skip_bad_rows: flags & 1 == 1,
-    };
-    let mut scans = Vec::new();
-    for (input, name) in ["a.csv", "b.csv"].into_iter().enumerate() {
-        let read = from_reader(name, Box::new(std::io::Cursor::new(bytes.to_vec())))
-            .and_then(|src| scan_export(name, input, Opened::Text(src), &opts, &Both));
-        match read {
-            Ok(s) => scans.push(s),
-            Err(_) => return,
+    let scans = match report_scans(flags, bytes) {
+        Ok(scans) => scans,
+        Err(msg) => {
+            assert!(
+                msg.starts_with("a.csv"),
+                "error does not name the file: {msg}"
+            );
+            return;
         }
-    }
+    };
     let deleted_at = parse_time("2026-10-10 08:30", tz).unwrap();
     let deletions = [
         Deletion {
@@ -198,6 +195,21 @@ pub fn report(data: &[u8]) {
             );
         }
     }
+}
+
+/// The two scans `report` reconciles, or the error that stops the run.
+pub fn report_scans(flags: u8, bytes: &[u8]) -> Result<Vec<FileScan>, String> {
+    let opts = ScanOptions {
+        tz: offset(flags),
+        skip_bad_rows: flags & 1 == 1,
+    };
+    let mut scans = Vec::new();
+    for (input, name) in ["a.csv", "b.csv"].into_iter().enumerate() {
+        let read = from_reader(name, Box::new(std::io::Cursor::new(bytes.to_vec())))
+            .and_then(|src| scan_export(name, input, Opened::Text(src), &opts, &Both));
+        scans.push(read.map_err(|e| e.to_string())?);
+    }
+    Ok(scans)
 }
 
 /// Reading a file on disk in pieces on two cores gives exactly what one pass gives: the bytes
