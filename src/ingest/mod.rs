@@ -13,6 +13,7 @@ mod alibaba;
 mod focus;
 pub mod header;
 mod huawei;
+mod memo;
 pub mod parallel;
 mod parquet;
 pub mod records;
@@ -27,7 +28,7 @@ use crate::money::parse_decimal;
 use crate::time::{parse_end, parse_time, split_range};
 use chrono::{DateTime, FixedOffset, Utc};
 use header::Binding;
-use records::{RawRecord, RecordReader};
+use records::{Cells, RawRecord, RecordReader};
 use source::{decode, Encoding, Opened, Source};
 pub use spec::Field;
 use std::collections::HashSet;
@@ -185,11 +186,13 @@ fn fingerprint<'a>(cells: impl Iterator<Item = &'a [u8]>) -> u64 {
     h.finish()
 }
 
-impl Record for RawRecord {
+impl Record for Cells<'_> {
+    #[inline]
     fn width(&self) -> usize {
         self.len()
     }
 
+    #[inline]
     fn cell(&self, i: usize) -> Option<&[u8]> {
         self.get(i)
     }
@@ -384,7 +387,7 @@ fn read_rows<R: Read>(
     select: &dyn Select,
     last: bool,
 ) -> std::io::Result<RowsEnd> {
-    while rdr.read(rec)? {
+    while rdr.next(rec)? {
         if rec.cut && !last {
             return Ok(RowsEnd {
                 fatal: None,
@@ -398,7 +401,7 @@ fn read_rows<R: Read>(
             ))
         } else {
             let kept = st.out.lines.len();
-            let r = st.row(&*rec, 0, select);
+            let r = st.row(&rdr.cells(rec), 0, select);
             // Line numbers are counted only for the lines kept (and rows that fail).
             if st.out.lines.len() > kept {
                 let line = rdr.line_of(rec);
@@ -727,6 +730,13 @@ pub fn describe(f: Format) -> &'static str {
     }
 }
 
+/// What a row tells coverage: usage start, usage end, time charged.
+type Span = (
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
 /// Row-by-row state of one scan.
 struct Scan {
     input: usize,
@@ -739,6 +749,11 @@ struct Scan {
     s: Scratch,
     start_cache: TimeCache,
     end_cache: TimeCache,
+    memo: memo::SelectMemo,
+    /// The times the previous row noted for coverage, and where its provider's span is: rows
+    /// of an hourly export repeat them, and noting them again changes nothing.
+    last_span: Option<Span>,
+    span_at: usize,
     provider_raw: Vec<u8>,
     provider: String,
     currency_raw: Vec<u8>,
@@ -760,27 +775,33 @@ struct Scratch {
     other: String,
 }
 
-/// Consecutive rows of an hourly export mostly share their timestamps: parse each text once.
+/// Consecutive rows of an hourly export mostly share their timestamps: read each cell's bytes
+/// once (an empty cell or marker reads as no time).
 #[derive(Default)]
 struct TimeCache {
     raw: Vec<u8>,
-    value: Option<DateTime<Utc>>,
+    value: Option<Option<DateTime<Utc>>>,
 }
 
 impl TimeCache {
     fn get(
         &mut self,
-        raw: &str,
+        raw: &[u8],
         parse: impl FnOnce(&str) -> Result<DateTime<Utc>, String>,
-    ) -> Result<DateTime<Utc>, String> {
+    ) -> Result<Option<DateTime<Utc>>, String> {
         if let Some(v) = self.value {
-            if self.raw == raw.as_bytes() {
+            if self.raw == raw {
                 return Ok(v);
             }
         }
-        let v = parse(raw)?;
+        let text = value(std::str::from_utf8(raw).unwrap_or("?"));
+        let v = if text.is_empty() {
+            None
+        } else {
+            Some(parse(text)?)
+        };
         self.raw.clear();
-        self.raw.extend_from_slice(raw.as_bytes());
+        self.raw.extend_from_slice(raw);
         self.value = Some(v);
         Ok(v)
     }
@@ -795,6 +816,20 @@ fn value(s: &str) -> &str {
         ""
     } else {
         t
+    }
+}
+
+/// Whether a raw cell reads as empty (blank, `-` or `--`), without decoding a cell that plainly
+/// is not.
+fn is_empty_cell(c: &[u8]) -> bool {
+    let t = c.trim_ascii();
+    match (t.first(), t.last()) {
+        (None, _) => true,
+        // Printable ASCII at both ends: no trimming can shorten it further.
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => {
+            t == b"-" || t == b"--"
+        }
+        _ => value(std::str::from_utf8(c).unwrap_or("?")).is_empty(),
     }
 }
 
@@ -820,6 +855,9 @@ impl Scan {
             s: Scratch::default(),
             start_cache: TimeCache::default(),
             end_cache: TimeCache::default(),
+            memo: memo::SelectMemo::default(),
+            last_span: None,
+            span_at: 0,
             provider_raw: Vec::new(),
             provider: b.spec.provider.unwrap_or("").to_string(),
             currency_raw: Vec::new(),
@@ -889,7 +927,7 @@ impl Scan {
         // A full-width totals row carries no resource; a resource named `total-…` is a line.
         let no_id = self.cols[Field::ResourceId as usize]
             .and_then(|i| rec.cell(i))
-            .is_none_or(|c| value(std::str::from_utf8(c).unwrap_or("?")).is_empty());
+            .is_none_or(is_empty_cell);
         if no_id && is_totals(first, self.enc) {
             self.out.totals_rows += 1;
             return Ok(());
@@ -901,6 +939,7 @@ impl Scan {
         // Provider: fixed by the format, or per line (FOCUS ProviderName).
         if let Some(raw) = cell(Field::Provider) {
             if raw != self.provider_raw.as_slice() {
+                self.last_span = None;
                 self.provider_raw.clear();
                 self.provider_raw.extend_from_slice(raw);
                 let name = value(decode(raw, enc, &mut self.s.other));
@@ -913,26 +952,35 @@ impl Scan {
         }
 
         // Identify first: most rows mention nothing that was deleted.
+        let raw = |f: Field| cell(f).unwrap_or(b"");
         let s = &mut self.s;
-        let id = crate::normalize::clean_id(value(
-            cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
-        ));
-        let child_id = crate::normalize::clean_id(value(
-            cell(Field::ChildResourceId).map_or("", |c| decode(c, enc, &mut s.child)),
-        ));
-        let product_code =
-            value(cell(Field::ProductCode).map_or("", |c| decode(c, enc, &mut s.code)));
-        let product_name =
-            value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
-        let ids = LineIds {
-            provider: &self.provider,
-            format: self.spec.format.name(),
-            product_code,
-            product_name,
-            id,
-            child_id,
-        };
-        let selected = select.select(&ids);
+        let (provider, format) = (&self.provider, self.spec.format.name());
+        let parts = [
+            provider.as_bytes(),
+            raw(Field::ResourceId),
+            raw(Field::ChildResourceId),
+            raw(Field::ProductCode),
+            raw(Field::ProductName),
+        ];
+        let selected = self.memo.get(parts, || {
+            let ids = LineIds {
+                provider,
+                format,
+                product_code: value(
+                    cell(Field::ProductCode).map_or("", |c| decode(c, enc, &mut s.code)),
+                ),
+                product_name: value(
+                    cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)),
+                ),
+                id: crate::normalize::clean_id(value(
+                    cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
+                )),
+                child_id: crate::normalize::clean_id(value(
+                    cell(Field::ChildResourceId).map_or("", |c| decode(c, enc, &mut s.child)),
+                )),
+            };
+            select.select(&ids)
+        });
 
         // Times: every row feeds coverage.
         let tz = self.naive_tz;
@@ -940,23 +988,17 @@ impl Scan {
         let mut usage_start = None;
         let mut usage_end = None;
         let mut charged_at = None;
-        let start_text =
-            cell(Field::UsageStart).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
-        let end_text =
-            cell(Field::UsageEnd).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
-        if !start_text.is_empty() {
-            usage_start = Some(
-                self.start_cache
-                    .get(start_text, |t| parse_time(t, tz))
-                    .map_err(|m| (col_of(Field::UsageStart), format!("usage start: {m}")))?,
-            );
+        if let Some(c) = cell(Field::UsageStart) {
+            usage_start = self
+                .start_cache
+                .get(c, |t| parse_time(t, tz))
+                .map_err(|m| (col_of(Field::UsageStart), format!("usage start: {m}")))?;
         }
-        if !end_text.is_empty() {
-            usage_end = Some(
-                self.end_cache
-                    .get(end_text, |t| parse_end(t, tz))
-                    .map_err(|m| (col_of(Field::UsageEnd), format!("usage end: {m}")))?,
-            );
+        if let Some(c) = cell(Field::UsageEnd) {
+            usage_end = self
+                .end_cache
+                .get(c, |t| parse_end(t, tz))
+                .map_err(|m| (col_of(Field::UsageEnd), format!("usage end: {m}")))?;
         }
         // With a full usage window, the expenditure and transaction times add nothing: the window
         // dates the line and feeds coverage.
@@ -1005,9 +1047,9 @@ impl Scan {
         }
 
         // Amount: every row must carry a readable one.
-        let amount_text =
-            cell(Field::Amount).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
-        let amount = if selected.is_some() || !plain_decimal(amount_text.as_bytes()) {
+        let amount_raw = raw(Field::Amount);
+        let amount = if selected.is_some() || !plain_decimal(amount_raw.trim_ascii()) {
+            let amount_text = value(std::str::from_utf8(amount_raw).unwrap_or("?"));
             Some(
                 parse_decimal(amount_text)
                     .map_err(|m| (col_of(Field::Amount), format!("amount: {m}")))?,
@@ -1124,29 +1166,36 @@ impl Scan {
         end: Option<DateTime<Utc>>,
         charged: Option<DateTime<Utc>>,
     ) {
+        if self.last_span == Some((start, end, charged)) {
+            return;
+        }
         if let Some(s) = start {
             self.out.first_usage = Some(self.out.first_usage.map_or(s, |f| f.min(s)));
         }
         if let Some(e) = end {
             self.out.last_usage = Some(self.out.last_usage.map_or(e, |l| l.max(e)));
         }
-        let span = match self
-            .out
-            .providers
-            .iter_mut()
-            .position(|p| p.provider == self.provider)
-        {
-            Some(i) => &mut self.out.providers[i],
-            None => {
-                self.out.providers.push(ProviderSpan {
-                    provider: self.provider.clone(),
-                    latest_usage_end: None,
-                    latest_long_end: None,
-                    latest_charge: None,
-                });
-                self.out.providers.last_mut().expect("just pushed")
-            }
-        };
+        if self.last_span.is_none() {
+            self.span_at = match self
+                .out
+                .providers
+                .iter()
+                .position(|p| p.provider == self.provider)
+            {
+                Some(i) => i,
+                None => {
+                    self.out.providers.push(ProviderSpan {
+                        provider: self.provider.clone(),
+                        latest_usage_end: None,
+                        latest_long_end: None,
+                        latest_charge: None,
+                    });
+                    self.out.providers.len() - 1
+                }
+            };
+        }
+        self.last_span = Some((start, end, charged));
+        let span = &mut self.out.providers[self.span_at];
         // Only metered usage (a window of a day or less) says how far the bill has been
         // settled: a subscription's window runs to the end of the period it prepays, in the
         // future, and a month-settled line arrives late anyway.
@@ -1277,6 +1326,59 @@ mod tests {
         assert_eq!(value("-"), "");
         assert_eq!(value("-1"), "-1");
         assert_eq!(value(" x "), "x");
+    }
+
+    #[test]
+    fn raw_cells_are_empty_exactly_when_their_text_is() {
+        for cell in [
+            "",
+            " ",
+            "--",
+            " - ",
+            "-",
+            "\u{3000}",
+            "\u{3000}--\u{a0}",
+            "\x0b",
+            "x",
+            "-1",
+            "---",
+            " ecs-1 ",
+            "\u{3000}ecs",
+            "资源",
+            "\x0b-",
+        ] {
+            assert_eq!(
+                is_empty_cell(cell.as_bytes()),
+                value(cell).is_empty(),
+                "{cell:?}"
+            );
+        }
+        assert!(!is_empty_cell(b"\xff"), "undecodable bytes are not empty");
+    }
+
+    #[test]
+    fn time_cells_are_read_once_per_distinct_text() {
+        let mut cache = TimeCache::default();
+        let calls = std::cell::Cell::new(0);
+        let parse = |t: &str| {
+            calls.set(calls.get() + 1);
+            parse_time(
+                t,
+                FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).unwrap()),
+            )
+        };
+        let a = cache.get(b"2026-10-01 08:00:00", parse).unwrap();
+        assert_eq!(cache.get(b"2026-10-01 08:00:00", parse).unwrap(), a);
+        assert_eq!(calls.get(), 1);
+        assert_eq!(cache.get(b"--", parse).unwrap(), None);
+        assert_eq!(cache.get(b"--", parse).unwrap(), None);
+        assert_eq!(calls.get(), 1, "an empty marker is never parsed");
+        assert!(cache.get(b"2026-02-30 00:00:00", parse).is_err());
+        assert!(
+            cache.get(b"2026-02-30 00:00:00", parse).is_err(),
+            "a failure is not remembered as a value"
+        );
+        assert_ne!(cache.get(b"2026-10-01 09:00:00", parse).unwrap(), a);
     }
 }
 

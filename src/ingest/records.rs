@@ -18,6 +18,12 @@ pub struct RawRecord {
     fields: Vec<u8>,
     ends: Vec<usize>,
     len: usize,
+    /// The cells' ends as [`Cells`] reads them: delimiter positions in the line for a line left
+    /// in the reader's buffer, csv-core's ends in `fields` otherwise.
+    bounds: Vec<u32>,
+    /// Where a line read by [`RecordReader::next`] without the CSV parser starts in the
+    /// reader's buffer; its cells were never copied.
+    plain: Option<usize>,
     /// Byte offset of the record's first byte in the stream.
     pub offset: u64,
     /// Physical line (1-based) on which the record starts.
@@ -47,7 +53,52 @@ fn too_long(line: u64, what: &'static str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, TooLong { line, what })
 }
 
+/// The cells of one record, wherever they are stored: in the reader's buffer with the
+/// delimiters between them (`gap` 1), or back to back in a [`RawRecord`] (`gap` 0).
+#[derive(Debug, Clone, Copy)]
+pub struct Cells<'a> {
+    bytes: &'a [u8],
+    bounds: &'a [u32],
+    gap: u32,
+}
+
+impl<'a> Cells<'a> {
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bounds.is_empty()
+    }
+
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.bounds.get(i)? as usize;
+        let start = match i {
+            0 => 0,
+            _ => (self.bounds[i - 1] + self.gap) as usize,
+        };
+        self.bytes.get(start..end)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
 impl RawRecord {
+    /// The cells of a record [`RecordReader::read`] filled (a record `next` left in the
+    /// reader's buffer is read through [`RecordReader::cells`]).
+    pub fn cells(&self) -> Cells<'_> {
+        debug_assert!(self.plain.is_none(), "the cells are in the reader's buffer");
+        Cells {
+            bytes: &self.fields,
+            bounds: &self.bounds[..self.len.min(self.bounds.len())],
+            gap: 0,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -120,77 +171,117 @@ fn count(bytes: &[u8], byte: u8) -> usize {
     n + words.remainder().iter().filter(|b| **b == byte).count()
 }
 
-/// Splits a line with no quote and no carriage return into cells, the fast way most bill lines
-/// take: `line` is the bytes before its `\n`. Returns `false` (nothing written) when the line
-/// needs the full CSV parser.
-fn split_plain(line: &[u8], delimiter: u8, rec: &mut RawRecord) -> bool {
-    let body = line.strip_suffix(b"\r").unwrap_or(line);
-    if rec.fields.len() < body.len() {
-        rec.fields.resize(body.len().next_power_of_two(), 0);
+/// Splits the line at the start of `buf` the fast way most bill lines take: when it holds no
+/// quote and no carriage return (but its final `\r\n`), writes the delimiters' positions and
+/// then the line's end to `bounds` and returns `(line end, bytes up to and past its \n)`.
+/// `None` when the line needs the full CSV parser or its `\n` is not in `buf`.
+#[inline]
+fn split_line(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(usize, usize)> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        // SAFETY: the function needs SSE2, which this target has (checked by the `cfg`).
+        unsafe { split_line_sse2(buf, delimiter, bounds) }
     }
-    let mut cells = 0;
-    let mut push_end = |rec: &mut RawRecord, end: usize| {
-        if cells == rec.ends.len() {
-            let n = (rec.ends.len() * 2).max(64);
-            rec.ends.resize(n, 0);
-        }
-        rec.ends[cells] = end;
-        cells += 1;
-    };
-    let mut words = body.chunks_exact(8);
-    let mut at = 0;
-    for w in &mut words {
-        let word = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        if eq_mask(word, b'"') | eq_mask(word, b'\r') != 0 {
-            return false;
-        }
-        let mut delims = eq_mask(word, delimiter);
-        while delims != 0 {
-            push_end(rec, at + (delims.trailing_zeros() / 8) as usize);
-            delims &= delims - 1;
-        }
-        at += 8;
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    {
+        split_line_scalar(buf, delimiter, bounds)
     }
-    for (i, b) in words.remainder().iter().enumerate() {
-        match *b {
-            b'"' | b'\r' => return false,
-            b if b == delimiter => push_end(rec, at + i),
-            _ => {}
-        }
-    }
-    push_end(rec, body.len());
-    // `ends` holds each cell's end in `body`; cells are stored back to back, without the
-    // delimiters, as csv-core stores them.
-    let mut from = 0;
-    let mut out = 0;
-    for i in 0..cells {
-        let to = rec.ends[i];
-        let cell = &body[from..to];
-        rec.fields[out..out + cell.len()].copy_from_slice(cell);
-        out += cell.len();
-        rec.ends[i] = out;
-        from = to + 1;
-    }
-    rec.len = cells;
-    true
 }
 
-/// Where the first `\n` of `bytes` is, eight bytes at a time.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
-    let mut words = bytes.chunks_exact(8);
+/// [`split_line`] sixteen bytes at a time: one compare per byte class, then the delimiters are
+/// read off a bit mask. This is the hot loop of every scan; the bytes are touched once.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn split_line_sse2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(usize, usize)> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    bounds.clear();
+    let n = buf.len();
     let mut at = 0;
-    for w in &mut words {
-        let m = eq_mask(u64::from_le_bytes(w.try_into().unwrap_or([0; 8])), b'\n');
-        if m != 0 {
-            return Some(at + (m.trailing_zeros() / 8) as usize);
+    let push = |bounds: &mut Vec<u32>, base: usize, mut mask: u32| {
+        while mask != 0 {
+            bounds.push((base + mask.trailing_zeros() as usize) as u32);
+            mask &= mask - 1;
         }
-        at += 8;
+    };
+    let nl = _mm_set1_epi8(b'\n' as i8);
+    let quote = _mm_set1_epi8(b'"' as i8);
+    let cr = _mm_set1_epi8(b'\r' as i8);
+    let delim = _mm_set1_epi8(delimiter as i8);
+    while at + 16 <= n {
+        // SAFETY: `at + 16 <= buf.len()`, so the unaligned 16-byte load reads only `buf`.
+        let v = unsafe { _mm_loadu_si128(buf.as_ptr().add(at).cast::<__m128i>()) };
+        let m_nl = _mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) as u32;
+        let m_special = _mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(v, quote),
+            _mm_cmpeq_epi8(v, cr),
+        )) as u32;
+        let m_delim = _mm_movemask_epi8(_mm_cmpeq_epi8(v, delim)) as u32;
+        if m_nl != 0 {
+            let k = m_nl.trailing_zeros() as usize;
+            let before = (1u32 << k) - 1;
+            let special = m_special & before;
+            let end = at + k;
+            let body = if special == 0 {
+                end
+            } else if special == 1 << (k - 1) && buf[end - 1] == b'\r' {
+                end - 1
+            } else {
+                return None;
+            };
+            push(bounds, at, m_delim & before);
+            bounds.push(body as u32);
+            return Some((body, end + 1));
+        }
+        if m_special != 0 {
+            // A `\r` closing the block may be the first half of a `\r\n` split across blocks.
+            if m_special == 1 << 15 && buf[at + 15] == b'\r' && buf.get(at + 16) == Some(&b'\n') {
+                push(bounds, at, m_delim);
+                bounds.push((at + 15) as u32);
+                return Some((at + 15, at + 17));
+            }
+            return None;
+        }
+        push(bounds, at, m_delim);
+        at += 16;
     }
-    words
-        .remainder()
-        .iter()
-        .position(|b| *b == b'\n')
-        .map(|i| at + i)
+    split_tail(buf, at, delimiter, bounds)
+}
+
+/// [`split_line`] a byte at a time, where no vector unit is assumed, and for the last bytes of
+/// a buffer.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+fn split_line_scalar(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(usize, usize)> {
+    bounds.clear();
+    split_tail(buf, 0, delimiter, bounds)
+}
+
+#[inline]
+fn split_tail(
+    buf: &[u8],
+    from: usize,
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+) -> Option<(usize, usize)> {
+    let mut i = from;
+    while i < buf.len() {
+        match buf[i] {
+            b'\n' => {
+                bounds.push(i as u32);
+                return Some((i, i + 1));
+            }
+            b'\r' if buf.get(i + 1) == Some(&b'\n') => {
+                bounds.push(i as u32);
+                return Some((i, i + 2));
+            }
+            b'"' | b'\r' => return None,
+            b if b == delimiter => bounds.push(i as u32),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 impl<R: Read> RecordReader<R> {
@@ -262,9 +353,55 @@ impl<R: Read> RecordReader<R> {
         self.offset += n as u64;
     }
 
-    /// Reads the next record; `Ok(false)` at the end of the input. Its line is not counted
-    /// until asked for with [`RecordReader::line_of`].
+    /// Reads the next record into `rec`, its cells copied out of the reader's buffer;
+    /// `Ok(false)` at the end of the input. Its line is not counted until asked for with
+    /// [`RecordReader::line_of`].
     pub fn read(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
+        if !self.next(rec)? {
+            return Ok(false);
+        }
+        if let Some(at) = rec.plain.take() {
+            let line = &self.buf[at..];
+            let cells = rec.bounds.len();
+            let body = rec.bounds[cells - 1] as usize;
+            if rec.fields.len() < body {
+                rec.fields.resize(body.next_power_of_two(), 0);
+            }
+            if rec.ends.len() < cells {
+                rec.ends.resize(cells.next_power_of_two(), 0);
+            }
+            // Cells are stored back to back, without the delimiters, as csv-core stores them.
+            let (mut from, mut out) = (0, 0);
+            for i in 0..cells {
+                let to = rec.bounds[i] as usize;
+                let cell = &line[from..to];
+                rec.fields[out..out + cell.len()].copy_from_slice(cell);
+                out += cell.len();
+                rec.ends[i] = out;
+                rec.bounds[i] = out as u32;
+                from = to + 1;
+            }
+            rec.len = cells;
+        }
+        Ok(true)
+    }
+
+    /// The cells of the record `next` or `read` just put in `rec`.
+    pub fn cells<'a>(&'a self, rec: &'a RawRecord) -> Cells<'a> {
+        match rec.plain {
+            Some(at) => Cells {
+                bytes: &self.buf[at..],
+                bounds: &rec.bounds,
+                gap: 1,
+            },
+            None => rec.cells(),
+        }
+    }
+
+    /// Reads the next record; `Ok(false)` at the end of the input. A line without quotes is
+    /// left in the reader's buffer: read its cells with [`RecordReader::cells`] before the
+    /// next call. Its line is not counted until asked for with [`RecordReader::line_of`].
+    pub fn next(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
         // Line ends between records (blank lines too) belong to no record: step over them so
         // the record's offset and line are those of its first cell.
         loop {
@@ -289,13 +426,18 @@ impl<R: Read> RecordReader<R> {
         if rec.ends.is_empty() {
             rec.ends.resize(64, 0);
         }
+        rec.plain = None;
         // Most lines hold no quote: split them on the delimiter without the state machine.
         // csv-core sits between records here, so handing a line to either gives one result.
-        if let Some(nl) = find_newline(&self.buf[self.start..self.end]) {
-            if split_plain(&self.buf[self.start..self.start + nl], self.delimiter, rec) {
-                self.consume(nl + 1);
-                return Ok(true);
-            }
+        if let Some((_, used)) = split_line(
+            &self.buf[self.start..self.end],
+            self.delimiter,
+            &mut rec.bounds,
+        ) {
+            rec.plain = Some(self.start);
+            rec.len = rec.bounds.len();
+            self.consume(used);
+            return Ok(true);
         }
         let (mut nout, mut nend) = (0, 0);
         loop {
@@ -345,6 +487,9 @@ impl<R: Read> RecordReader<R> {
                 }
                 csv_core::ReadRecordResult::Record => {
                     rec.len = nend;
+                    rec.bounds.clear();
+                    rec.bounds
+                        .extend(rec.ends[..nend].iter().map(|e| *e as u32));
                     rec.cut = ended;
                     // Only the end of the input can close a record inside a quoted cell.
                     rec.unclosed_quote = ended && self.record_quotes % 2 == 1;
@@ -407,7 +552,7 @@ mod tests {
     }
 
     #[test]
-    fn word_at_a_time_helpers_agree_with_byte_loops() {
+    fn newline_counting_agrees_with_a_byte_loop() {
         let text = b"a,b\n,,\"q\"\r\n\x80\xff,\n\n\n1234567,89abcdef\n";
         for start in 0..text.len() {
             for end in start..=text.len() {
@@ -415,37 +560,106 @@ mod tests {
                 for b in [b'\n', b'"', b','] {
                     assert_eq!(count(s, b), s.iter().filter(|x| **x == b).count());
                 }
-                assert_eq!(find_newline(s), s.iter().position(|x| *x == b'\n'));
             }
         }
     }
 
-    #[test]
-    fn plain_lines_split_as_the_csv_parser_splits_them() {
-        for line in [
-            &b"a,b,,c"[..],
-            b"",
-            b",",
-            b"x\r",
-            b"1234567,89abcdefgh,ij",
-            b"\xe8\xb5\x84,\xe6\xba\x90",
-        ] {
-            let mut fast = RawRecord::default();
-            assert!(split_plain(line, b',', &mut fast));
-            let slow = all(line, 4096);
-            let cells: Vec<String> = fast
-                .iter()
-                .map(|c| String::from_utf8_lossy(c).into_owned())
-                .collect();
-            if line.is_empty() || line == b"\r" {
-                // The reader steps over empty lines before splitting: never asked.
-                continue;
-            }
-            assert_eq!(cells, slow[0].0, "{:?}", String::from_utf8_lossy(line));
+    /// What `split_line` must answer, written the obvious way.
+    fn split_reference(buf: &[u8], delimiter: u8) -> Option<(Vec<u32>, usize, usize)> {
+        let nl = buf.iter().position(|b| *b == b'\n')?;
+        let body = buf[..nl].strip_suffix(b"\r").unwrap_or(&buf[..nl]);
+        if body.iter().any(|b| *b == b'"' || *b == b'\r') {
+            return None;
         }
-        let mut rec = RawRecord::default();
-        assert!(!split_plain(b"a,\"b\"", b',', &mut rec));
-        assert!(!split_plain(b"a,b\rc", b',', &mut rec));
+        let mut bounds: Vec<u32> = (0..body.len())
+            .filter(|i| body[*i] == delimiter)
+            .map(|i| i as u32)
+            .collect();
+        bounds.push(body.len() as u32);
+        Some((bounds, body.len(), nl + 1))
+    }
+
+    #[test]
+    fn lines_split_as_the_obvious_reading_splits_them() {
+        // Random lines over the bytes that matter, long enough to cross several 16-byte blocks,
+        // with `\r\n` falling on every position of a block.
+        let alphabet = [b'a', b',', b'"', b'\r', b'\n', 0xe8, b'\t', b' '];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        for len in 0..80 {
+            for _ in 0..200 {
+                let r = next();
+                let mut line: Vec<u8> = (0..len)
+                    .map(|i| {
+                        // Mostly plain bytes, so that whole lines come out plain.
+                        let pick = (next() >> (i % 8)) as usize;
+                        if pick.is_multiple_of(7) {
+                            alphabet[(pick / 7) % alphabet.len()]
+                        } else {
+                            [b'x', b','][pick % 2]
+                        }
+                    })
+                    .collect();
+                match r % 3 {
+                    0 => line.extend_from_slice(b"\r\nnext"),
+                    1 => line.extend_from_slice(b"\nnext"),
+                    _ => {}
+                }
+                cases.push(line);
+            }
+        }
+        for pad in 0..40 {
+            let mut line = vec![b'y'; pad];
+            line.extend_from_slice(b",z\r\n");
+            cases.push(line);
+        }
+        let mut plain = 0;
+        for case in &cases {
+            for delimiter in [b',', b'\t'] {
+                let want = split_reference(case, delimiter);
+                plain += usize::from(want.is_some());
+                let mut bounds = Vec::new();
+                let got =
+                    split_line(case, delimiter, &mut bounds).map(|(b, u)| (bounds.clone(), b, u));
+                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(case));
+                let got = split_line_scalar(case, delimiter, &mut bounds)
+                    .map(|(b, u)| (bounds.clone(), b, u));
+                assert_eq!(got, want, "scalar: {:?}", String::from_utf8_lossy(case));
+            }
+        }
+        assert!(plain > 1000, "only {plain} plain lines generated");
+    }
+
+    #[test]
+    fn cells_left_in_the_buffer_read_as_copied_cells() {
+        let data = b"a,b,,c\r\nx\t,\"q,1\",\n\xe8\xb5\x84,\xe6\xba\x90\n,\nlast,line";
+        for buf in [1, 5, 16, 4096] {
+            let mut copied = RecordReader::new(&data[..], b',', 0, 1);
+            copied.buf = vec![0; buf].into_boxed_slice();
+            let mut viewed = RecordReader::new(&data[..], b',', 0, 1);
+            viewed.buf = vec![0; buf].into_boxed_slice();
+            let (mut a, mut b) = (RawRecord::default(), RawRecord::default());
+            let mut n = 0;
+            loop {
+                let more = copied.read(&mut a).unwrap();
+                assert_eq!(viewed.next(&mut b).unwrap(), more);
+                if !more {
+                    break;
+                }
+                let want: Vec<&[u8]> = a.iter().collect();
+                let got: Vec<&[u8]> = viewed.cells(&b).iter().collect();
+                assert_eq!(got, want, "record {n}, buffer {buf}");
+                assert_eq!(viewed.line_of(&mut b), copied.line_of(&mut a));
+                n += 1;
+            }
+            assert_eq!(n, 5);
+        }
     }
 
     #[test]
