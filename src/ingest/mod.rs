@@ -400,20 +400,10 @@ fn read_rows<R: Read>(
                 "a quoted cell is not closed before the end of the file".to_string(),
             ))
         } else {
-            let kept = st.out.lines.len();
-            let r = st.row(&rdr.cells(rec), 0, select);
-            // Line numbers are counted only for the lines kept (and rows that fail).
-            if st.out.lines.len() > kept {
-                let line = rdr.line_of(rec);
-                if let Some(l) = st.out.lines.last_mut() {
-                    l.line = line;
-                }
-            }
-            r
+            st.row(&rdr.cells(rec), rec.line, select)
         };
         if let Err((col, msg)) = result {
-            let line = rdr.line_of(rec);
-            if let Err(e) = st.fail(opts, (line, col, msg)) {
+            if let Err(e) = st.fail(opts, (rec.line, col, msg)) {
                 return Ok(RowsEnd {
                     fatal: Some(e),
                     spans: false,
@@ -617,9 +607,9 @@ fn find_header<R: Read>(
         let cells = header_cells(rec, enc, &mut scratch);
         if let Some(b) = header::detect(&cells) {
             let version = (b.spec.format == Format::Focus).then(|| focus::version(&cells));
-            return Ok((b, rdr.line_of(rec), version));
+            return Ok((b, rec.line, version));
         }
-        seen.push((cells, rdr.line_of(rec)));
+        seen.push((cells, rec.line));
     }
     Err(no_format(path, &seen))
 }
@@ -667,7 +657,7 @@ pub fn probe(opened: Opened<'_>) -> Option<Closest> {
             let mut seen = Vec::new();
             while seen.len() < MAX_TITLE_LINES && rdr.read(&mut rec).unwrap_or(false) {
                 let cells = header_cells(&rec, source.encoding, &mut scratch);
-                seen.push((cells, rdr.line_of(&mut rec)));
+                seen.push((cells, rec.line));
             }
             seen
         }

@@ -138,10 +138,9 @@ pub struct RecordReader<R> {
     end: usize,
     /// Stream offset of `buf[start]`.
     offset: u64,
-    /// Newlines are counted lazily, in bulk: `buf[..counted]` is counted and `buf[counted]`
-    /// is on line `counted_line`. Most records never need their line number.
-    counted: usize,
-    counted_line: u64,
+    /// The line `buf[start]` is on. A line split without the parser holds exactly one
+    /// newline, so only records the parser reads have theirs counted.
+    line: u64,
     /// Where the record being read starts in `buf`, and the quotes it held in buffers already
     /// replaced (to notice a quoted cell that the end of the input cut open).
     record_start: usize,
@@ -295,8 +294,7 @@ impl<R: Read> RecordReader<R> {
             start: 0,
             end: 0,
             offset,
-            counted: 0,
-            counted_line: line,
+            line,
             record_start: 0,
             record_quotes: 0,
             eof: false,
@@ -304,32 +302,14 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// Stream offset and line of the next unread byte.
-    pub fn position(&mut self) -> (u64, u64) {
-        (self.offset, self.line_at(self.start))
-    }
-
-    /// The line of `buf[pos]`; `pos` never goes back within a buffer.
-    fn line_at(&mut self, pos: usize) -> u64 {
-        if pos > self.counted {
-            self.counted_line += count(&self.buf[self.counted..pos], b'\n') as u64;
-            self.counted = pos;
-        }
-        self.counted_line
-    }
-
-    /// The line a record just read starts on.
-    pub fn line_of(&mut self, rec: &mut RawRecord) -> u64 {
-        if rec.line == 0 {
-            rec.line = self.line_at(self.record_start);
-        }
-        rec.line
+    pub fn position(&self) -> (u64, u64) {
+        (self.offset, self.line)
     }
 
     fn fill(&mut self) -> io::Result<bool> {
         if self.eof {
             return Ok(false);
         }
-        self.line_at(self.end);
         loop {
             match self.inner.read(&mut self.buf) {
                 Ok(0) => {
@@ -339,7 +319,6 @@ impl<R: Read> RecordReader<R> {
                 Ok(n) => {
                     self.start = 0;
                     self.end = n;
-                    self.counted = 0;
                     return Ok(true);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -354,8 +333,7 @@ impl<R: Read> RecordReader<R> {
     }
 
     /// Reads the next record into `rec`, its cells copied out of the reader's buffer;
-    /// `Ok(false)` at the end of the input. Its line is not counted until asked for with
-    /// [`RecordReader::line_of`].
+    /// `Ok(false)` at the end of the input.
     pub fn read(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
         if !self.next(rec)? {
             return Ok(false);
@@ -400,7 +378,7 @@ impl<R: Read> RecordReader<R> {
 
     /// Reads the next record; `Ok(false)` at the end of the input. A line without quotes is
     /// left in the reader's buffer: read its cells with [`RecordReader::cells`] before the
-    /// next call. Its line is not counted until asked for with [`RecordReader::line_of`].
+    /// next call.
     pub fn next(&mut self, rec: &mut RawRecord) -> io::Result<bool> {
         // Line ends between records (blank lines too) belong to no record: step over them so
         // the record's offset and line are those of its first cell.
@@ -409,12 +387,16 @@ impl<R: Read> RecordReader<R> {
                 return Ok(false);
             }
             match self.buf[self.start] {
-                b'\n' | b'\r' => self.consume(1),
+                b'\n' => {
+                    self.line += 1;
+                    self.consume(1);
+                }
+                b'\r' => self.consume(1),
                 _ => break,
             }
         }
         rec.offset = self.offset;
-        rec.line = 0;
+        rec.line = self.line;
         rec.unclosed_quote = false;
         rec.cut = false;
         self.record_start = self.start;
@@ -436,6 +418,7 @@ impl<R: Read> RecordReader<R> {
         ) {
             rec.plain = Some(self.start);
             rec.len = rec.bounds.len();
+            self.line += 1;
             self.consume(used);
             return Ok(true);
         }
@@ -448,11 +431,11 @@ impl<R: Read> RecordReader<R> {
             // csv-core counts cell ends from the record's start across calls.
             nout += o;
             nend += e;
+            self.line += count(&self.buf[self.start..self.start + nin], b'\n') as u64;
             self.consume(nin);
             match res {
                 csv_core::ReadRecordResult::InputEmpty => {
                     // The buffer is about to be replaced: settle what depends on its bytes.
-                    self.line_of(rec);
                     self.record_quotes += count(&self.buf[self.record_start..self.end], b'"');
                     if self.fill()? {
                         self.record_start = 0;
@@ -465,7 +448,7 @@ impl<R: Read> RecordReader<R> {
                 }
                 csv_core::ReadRecordResult::OutputFull => {
                     if rec.fields.len() >= MAX_RECORD {
-                        let line = self.line_of(rec);
+                        let line = rec.line;
                         return Err(too_long(
                             line,
                             "the record is longer than 16 MiB: is this a CSV export?",
@@ -476,7 +459,7 @@ impl<R: Read> RecordReader<R> {
                 }
                 csv_core::ReadRecordResult::OutputEndsFull => {
                     if rec.ends.len() >= 1 << 20 {
-                        let line = self.line_of(rec);
+                        let line = rec.line;
                         return Err(too_long(
                             line,
                             "the record has more than a million cells: is this a CSV export?",
@@ -516,7 +499,6 @@ mod tests {
         };
         let mut out = Vec::new();
         while r.read(&mut rec).unwrap() {
-            r.line_of(&mut rec);
             let cells = rec
                 .iter()
                 .map(|c| String::from_utf8_lossy(c).into_owned())
@@ -655,7 +637,7 @@ mod tests {
                 let want: Vec<&[u8]> = a.iter().collect();
                 let got: Vec<&[u8]> = viewed.cells(&b).iter().collect();
                 assert_eq!(got, want, "record {n}, buffer {buf}");
-                assert_eq!(viewed.line_of(&mut b), copied.line_of(&mut a));
+                assert_eq!(b.line, a.line);
                 n += 1;
             }
             assert_eq!(n, 5);

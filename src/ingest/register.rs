@@ -55,7 +55,7 @@ pub fn read_from(
             "the register is empty: expected a header row",
         ));
     }
-    let header_line = rdr.line_of(&mut rec);
+    let header_line = rec.line;
     let header: Vec<String> = rec
         .iter()
         .map(|c| fold(decode(c, enc, &mut scratch)).0)
@@ -87,7 +87,7 @@ pub fn read_from(
     // hundreds of thousands of rows: looking each up in a list took hours).
     let mut seen: HashMap<(bool, String), usize> = HashMap::new();
     while rdr.read(&mut rec).map_err(read_err)? {
-        let line = rdr.line_of(&mut rec);
+        let line = rec.line;
         if rec.unclosed_quote {
             return Err(Error::input(
                 Location::at(path, line, Some(rec.len())),
