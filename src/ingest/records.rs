@@ -133,6 +133,7 @@ pub struct RecordReader<R> {
     inner: R,
     core: csv_core::Reader,
     delimiter: u8,
+    splitter: Splitter,
     buf: Box<[u8]>,
     start: usize,
     end: usize,
@@ -175,51 +176,76 @@ fn count(bytes: &[u8], byte: u8) -> usize {
 /// then the line's end to `bounds` and returns `(line end, bytes up to and past its \n)`.
 /// `None` when the line needs the full CSV parser or its `\n` is not in `buf`.
 #[inline]
-fn split_line(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(usize, usize)> {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        // SAFETY: the function needs SSE2, which this target has (checked by the `cfg`).
-        unsafe { split_line_sse2(buf, delimiter, bounds) }
-    }
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-    {
-        split_line_scalar(buf, delimiter, bounds)
+fn split_line(
+    buf: &[u8],
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+    splitter: Splitter,
+) -> Option<(usize, usize)> {
+    match splitter {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Splitter::Avx2` is only made where the CPU was seen to have AVX2.
+        Splitter::Avx2 => unsafe { split_line_avx2(buf, delimiter, bounds) },
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        // SAFETY: SSE2 is part of this target (checked by the `cfg`).
+        Splitter::Sse2 => unsafe { split_line_sse2(buf, delimiter, bounds) },
+        _ => split_line_scalar(buf, delimiter, bounds),
     }
 }
 
-/// [`split_line`] sixteen bytes at a time: one compare per byte class, then the delimiters are
-/// read off a bit mask. This is the hot loop of every scan; the bytes are touched once.
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-#[target_feature(enable = "sse2")]
-fn split_line_sse2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(usize, usize)> {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
-    };
+/// Which line splitter this CPU runs, chosen once per reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // Which variants are made depends on the target.
+pub enum Splitter {
+    Avx2,
+    Sse2,
+    Scalar,
+}
+
+impl Splitter {
+    pub fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Splitter::Avx2;
+            }
+        }
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        {
+            Splitter::Sse2
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        {
+            Splitter::Scalar
+        }
+    }
+}
+
+/// The block loop behind the vector splitters: `masks(at)` gives, for the `W` bytes at `at`,
+/// one bit per byte that is a newline, one per quote or carriage return, and one per
+/// delimiter. The delimiters are read off the mask and the bytes are touched once: this is
+/// the hot loop of every scan.
+#[inline(always)]
+fn split_blocks<const W: usize>(
+    buf: &[u8],
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+    masks: impl Fn(usize) -> (u64, u64, u64),
+) -> Option<(usize, usize)> {
     bounds.clear();
     let n = buf.len();
     let mut at = 0;
-    let push = |bounds: &mut Vec<u32>, base: usize, mut mask: u32| {
+    let push = |bounds: &mut Vec<u32>, base: usize, mut mask: u64| {
         while mask != 0 {
             bounds.push((base + mask.trailing_zeros() as usize) as u32);
             mask &= mask - 1;
         }
     };
-    let nl = _mm_set1_epi8(b'\n' as i8);
-    let quote = _mm_set1_epi8(b'"' as i8);
-    let cr = _mm_set1_epi8(b'\r' as i8);
-    let delim = _mm_set1_epi8(delimiter as i8);
-    while at + 16 <= n {
-        // SAFETY: `at + 16 <= buf.len()`, so the unaligned 16-byte load reads only `buf`.
-        let v = unsafe { _mm_loadu_si128(buf.as_ptr().add(at).cast::<__m128i>()) };
-        let m_nl = _mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) as u32;
-        let m_special = _mm_movemask_epi8(_mm_or_si128(
-            _mm_cmpeq_epi8(v, quote),
-            _mm_cmpeq_epi8(v, cr),
-        )) as u32;
-        let m_delim = _mm_movemask_epi8(_mm_cmpeq_epi8(v, delim)) as u32;
+    while at + W <= n {
+        let (m_nl, m_special, m_delim) = masks(at);
         if m_nl != 0 {
             let k = m_nl.trailing_zeros() as usize;
-            let before = (1u32 << k) - 1;
+            let before = (1u64 << k) - 1;
             let special = m_special & before;
             let end = at + k;
             let body = if special == 0 {
@@ -235,22 +261,78 @@ fn split_line_sse2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(
         }
         if m_special != 0 {
             // A `\r` closing the block may be the first half of a `\r\n` split across blocks.
-            if m_special == 1 << 15 && buf[at + 15] == b'\r' && buf.get(at + 16) == Some(&b'\n') {
+            let last = W - 1;
+            if m_special == 1 << last && buf[at + last] == b'\r' && buf.get(at + W) == Some(&b'\n')
+            {
                 push(bounds, at, m_delim);
-                bounds.push((at + 15) as u32);
-                return Some((at + 15, at + 17));
+                bounds.push((at + last) as u32);
+                return Some((at + last, at + W + 1));
             }
             return None;
         }
         push(bounds, at, m_delim);
-        at += 16;
+        at += W;
     }
     split_tail(buf, at, delimiter, bounds)
 }
 
+/// [`split_line`] sixteen bytes at a time.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn split_line_sse2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(usize, usize)> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let nl = _mm_set1_epi8(b'\n' as i8);
+    let quote = _mm_set1_epi8(b'"' as i8);
+    let cr = _mm_set1_epi8(b'\r' as i8);
+    let delim = _mm_set1_epi8(delimiter as i8);
+    split_blocks::<16>(buf, delimiter, bounds, |at| {
+        // SAFETY: the block loop asks only for `at + 16 <= buf.len()`, so the unaligned load
+        // reads only `buf`.
+        let v = unsafe { _mm_loadu_si128(buf.as_ptr().add(at).cast::<__m128i>()) };
+        let mask = |m| u64::from(_mm_movemask_epi8(m) as u16);
+        (
+            mask(_mm_cmpeq_epi8(v, nl)),
+            mask(_mm_or_si128(
+                _mm_cmpeq_epi8(v, quote),
+                _mm_cmpeq_epi8(v, cr),
+            )),
+            mask(_mm_cmpeq_epi8(v, delim)),
+        )
+    })
+}
+
+/// [`split_line`] thirty-two bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn split_line_avx2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(usize, usize)> {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8,
+    };
+    let nl = _mm256_set1_epi8(b'\n' as i8);
+    let quote = _mm256_set1_epi8(b'"' as i8);
+    let cr = _mm256_set1_epi8(b'\r' as i8);
+    let delim = _mm256_set1_epi8(delimiter as i8);
+    split_blocks::<32>(buf, delimiter, bounds, |at| {
+        // SAFETY: the block loop asks only for `at + 32 <= buf.len()`, so the unaligned load
+        // reads only `buf`.
+        let v = unsafe { _mm256_loadu_si256(buf.as_ptr().add(at).cast::<__m256i>()) };
+        let mask = |m| u64::from(_mm256_movemask_epi8(m) as u32);
+        (
+            mask(_mm256_cmpeq_epi8(v, nl)),
+            mask(_mm256_or_si256(
+                _mm256_cmpeq_epi8(v, quote),
+                _mm256_cmpeq_epi8(v, cr),
+            )),
+            mask(_mm256_cmpeq_epi8(v, delim)),
+        )
+    })
+}
+
 /// [`split_line`] a byte at a time, where no vector unit is assumed, and for the last bytes of
 /// a buffer.
-#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 fn split_line_scalar(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<(usize, usize)> {
     bounds.clear();
     split_tail(buf, 0, delimiter, bounds)
@@ -290,6 +372,7 @@ impl<R: Read> RecordReader<R> {
             inner,
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
             delimiter,
+            splitter: Splitter::detect(),
             buf: vec![0; super::source::BUFFER].into_boxed_slice(),
             start: 0,
             end: 0,
@@ -415,6 +498,7 @@ impl<R: Read> RecordReader<R> {
             &self.buf[self.start..self.end],
             self.delimiter,
             &mut rec.bounds,
+            self.splitter,
         ) {
             rec.plain = Some(self.start);
             rec.len = rec.bounds.len();
@@ -546,6 +630,17 @@ mod tests {
         }
     }
 
+    /// Every splitter this machine can run.
+    fn splitters() -> Vec<Splitter> {
+        let mut all = vec![Splitter::Scalar];
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        all.push(Splitter::Sse2);
+        if Splitter::detect() == Splitter::Avx2 {
+            all.push(Splitter::Avx2);
+        }
+        all
+    }
+
     /// What `split_line` must answer, written the obvious way.
     fn split_reference(buf: &[u8], delimiter: u8) -> Option<(Vec<u32>, usize, usize)> {
         let nl = buf.iter().position(|b| *b == b'\n')?;
@@ -606,13 +701,17 @@ mod tests {
             for delimiter in [b',', b'\t'] {
                 let want = split_reference(case, delimiter);
                 plain += usize::from(want.is_some());
-                let mut bounds = Vec::new();
-                let got =
-                    split_line(case, delimiter, &mut bounds).map(|(b, u)| (bounds.clone(), b, u));
-                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(case));
-                let got = split_line_scalar(case, delimiter, &mut bounds)
-                    .map(|(b, u)| (bounds.clone(), b, u));
-                assert_eq!(got, want, "scalar: {:?}", String::from_utf8_lossy(case));
+                for splitter in splitters() {
+                    let mut bounds = Vec::new();
+                    let got = split_line(case, delimiter, &mut bounds, splitter)
+                        .map(|(b, u)| (bounds.clone(), b, u));
+                    assert_eq!(
+                        got,
+                        want,
+                        "{splitter:?}: {:?}",
+                        String::from_utf8_lossy(case)
+                    );
+                }
             }
         }
         assert!(plain > 1000, "only {plain} plain lines generated");
