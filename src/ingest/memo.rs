@@ -9,14 +9,34 @@ use super::Selected;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// Past this many distinct keys the memo starts over, so that an export of millions of
-/// distinct resources costs a bounded amount of memory (a few MiB) and only loses speed.
+/// Past this many distinct keys (or this many bytes of them) the memo starts over, so that an
+/// export of millions of distinct resources costs a bounded amount of memory (a few MiB) and
+/// only loses speed.
 const ENTRIES: usize = 1 << 16;
+const ARENA: usize = 8 << 20;
 
+/// No selection (the row mentions nothing deleted), or the end of a chain.
+const NONE: u32 = u32::MAX;
+
+/// Kept compact, keys back to back in one arena: every row probes a different entry, and the
+/// whole memo of a few thousand resources then stays in the core's cache.
 #[derive(Default)]
 pub struct SelectMemo {
     key: Vec<u8>,
-    map: HashMap<Box<[u8]>, Option<Selected>, BuildHasherDefault<FxBytes>>,
+    /// Hash of a key → the newest entry with that hash.
+    index: HashMap<u64, u32, BuildHasherDefault<Mixed>>,
+    entries: Vec<Entry>,
+    arena: Vec<u8>,
+    selected: Vec<Selected>,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    start: u32,
+    len: u32,
+    /// The next older entry with the same hash.
+    next: u32,
+    selected: u32,
 }
 
 impl SelectMemo {
@@ -34,16 +54,73 @@ impl SelectMemo {
                 .extend_from_slice(&(part.len() as u32).to_le_bytes());
             self.key.extend_from_slice(part);
         }
-        if let Some(hit) = self.map.get(self.key.as_slice()) {
-            return hit.clone();
+        let mut h = FxBytes::default();
+        h.write(&self.key);
+        self.find_or_insert(h.finish(), select)
+    }
+
+    /// The entry for the key just built, whose hash is `hash`.
+    fn find_or_insert(
+        &mut self,
+        hash: u64,
+        select: impl FnOnce() -> Option<Selected>,
+    ) -> Option<Selected> {
+        let head = self.index.get(&hash).copied();
+        let mut at = head.unwrap_or(NONE);
+        while let Some(e) = self.entries.get(at as usize) {
+            let stored = &self.arena[e.start as usize..(e.start + e.len) as usize];
+            if stored == self.key.as_slice() {
+                return self.selected.get(e.selected as usize).cloned();
+            }
+            at = e.next;
         }
         let selected = select();
-        if self.map.len() >= ENTRIES {
-            self.map.clear();
+        if self.entries.len() >= ENTRIES || self.arena.len() + self.key.len() > ARENA {
+            self.index.clear();
+            self.entries.clear();
+            self.arena.clear();
+            self.selected.clear();
+            return selected;
         }
-        self.map
-            .insert(self.key.as_slice().into(), selected.clone());
+        let entry = Entry {
+            start: self.arena.len() as u32,
+            len: self.key.len() as u32,
+            next: head.unwrap_or(NONE),
+            selected: match &selected {
+                Some(s) => {
+                    self.selected.push(s.clone());
+                    (self.selected.len() - 1) as u32
+                }
+                None => NONE,
+            },
+        };
+        self.arena.extend_from_slice(&self.key);
+        self.index.insert(hash, self.entries.len() as u32);
+        self.entries.push(entry);
         selected
+    }
+}
+
+/// The memo's keys are already hashes: the table needs only their bits spread.
+#[derive(Default)]
+struct Mixed(u64);
+
+impl Hasher for Mixed {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 << 8) | u64::from(*b);
+        }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        // The multiply leaves the low bits weak; the table indexes by them.
+        self.0 = n ^ (n >> 32);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -123,13 +200,33 @@ mod tests {
     }
 
     #[test]
+    fn keys_that_share_a_hash_are_told_apart() {
+        let mut memo = SelectMemo::default();
+        let mut get = |id: &str, answer: Option<Selected>| {
+            memo.key.clear();
+            memo.key.extend_from_slice(id.as_bytes());
+            memo.find_or_insert(42, || answer)
+        };
+        assert_eq!(get("a", sel("a")), sel("a"));
+        assert_eq!(get("b", None), None);
+        assert_eq!(get("c", sel("c")), sel("c"));
+        assert_eq!(get("a", None), sel("a"));
+        assert_eq!(get("b", sel("x")), None);
+        assert_eq!(get("c", None), sel("c"));
+    }
+
+    #[test]
     fn the_memo_starts_over_when_full() {
         let mut memo = SelectMemo::default();
         for i in 0..ENTRIES + 10 {
             let id = i.to_string();
             memo.get([b"", id.as_bytes(), b"", b"", b""], || None);
-            assert!(memo.map.len() <= ENTRIES);
+            assert!(memo.entries.len() <= ENTRIES);
         }
-        assert_eq!(memo.map.len(), 10);
+        assert_eq!(
+            memo.entries.len(),
+            9,
+            "cleared at the full count, then nine more"
+        );
     }
 }
