@@ -68,7 +68,7 @@ pub fn run(cfg: CheckConfig) -> Result<u8> {
     })?;
     if !cfg.quiet {
         for w in &report.warnings {
-            eprintln!("billrecon: warning: {w}");
+            eprintln!("billrecon: warning: {}", crate::report::printable(w));
         }
     }
     match sink.finish(&bytes) {

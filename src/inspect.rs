@@ -9,6 +9,7 @@ use crate::ingest::{self, source, FileScan, LineIds, ScanOptions, Select, Select
 use crate::model::Format;
 use crate::output::Sink;
 use crate::report::local;
+use crate::report::printable;
 use crate::settle::complete_through;
 use crate::time::{format_offset, rfc3339};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
@@ -134,7 +135,10 @@ pub fn run(cfg: InspectConfig) -> Result<u8> {
     })?;
     for i in &report.inputs {
         if let Some(e) = &i.error {
-            eprintln!("billrecon: error: {e}");
+            eprintln!(
+                "billrecon: error: {}",
+                crate::report::printable(&e.to_string())
+            );
         }
     }
     Sink::create(None)?.finish(&bytes)?;
@@ -280,9 +284,13 @@ pub fn render_table(r: &InspectReport, tz: FixedOffset, out: &mut dyn Write) -> 
         if n > 0 {
             writeln!(out)?;
         }
-        writeln!(out, "{}", i.path)?;
+        writeln!(out, "{}", printable(&i.path))?;
         if !i.ok {
-            writeln!(out, "  error        {}", i.error.as_deref().unwrap_or(""))?;
+            writeln!(
+                out,
+                "  error        {}",
+                printable(i.error.as_deref().unwrap_or(""))
+            )?;
             if let Some(c) = &i.closest {
                 writeln!(out, "  closest      {} ({})", c.format, c.format_name)?;
                 for m in &c.missing {
@@ -339,7 +347,9 @@ pub fn render_table(r: &InspectReport, tz: FixedOffset, out: &mut dyn Write) -> 
             writeln!(
                 out,
                 "    {:width$}  <- {} (column {})",
-                c.meaning, c.header, c.column
+                c.meaning,
+                printable(&c.header),
+                c.column
             )?;
         }
     }

@@ -48,7 +48,10 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => 0,
         Err(e) => {
-            eprintln!("billrecon: error: {e}");
+            eprintln!(
+                "billrecon: error: {}",
+                crate::report::printable(&e.to_string())
+            );
             e.exit_code()
         }
     }

@@ -17,6 +17,28 @@ use std::io::{self, Write};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Text from an export made safe for a terminal: control characters (an escape sequence in a
+/// resource name could rewrite the screen) and bidirectional overrides (which can make one ID
+/// read as another) are shown escaped, `\u{1b}`. Line ends are kept.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(unsafe_char) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema_version: u32,

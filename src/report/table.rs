@@ -1,7 +1,7 @@
 //! `--format table` (the default): one line per resource, verdict first, then a summary and how
 //! far the bill data reaches. For people at a terminal.
 
-use super::{local, Report, ResourceReport};
+use super::{local, printable, Report, ResourceReport};
 use crate::model::Verdict;
 use crate::time::format_offset;
 use chrono::{Duration, FixedOffset};
@@ -95,7 +95,7 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
     let rows: Vec<[String; 7]> = report
         .resources
         .iter()
-        .map(|r| cells(r, report, tz))
+        .map(|r| cells(r, report, tz).map(|c| printable(&c).into_owned()))
         .collect();
     let head = headers(tz);
     let mut widths = [0usize; 7];
@@ -116,7 +116,7 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
     }
     writeln!(out)?;
     for line in summary_lines(report, tz) {
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", printable(&line))?;
     }
     Ok(())
 }
@@ -204,6 +204,17 @@ mod tests {
         assert_eq!(width("abc"), 3);
         assert_eq!(width("弹性云服务器"), 12);
         assert_eq!(width("AI开发平台ModelArts"), 4 + 8 + 9 - 2);
+    }
+
+    #[test]
+    fn control_characters_in_names_reach_the_terminal_escaped() {
+        let mut report = crate::report::sample::report();
+        report.resources[0].resource_name = "evil\u{1b}[2J\u{202e}name".into();
+        let mut out = Vec::new();
+        render(&report, FixedOffset::east_opt(0).unwrap(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("evil\\u{1b}[2J\\u{202e}name"), "{text}");
+        assert!(!text.contains('\u{1b}'));
     }
 
     #[test]

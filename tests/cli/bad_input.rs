@@ -17,6 +17,18 @@ fn a_bad_amount_names_file_line_and_column() {
 }
 
 #[test]
+fn control_characters_from_a_cell_reach_the_terminal_escaped() {
+    fails(&mut check(
+        "register/gone.csv",
+        &["bad/escape-in-amount.csv"],
+    ))
+    .stderr(
+        "billrecon: error: fixtures/bad/escape-in-amount.csv:3:13: amount: `\\u{1b}[2J9.00` is \
+         not a number\n",
+    );
+}
+
+#[test]
 fn an_impossible_date_names_file_line_and_column() {
     fails(&mut check(
         "register/gone.csv",
