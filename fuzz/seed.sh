@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 c=fuzz/corpus
-mkdir -p $c/scan $c/report $c/pieces $c/register $c/rules $c/time $c/money $c/duration
+mkdir -p $c/scan $c/records $c/report $c/pieces $c/register $c/rules $c/time $c/money $c/duration
 n=0
 for f in fixtures/*/*.csv fixtures/*/*.txt fixtures/*/*.gz; do
   [ -f "$f" ] || continue
@@ -12,6 +12,9 @@ for f in fixtures/*/*.csv fixtures/*/*.txt fixtures/*/*.gz; do
   # scan: the first byte picks the options (bit 0: --skip-bad-rows; the rest: the offset).
   { printf '\x40'; head -c 65536 "$f"; } > "$c/scan/fixture-$n"
   { printf '\x41'; head -c 65536 "$f"; } > "$c/scan/fixture-$n-skip"
+  # records: the reader against the csv crate; the first byte picks the delimiter and read size.
+  { printf '\x1e'; head -c 65536 "$f"; } > "$c/records/fixture-$n"
+  { printf '\x01'; head -c 65536 "$f"; } > "$c/records/fixture-$n-tab"
   # report: the same, reconciled and rendered.
   { printf '\x40'; head -c 65536 "$f"; } > "$c/report/fixture-$n"
   # pieces: the same, read from a file on disk; bits 1-7 pick the piece size.

@@ -31,8 +31,9 @@ use std::path::{Path, PathBuf};
 pub type Check = fn(&[u8]);
 
 /// The fuzz targets, by name, for replaying saved inputs.
-pub const TARGETS: [(&str, Check); 8] = [
+pub const TARGETS: [(&str, Check); 9] = [
     ("scan", scan),
+    ("records", records),
     ("report", report),
     ("pieces", pieces),
     ("time", time),
@@ -413,5 +414,57 @@ pub fn rules(data: &[u8]) {
                 "error does not name the file: {msg}"
             );
         }
+    }
+}
+
+/// The record reader against the `csv` crate: any bytes must split into the same records and
+/// cells, whichever way each record is read (split in place by the vector splitter, or parsed
+/// by csv-core), with either delimiter and at any buffer size. The first byte picks the
+/// delimiter (bit 0) and the buffer size (the rest).
+pub fn records(data: &[u8]) {
+    use billrecon::ingest::records::{RawRecord, RecordReader};
+    let Some((&flags, bytes)) = data.split_first() else {
+        return;
+    };
+    let delimiter = if flags & 1 == 1 { b'\t' } else { b',' };
+    let mut want: Vec<Vec<Vec<u8>>> = Vec::new();
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    while csv.read_byte_record(&mut rec).unwrap() {
+        want.push(rec.iter().map(<[u8]>::to_vec).collect());
+    }
+    let mut got: Vec<Vec<Vec<u8>>> = Vec::new();
+    // Small reads put record and block boundaries everywhere.
+    let reader = Trickle {
+        bytes,
+        step: usize::from(flags >> 1) + 1,
+    };
+    let mut rdr = RecordReader::new(reader, delimiter, 0, 1);
+    let mut raw = RawRecord::default();
+    let mut last_line = 0;
+    while rdr.next(&mut raw).unwrap() {
+        assert!(raw.line >= last_line, "lines never go back");
+        last_line = raw.line;
+        got.push(rdr.cells(&raw).iter().map(<[u8]>::to_vec).collect());
+    }
+    assert_eq!(got, want);
+}
+
+/// A reader yielding at most `step` bytes a call.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len()).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
     }
 }
