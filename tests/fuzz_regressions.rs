@@ -42,3 +42,33 @@ fn usage_quantities_whose_sum_overflowed_are_a_clean_error() {
     );
     harness::report(&data);
 }
+
+#[test]
+fn every_fixture_reads_as_the_csv_crate_reads_it_at_any_read_size() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut n = 0;
+    for dir in std::fs::read_dir(root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(dir).unwrap() {
+            let path = f.unwrap().path();
+            if !matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("csv" | "txt")
+            ) {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            for flags in [0u8, 1, 2, 14, 30, 255] {
+                let mut data = vec![flags];
+                data.extend_from_slice(&bytes);
+                let run = std::panic::catch_unwind(|| harness::records(&data));
+                assert!(run.is_ok(), "{} (flags {flags})", path.display());
+            }
+            n += 1;
+        }
+    }
+    assert!(n > 30, "only {n} fixtures read");
+}

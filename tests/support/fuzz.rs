@@ -427,6 +427,12 @@ pub fn records(data: &[u8]) {
         return;
     };
     let delimiter = if flags & 1 == 1 { b'\t' } else { b',' };
+    // The csv crate drops a leading BOM; billrecon's source does that before the reader.
+    const BOM: &[u8] = b"\xef\xbb\xbf";
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    if bytes.starts_with(BOM) {
+        return;
+    }
     let mut want: Vec<Vec<Vec<u8>>> = Vec::new();
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
