@@ -79,7 +79,8 @@ impl Sum {
 /// mantissa is too wide, and saturating when it is too wide with no decimals left.
 fn to_decimal(mut m: i128, mut scale: u32) -> Decimal {
     const MAX: i128 = (1 << 96) - 1;
-    while m.abs() > MAX && scale > 0 {
+    // `unsigned_abs`: a saturated sum may be `i128::MIN`, whose `abs` overflows.
+    while m.unsigned_abs() > MAX as u128 && scale > 0 {
         let (q, r) = (m / 10, m % 10);
         m = q + (r / 5); // r / 5 is ±1 when |r| ≥ 5
         scale -= 1;
@@ -680,5 +681,25 @@ mod tests {
         c.add(dec("-0.105"));
         assert_eq!(c.value(), dec("3.000"));
         assert_eq!(Sum::default().value(), Decimal::ZERO);
+        // Sums past every limit saturate (at the 128-bit sum, then at the range of a
+        // `Decimal`); they never panic.
+        for (scale, low, high) in [
+            (0, Decimal::MIN, Decimal::MAX),
+            (5, Decimal::MIN, Decimal::MAX),
+            (
+                28,
+                dec("-17014118346.046923173168730372"),
+                dec("17014118346.046923173168730372"),
+            ),
+        ] {
+            let mut s = Sum::default();
+            s.add_part(scale, i128::MIN);
+            s.add_part(scale, -1);
+            assert_eq!(s.value(), low, "scale {scale}");
+            let mut s = Sum::default();
+            s.add_part(scale, i128::MAX);
+            s.add_part(scale, 1);
+            assert_eq!(s.value(), high, "scale {scale}");
+        }
     }
 }
