@@ -218,4 +218,55 @@ mod tests {
             }
         }
     }
+
+    fn opts() -> ScanOptions<'static> {
+        ScanOptions::new(chrono::FixedOffset::east_opt(0).unwrap(), false)
+    }
+
+    #[test]
+    fn only_inputs_that_lose_lines_are_read_again() {
+        let mut scans = vec![scan_with(&[1, 2]), scan_with(&[2, 3]), scan_with(&[4])];
+        for (i, s) in scans.iter_mut().enumerate() {
+            s.path = format!("in-{i}.csv");
+            s.rows = 10;
+        }
+        let mut asked = Vec::new();
+        resolve(&mut scans, &opts(), |again, second| {
+            asked = again.to_vec();
+            assert!(second.drop.is_some() && !second.fingerprints);
+            Ok(again
+                .iter()
+                .map(|_| {
+                    let mut s = scan_with(&[]);
+                    s.rows = 10;
+                    s.duplicate_rows = 1;
+                    s
+                })
+                .collect())
+        })
+        .unwrap();
+        assert_eq!(asked, [1]);
+        let dups: Vec<u64> = scans.iter().map(|s| s.duplicate_rows).collect();
+        assert_eq!(dups, [0, 1, 0]);
+        // Nothing shared: nothing is read again.
+        let mut distinct = vec![scan_with(&[1]), scan_with(&[2])];
+        resolve(&mut distinct, &opts(), |_, _| panic!("read again")).unwrap();
+    }
+
+    #[test]
+    fn an_input_that_reads_differently_the_second_time_is_an_error() {
+        let mut scans = vec![scan_with(&[1]), scan_with(&[1])];
+        for (i, s) in scans.iter_mut().enumerate() {
+            s.path = format!("in-{i}.csv");
+            s.rows = 3;
+        }
+        // A stream read twice comes back empty.
+        let err = resolve(&mut scans, &opts(), |again, _| {
+            Ok(again.iter().map(|_| scan_with(&[])).collect())
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("in-1.csv"), "{err}");
+        assert!(err.contains("changed between two readings"), "{err}");
+    }
 }
