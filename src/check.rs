@@ -38,9 +38,12 @@ pub fn run(cfg: CheckConfig) -> Result<u8> {
     };
     let normalizer = Normalizer::new(user_rules);
     let matcher = Matcher::new(&normalizer, &deletions);
+    // Lines are classified against their deletions as they are read (see `tally`).
+    let deleted_at: Vec<_> = deletions.iter().map(|d| d.deleted_at).collect();
     let opts = ScanOptions {
-        tz: cfg.tz,
-        skip_bad_rows: cfg.skip_bad_rows,
+        deletions: &deleted_at,
+        grace: cfg.grace,
+        ..ScanOptions::new(cfg.tz, cfg.skip_bad_rows)
     };
     let scans = scan_all(&cfg.exports, cfg.quiet, &opts, &matcher)?;
     for s in &scans {
@@ -97,7 +100,8 @@ pub fn inputs(exports: &[String]) -> Result<Vec<source::Entry>> {
     Ok(out)
 }
 
-/// Reads every input on every core; results keep the order given.
+/// Reads every input on every core, counting lines that several inputs hold once (see
+/// `ingest::dedupe`); results keep the order given.
 pub fn scan_all(
     exports: &[String],
     quiet: bool,
@@ -107,7 +111,7 @@ pub fn scan_all(
     let entries = inputs(exports)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let progress = Progress::new(quiet);
-    ingest::parallel::scan_all(
+    ingest::dedupe::read_all(
         &entries,
         opts,
         select,

@@ -152,10 +152,7 @@ pub fn run(cfg: InspectConfig) -> Result<u8> {
 /// Reads every input the exports hold, one after another; a failure is reported for its input
 /// and the others are still read.
 pub fn inspect(cfg: &InspectConfig) -> InspectReport {
-    let opts = ScanOptions {
-        tz: cfg.tz,
-        skip_bad_rows: false,
-    };
+    let opts = ScanOptions::new(cfg.tz, false);
     let progress = crate::progress::Progress::new(cfg.quiet);
     let mut inputs = Vec::new();
     for path in &cfg.exports {

@@ -1,8 +1,9 @@
 //! billrecon: which deleted cloud resources are still billing.
 //!
 //! Data flows one way: `cli` (arguments) → `config` (checked settings) → `ingest` (exports and
-//! register to canonical lines; `matcher` and `normalize` decide which lines matter) →
-//! `reconcile` (with the lag rules of `settle`) → `report` (one renderer per output format).
+//! register in; `matcher` and `normalize` decide which lines matter, and the lines that do are
+//! counted into a `tally` per deletion and resource as they are read) → `reconcile` (verdicts,
+//! with the lag rules of `settle`) → `report` (one renderer per output format).
 
 pub mod check;
 pub mod cli;
@@ -20,6 +21,7 @@ pub mod progress;
 pub mod reconcile;
 pub mod report;
 pub mod settle;
+pub mod tally;
 pub mod time;
 
 use clap::Parser;

@@ -1,11 +1,9 @@
-//! The canonical types every stage shares: a bill line as the reconciler sees it, a deletion,
-//! and the small vocabularies (export formats, kinds of line, verdicts).
+//! The canonical types every stage shares: a deletion, and the small vocabularies (export
+//! formats, kinds of line, verdicts).
 
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
-use std::sync::Arc;
 
 /// An export format, detected from a file's header row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -71,51 +69,6 @@ impl LineKind {
     /// Refunds and credits give money back; they are never a charge.
     pub fn is_refund(self) -> bool {
         matches!(self, LineKind::Refund | LineKind::Credit)
-    }
-}
-
-/// Who a kept line bills: the same for every line of one resource, so lines share one copy.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct LineIdent {
-    pub provider: String,
-    /// The resource ID as the bill wrote it (trimmed).
-    pub bill_id: String,
-    /// The normalized ID (lower case), and the rule that produced it.
-    pub norm_id: String,
-    pub rule: String,
-    pub resource_name: String,
-    pub product: String,
-    pub product_code: String,
-    pub currency: String,
-    /// Indices of the deletions the line belongs to.
-    pub hits: Vec<u32>,
-}
-
-/// A bill line that mentions a deleted resource, in canonical form. Lines that mention nothing
-/// of interest are counted for coverage and never built. Kept small: a month of hourly lines
-/// for a few hundred deleted resources is millions of these.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BillLine {
-    pub ident: Arc<LineIdent>,
-    /// Index of the input file in the order given.
-    pub input: u32,
-    /// Line of the file where the record starts.
-    pub line: u64,
-    pub usage_start: Option<DateTime<Utc>>,
-    pub usage_end: Option<DateTime<Utc>>,
-    pub charged_at: Option<DateTime<Utc>>,
-    pub kind: LineKind,
-    pub amount: Decimal,
-    pub usage: Option<Decimal>,
-    /// Hash of the record's raw cells, to recognise the same line in another input file.
-    pub fingerprint: u64,
-}
-
-impl BillLine {
-    /// The time that decides on which side of a deletion the line falls: the usage-window start
-    /// where the line has one, else the time it was charged.
-    pub fn time(&self) -> Option<DateTime<Utc>> {
-        self.usage_start.or(self.charged_at)
     }
 }
 

@@ -1,17 +1,18 @@
-//! Reconciliation: the lines each deletion matched, classified against the deletion time, and
-//! turned into verdicts and a [`Report`].
+//! Reconciliation: the tallies of the lines each deletion matched (classified against the
+//! deletion time as they were read, see [`crate::tally`]) turned into verdicts and a
+//! [`Report`].
 
 use crate::ingest::FileScan;
-use crate::model::{BillLine, Deletion, Verdict};
-use crate::money::{format_quantity, Amounts};
+use crate::model::{Deletion, Verdict};
+use crate::money::format_quantity;
 use crate::report::{
     Coverage, InputReport, Report, ResourceReport, Settings, SourceRef, Summary, Tool,
     SCHEMA_VERSION,
 };
-use crate::settle::{self, Evidence, LineClass, LineFacts};
+use crate::settle::{self, Evidence};
+use crate::tally::Tally;
 use chrono::{DateTime, Duration, Utc};
-use rust_decimal::Decimal;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The knobs of the lag model.
 #[derive(Debug, Clone, Copy)]
@@ -22,36 +23,32 @@ pub struct Rules {
     pub as_of: Option<DateTime<Utc>>,
 }
 
-/// How many post-deletion charges each resource cites by file and line.
-const SOURCES: usize = 5;
-
+/// Builds the report from scans whose tallies were counted against `deletions` (and whose
+/// shared lines were already counted once, see `ingest::dedupe`).
 pub fn reconcile(
     deletions: &[Deletion],
-    mut scans: Vec<FileScan>,
+    scans: Vec<FileScan>,
     rules: &Rules,
     settings: Settings,
     mut warnings: Vec<String>,
 ) -> Report {
-    let duplicates = dedupe(&mut scans);
     let coverage = coverage(&scans, rules);
 
-    let mut by_deletion: Vec<Vec<&BillLine>> = vec![Vec::new(); deletions.len()];
-    for scan in &scans {
-        for line in &scan.lines {
-            for &h in &line.ident.hits {
-                if let Some(v) = by_deletion.get_mut(h as usize) {
-                    v.push(line);
-                }
+    let mut resources = Vec::new();
+    for (i, d) in deletions.iter().enumerate() {
+        // The deletion's tallies over all inputs, by normalized resource ID.
+        let mut groups: BTreeMap<&str, Tally> = BTreeMap::new();
+        for scan in &scans {
+            let Some(ids) = u32::try_from(i).ok().and_then(|i| scan.tallies.of(i)) else {
+                continue;
+            };
+            for (id, t) in ids {
+                groups.entry(id.as_str()).or_default().merge(t);
             }
         }
-    }
-
-    let mut resources = Vec::new();
-    for (d, lines) in deletions.iter().zip(by_deletion.iter_mut()) {
-        lines.sort_by_key(|l| (l.time(), l.input, l.line));
         match &d.resource_id {
             Some(id) => {
-                let ids: BTreeSet<&str> = lines.iter().map(|l| l.ident.norm_id.as_str()).collect();
+                let ids: BTreeSet<&str> = groups.keys().copied().collect();
                 if ids.len() > 1 {
                     warnings.push(format!(
                         "`{id}` ({}) matches lines of {} different resources: {}",
@@ -60,11 +57,15 @@ pub fn reconcile(
                         ids.into_iter().collect::<Vec<_>>().join(", ")
                     ));
                 }
+                let mut all = Tally::default();
+                for t in groups.values() {
+                    all.merge(t);
+                }
                 resources.push(assess(
                     d,
                     id.clone(),
                     "resource",
-                    lines,
+                    &all,
                     &coverage,
                     rules,
                     &scans,
@@ -72,21 +73,11 @@ pub fn reconcile(
             }
             None => {
                 let product = d.product.clone().unwrap_or_default();
-                let mut groups: BTreeMap<&str, Vec<&BillLine>> = BTreeMap::new();
-                for l in lines.iter() {
-                    groups.entry(l.ident.norm_id.as_str()).or_default().push(l);
-                }
                 // Products are told apart by code where the bill has one (names repeat:
                 // ModelArts services and notebooks are both "ModelArts").
-                let names: BTreeSet<&str> = lines
-                    .iter()
-                    .map(|l| {
-                        if l.ident.product_code.is_empty() {
-                            l.ident.product.as_str()
-                        } else {
-                            l.ident.product_code.as_str()
-                        }
-                    })
+                let names: BTreeSet<&str> = groups
+                    .values()
+                    .flat_map(|t| t.products.iter().map(String::as_str))
                     .collect();
                 if names.len() > 1 {
                     warnings.push(format!(
@@ -101,18 +92,18 @@ pub fn reconcile(
                         d,
                         String::new(),
                         "product",
-                        &[],
+                        &Tally::default(),
                         &coverage,
                         rules,
                         &scans,
                     ));
                 }
-                for (id, group) in groups {
+                for (id, group) in &groups {
                     resources.push(assess(
                         d,
                         id.to_string(),
                         "product",
-                        &group,
+                        group,
                         &coverage,
                         rules,
                         &scans,
@@ -161,13 +152,12 @@ pub fn reconcile(
 
     let inputs = scans
         .iter()
-        .zip(&duplicates)
-        .map(|(s, dup)| InputReport {
+        .map(|s| InputReport {
             path: s.path.clone(),
             format: s.format,
             version: s.version,
             rows: s.rows,
-            duplicate_rows: *dup,
+            duplicate_rows: s.duplicate_rows,
             skipped_rows: s.skipped_rows,
             currency: (!s.currencies.is_empty()).then(|| s.currencies.join(",")),
             first_usage: s.first_usage,
@@ -193,46 +183,6 @@ pub fn reconcile(
         resources,
         warnings,
     }
-}
-
-/// Drops lines that appear, field for field, in an earlier-counted input: a month exported
-/// twice, or daily files beside the monthly file. Within one file identical lines are kept
-/// (they are separate charges); across files a line counts as often as the file that holds it
-/// most often. Returns the lines dropped per input.
-fn dedupe(scans: &mut [FileScan]) -> Vec<u64> {
-    let mut counts: HashMap<u64, Vec<(usize, u64)>> = HashMap::new();
-    for s in scans.iter() {
-        for l in &s.lines {
-            let per_input = counts.entry(l.fingerprint).or_default();
-            match per_input.iter_mut().find(|(i, _)| *i == l.input as usize) {
-                Some((_, n)) => *n += 1,
-                None => per_input.push((l.input as usize, 1)),
-            }
-        }
-    }
-    let winner: HashMap<u64, usize> = counts
-        .into_iter()
-        .filter(|(_, v)| v.len() > 1)
-        .map(|(fp, v)| {
-            // The input holding the line most often wins; on a tie, the first given.
-            let best = v
-                .iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map_or(0, |w| w.0);
-            (fp, best)
-        })
-        .collect();
-    let mut dropped = vec![0; scans.len()];
-    for (i, s) in scans.iter_mut().enumerate() {
-        let before = s.lines.len();
-        s.lines.retain(|l| {
-            winner
-                .get(&l.fingerprint)
-                .is_none_or(|w| *w == l.input as usize)
-        });
-        dropped[i] = (before - s.lines.len()) as u64;
-    }
-    dropped
 }
 
 /// `complete_through` per provider over all inputs.
@@ -262,96 +212,59 @@ fn coverage(scans: &[FileScan], rules: &Rules) -> BTreeMap<String, Option<DateTi
         .collect()
 }
 
+/// The report entry of one deletion (for a product-level cleanup: of one resource it caught),
+/// from the tally of the lines it matched.
 fn assess(
     d: &Deletion,
     resource_id: String,
     scope: &'static str,
-    lines: &[&BillLine],
+    t: &Tally,
     coverage: &BTreeMap<String, Option<DateTime<Utc>>>,
     rules: &Rules,
     scans: &[FileScan],
 ) -> ResourceReport {
+    let lines = usize::try_from(t.lines).unwrap_or(usize::MAX);
+    let picked = |p: &crate::tally::Picked| p.as_ref().map(|(_, v)| v.clone());
+    // Read in (time, input, line) order, a resource-level row shows the first product seen
+    // (unless the register names one) and a product-level cleanup the last.
+    let product = match scope {
+        "product" => picked(&t.last_product),
+        _ if d.product.as_deref().is_some_and(|p| !p.is_empty()) => None,
+        _ => picked(&t.first_product),
+    };
     let mut r = ResourceReport {
         resource_id,
-        bill_ids: Vec::new(),
-        rules: Vec::new(),
-        resource_name: String::new(),
-        product: d.product.clone().unwrap_or_default(),
+        bill_ids: t.bill_ids.iter().cloned().collect(),
+        rules: t.rules.iter().cloned().collect(),
+        resource_name: picked(&t.resource_name).unwrap_or_default(),
+        product: product.unwrap_or_else(|| d.product.clone().unwrap_or_default()),
         provider: d.provider.clone(),
         scope,
         deleted_at: d.deleted_at,
         verdict: Verdict::Pending,
-        lines: lines.len(),
-        lines_after_deletion: 0,
-        amount_after_deletion: Amounts::default(),
-        usage_after_deletion: String::new(),
-        first_after_deletion: None,
-        last_after_deletion: None,
-        tail_lines: 0,
-        tail_amount: Amounts::default(),
-        refunds_after_deletion: Amounts::default(),
+        lines,
+        lines_after_deletion: usize::try_from(t.lines_after_deletion).unwrap_or(usize::MAX),
+        amount_after_deletion: t.amount_after_deletion.amounts(),
+        usage_after_deletion: format_quantity(t.usage_after_deletion.value()),
+        first_after_deletion: t.first_after_deletion,
+        last_after_deletion: t.last_after_deletion,
+        tail_lines: usize::try_from(t.tail_lines).unwrap_or(usize::MAX),
+        tail_amount: t.tail_amount.amounts(),
+        refunds_after_deletion: t.refunds_after_deletion.amounts(),
         complete_through: None,
-        sources: Vec::new(),
+        sources: t
+            .sources
+            .iter()
+            .map(|k| SourceRef {
+                path: scans
+                    .get(k.input as usize)
+                    .map_or_else(String::new, |s| s.path.clone()),
+                line: k.line,
+            })
+            .collect(),
         note: d.note.clone(),
     };
-    let mut usage = Decimal::ZERO;
-    let mut bill_ids = BTreeSet::new();
-    let mut rule_names = BTreeSet::new();
-    let mut providers = BTreeSet::new();
-    for l in lines {
-        bill_ids.insert(l.ident.bill_id.clone());
-        rule_names.insert(l.ident.rule.clone());
-        providers.insert(l.ident.provider.as_str());
-        if r.resource_name.is_empty() {
-            r.resource_name = l.ident.resource_name.clone();
-        }
-        if let Some(p) = [&l.ident.product, &l.ident.product_code]
-            .into_iter()
-            .find(|p| !p.is_empty())
-        {
-            if r.product.is_empty() || scope == "product" {
-                r.product = p.clone();
-            }
-        }
-        let Some(time) = l.time() else { continue };
-        let facts = LineFacts {
-            time,
-            usage_end: l.usage_end,
-            kind: l.kind,
-            amount: l.amount,
-            usage: l.usage,
-        };
-        match settle::classify(&facts, d.deleted_at, rules.grace) {
-            LineClass::PostDeletion => {
-                r.lines_after_deletion += 1;
-                r.amount_after_deletion.add(&l.ident.currency, l.amount);
-                usage += l.usage.unwrap_or_default();
-                r.first_after_deletion = Some(r.first_after_deletion.map_or(time, |t| t.min(time)));
-                r.last_after_deletion = Some(r.last_after_deletion.map_or(time, |t| t.max(time)));
-                if r.sources.len() < SOURCES {
-                    r.sources.push(SourceRef {
-                        path: scans[l.input as usize].path.clone(),
-                        line: l.line,
-                    });
-                }
-            }
-            LineClass::Tail => {
-                r.tail_lines += 1;
-                r.tail_amount.add(&l.ident.currency, l.amount);
-            }
-            LineClass::Refund {
-                after_deletion: true,
-            } => r.refunds_after_deletion.add(&l.ident.currency, l.amount),
-            LineClass::Refund {
-                after_deletion: false,
-            }
-            | LineClass::ZeroAfter
-            | LineClass::Earlier => {}
-        }
-    }
-    r.usage_after_deletion = format_quantity(usage);
-    r.bill_ids = bill_ids.into_iter().collect();
-    r.rules = rule_names.into_iter().collect();
+    let providers: BTreeSet<&str> = t.providers.iter().map(String::as_str).collect();
     if r.provider.is_none() && providers.len() == 1 {
         r.provider = providers.iter().next().map(|p| p.to_string());
     }
@@ -371,7 +284,7 @@ fn assess(
     };
     let evidence = Evidence {
         post_deletion_charges: r.lines_after_deletion,
-        lines: lines.len(),
+        lines,
         complete_through: r.complete_through,
     };
     r.verdict = settle::verdict(&evidence, d.deleted_at, rules.window);

@@ -1,13 +1,13 @@
 //! Reading a file in pieces on two cores gives exactly what one pass from start to end gives:
-//! same rows, same lines kept, same physical line numbers, same skipped rows, whatever the
-//! piece size and wherever the cuts fall (inside quoted cells with newlines, on CRLF pairs, on
-//! blank lines).
+//! same rows, same tallies of the lines kept (with the same physical line numbers cited), same
+//! fingerprints, same skipped rows, whatever the piece size and wherever the cuts fall (inside
+//! quoted cells with newlines, on CRLF pairs, on blank lines).
 
 use billrecon::ingest::parallel::scan_all;
 use billrecon::ingest::source::entries;
 use billrecon::ingest::{FileScan, LineIds, ScanOptions, Select, Selected};
 use billrecon::progress::Progress;
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset, Utc};
 use std::path::Path;
 
 /// Keeps every line that has a resource ID.
@@ -18,9 +18,16 @@ impl Select for Everything {
         (!ids.id.is_empty()).then(|| Selected {
             norm_id: ids.id.to_ascii_lowercase(),
             rule: "as-is".into(),
-            hits: vec![0],
+            hits: vec![0, 1],
         })
     }
+}
+
+/// Two deletions, so that the awkward file's lines fall before, across and after one, and the
+/// fixtures' lines on both sides of the other.
+fn deleted() -> [DateTime<Utc>; 2] {
+    let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+    [t("2026-10-10T02:30:00Z"), t("2026-10-20T03:10:00Z")]
 }
 
 fn scan(
@@ -29,9 +36,11 @@ fn scan(
     piece: u64,
     skip_bad_rows: bool,
 ) -> Result<Vec<FileScan>, String> {
+    let deleted = deleted();
     let opts = ScanOptions {
-        tz: FixedOffset::east_opt(8 * 3600).unwrap(),
-        skip_bad_rows,
+        deletions: &deleted,
+        fingerprints: true,
+        ..ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), skip_bad_rows)
     };
     let e = entries(path.to_str().unwrap()).map_err(|e| e.to_string())?;
     scan_all(&e, &opts, &Everything, &Progress::new(true), threads, piece)
@@ -39,8 +48,10 @@ fn scan(
 }
 
 fn summary(s: &FileScan) -> String {
+    let mut fingerprints = s.fingerprints.clone();
+    fingerprints.sort_unstable();
     format!(
-        "rows {} skipped {} {:?} totals {} currencies {:?} usage {:?}..{:?} providers {:?}\n{:#?}",
+        "rows {} skipped {} {:?} totals {} currencies {:?} usage {:?}..{:?} providers {:?}\n{:#?}\n{:?}",
         s.rows,
         s.skipped_rows,
         s.skipped_examples,
@@ -49,7 +60,8 @@ fn summary(s: &FileScan) -> String {
         s.first_usage,
         s.last_usage,
         s.providers,
-        s.lines
+        s.tallies,
+        fingerprints
     )
 }
 
@@ -149,10 +161,7 @@ fn an_input_that_fails_is_the_one_reported_not_a_big_file_left_unread_because_of
         &awkward().repeat(20).replace("合计,,,,999\n", ""),
     );
     let bad = temp("bad-after-big.csv", "no,header,here\n1,2,3\n");
-    let opts = ScanOptions {
-        tz: FixedOffset::east_opt(8 * 3600).unwrap(),
-        skip_bad_rows: false,
-    };
+    let opts = ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), false);
     let mut e = entries(big.to_str().unwrap()).unwrap();
     e.extend(entries(bad.to_str().unwrap()).unwrap());
     for _ in 0..5 {

@@ -51,6 +51,28 @@ pub fn scan_all(
     threads: usize,
     piece: u64,
 ) -> Result<Vec<FileScan>> {
+    let all: Vec<usize> = (0..entries.len()).collect();
+    scan_some(entries, &all, opts, select, progress, threads, piece)
+}
+
+/// Reads the entries at the indices `which` (each keeps its index among all the entries as
+/// its input number), as [`scan_all`] does; results in the order of `which`.
+pub fn scan_some(
+    all: &[Entry],
+    which: &[usize],
+    opts: &ScanOptions,
+    select: &dyn Select,
+    progress: &Progress,
+    threads: usize,
+    piece: u64,
+) -> Result<Vec<FileScan>> {
+    let Some(entries) = which
+        .iter()
+        .map(|i| all.get(*i))
+        .collect::<Option<Vec<&Entry>>>()
+    else {
+        return Err(Error::Usage("an input index is out of range".into()));
+    };
     let bars: Vec<_> = entries
         .iter()
         .map(|e| progress.bar(&e.name, e.size))
@@ -89,16 +111,16 @@ pub fn scan_all(
                 let mut failed = false;
                 match unit {
                     Unit::Open(i) => {
-                        let entry = &entries[i];
+                        let entry = entries[i];
+                        let input = which[i];
                         let bar = &bars[i];
                         let r = source::with_entry(entry, &|r| Progress::wrap(bar, r), |opened| {
                             match opened {
                                 Opened::Text(src) => {
-                                    scan_text(&entry.name, i, src, opts, select, chunk)
+                                    scan_text(&entry.name, input, src, opts, select, chunk)
                                 }
-                                parquet => {
-                                    scan(&entry.name, i, parquet, opts, select).map(Scanned::Done)
-                                }
+                                parquet => scan(&entry.name, input, parquet, opts, select)
+                                    .map(Scanned::Done),
                             }
                         });
                         let slot = match r.and_then(|s| match s {

@@ -203,3 +203,67 @@ fn lines_repeated_in_an_overlapping_export_are_counted_once() {
                {"path": "fixtures/huawei/overlap-month.csv", "line": 5}])
     );
 }
+
+#[test]
+fn overlapping_exports_are_read_twice_and_a_line_repeated_in_one_file_counts_twice() {
+    // The day file holds the 10:00 line twice (two charges) and shares the 09:00 line with the
+    // month: the month's single 10:00 line and the day's 09:00 line are dropped, so both
+    // inputs are read a second time without them.
+    let r = report(
+        &mut check(
+            "register/leak.csv",
+            &["huawei/overlap-month.csv", "huawei/overlap-repeat.csv"],
+        ),
+        1,
+    );
+    assert_eq!(r["inputs"][0]["duplicate_rows"], 1);
+    assert_eq!(r["inputs"][1]["duplicate_rows"], 1);
+    let leak = resource(&r, "ecs-leak-01");
+    assert_eq!(leak["lines"], 5);
+    assert_eq!(leak["lines_after_deletion"], 3);
+    assert_eq!(leak["amount_after_deletion"], json!({"CNY": "10.38"}));
+    assert_eq!(leak["usage_after_deletion"], "3");
+    assert_eq!(leak["tail_lines"], 1);
+    assert_eq!(
+        leak["sources"],
+        json!([{"path": "fixtures/huawei/overlap-month.csv", "line": 4},
+               {"path": "fixtures/huawei/overlap-repeat.csv", "line": 3},
+               {"path": "fixtures/huawei/overlap-repeat.csv", "line": 4}])
+    );
+    // Alone (one input, no fingerprints kept), the repeated line still counts twice.
+    let alone = report(
+        &mut check("register/leak.csv", &["huawei/overlap-repeat.csv"]),
+        1,
+    );
+    assert_eq!(alone["inputs"][0]["duplicate_rows"], 0);
+    let leak = resource(&alone, "ecs-leak-01");
+    assert_eq!(leak["lines_after_deletion"], 3);
+    assert_eq!(leak["amount_after_deletion"], json!({"CNY": "10.38"}));
+    assert_eq!(source_lines(leak), [2, 3, 4]);
+}
+
+#[test]
+fn exports_that_share_no_line_add_up() {
+    // Same resource, same hours, but the exports' columns differ: no line is shared, nothing
+    // is dropped, and the figures are the sums of each export's.
+    let both = report(
+        &mut check(
+            "register/leak.csv",
+            &["huawei/overlap-month.csv", "huawei/zh-basic.csv"],
+        ),
+        1,
+    );
+    assert_eq!(both["inputs"][0]["duplicate_rows"], 0);
+    assert_eq!(both["inputs"][1]["duplicate_rows"], 0);
+    let leak = resource(&both, "ecs-leak-01");
+    assert_eq!(leak["lines"], 8);
+    assert_eq!(leak["lines_after_deletion"], 4);
+    assert_eq!(leak["amount_after_deletion"], json!({"CNY": "13.84"}));
+    assert_eq!(
+        leak["sources"],
+        json!([{"path": "fixtures/huawei/overlap-month.csv", "line": 4},
+               {"path": "fixtures/huawei/zh-basic.csv", "line": 4},
+               {"path": "fixtures/huawei/overlap-month.csv", "line": 5},
+               {"path": "fixtures/huawei/zh-basic.csv", "line": 5}])
+    );
+}

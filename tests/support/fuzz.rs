@@ -6,6 +6,7 @@
 //! input: no panic, and an error that names the file (exit code 2) when the input is bad.
 #![allow(dead_code)]
 
+use billrecon::ingest::dedupe::resolve;
 use billrecon::ingest::parallel::scan_all;
 use billrecon::ingest::register::read_from;
 use billrecon::ingest::rules::parse;
@@ -23,7 +24,7 @@ use billrecon::time::{
     format_duration, format_offset, parse_duration, parse_end, parse_offset, parse_time, rfc3339,
     split_range,
 };
-use chrono::FixedOffset;
+use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
@@ -62,6 +63,26 @@ fn offset(b: u8) -> FixedOffset {
         .unwrap_or(FixedOffset::east_opt(0).unwrap())
 }
 
+/// The deletion time every check counts lines against: 2026-10-10 08:30 in `tz`.
+fn deleted_at(tz: FixedOffset) -> DateTime<Utc> {
+    parse_time("2026-10-10 08:30", tz).unwrap()
+}
+
+/// Every line number a scan's tallies cite (sources, and the lines names were taken from).
+pub fn cited_lines(s: &FileScan) -> Vec<u64> {
+    let mut out = Vec::new();
+    for t in s.tallies.0.values().flat_map(|ids| ids.values()) {
+        out.extend(t.sources.iter().map(|k| k.line));
+        for p in [&t.resource_name, &t.first_product, &t.last_product]
+            .into_iter()
+            .flatten()
+        {
+            out.push(p.0.line);
+        }
+    }
+    out
+}
+
 /// Format detection and record reading: the bytes as an export file, through the wrapper and
 /// encoding sniffing of `source::from_reader` and the per-row logic of `ingest::scan`. The first
 /// byte picks the options (bit 0: `--skip-bad-rows`; the rest: the offset).
@@ -69,16 +90,17 @@ pub fn scan(data: &[u8]) {
     let Some((&flags, bytes)) = data.split_first() else {
         return;
     };
+    let deleted = [deleted_at(offset(flags))];
     let opts = ScanOptions {
-        tz: offset(flags),
-        skip_bad_rows: flags & 1 == 1,
+        deletions: &deleted,
+        ..ScanOptions::new(offset(flags), flags & 1 == 1)
     };
     let result = from_reader("fuzz.csv", Box::new(std::io::Cursor::new(bytes.to_vec())))
         .and_then(|src| scan_export("fuzz.csv", 0, Opened::Text(src), &opts, &All));
     match result {
         Ok(s) => {
-            for l in &s.lines {
-                assert!(l.line >= 1, "line numbers start at 1");
+            for l in cited_lines(&s) {
+                assert!(l >= 1, "line numbers start at 1");
             }
             assert!(s.skipped_rows == 0 || opts.skip_bad_rows);
         }
@@ -130,7 +152,7 @@ pub fn report(data: &[u8]) {
             return;
         }
     };
-    let deleted_at = parse_time("2026-10-10 08:30", tz).unwrap();
+    let deleted_at = deleted_at(tz);
     let deletions = [
         Deletion {
             resource_id: Some("=x".into()),
@@ -198,18 +220,35 @@ pub fn report(data: &[u8]) {
     }
 }
 
-/// The two scans `report` reconciles, or the error that stops the run.
+/// The two scans `report` reconciles, or the error that stops the run: the same bytes as two
+/// inputs, so every matched line is a duplicate and the second reading drops it from `b.csv`.
 pub fn report_scans(flags: u8, bytes: &[u8]) -> Result<Vec<FileScan>, String> {
+    let deleted = [deleted_at(offset(flags)); 2];
     let opts = ScanOptions {
-        tz: offset(flags),
-        skip_bad_rows: flags & 1 == 1,
+        deletions: &deleted,
+        ..ScanOptions::new(offset(flags), flags & 1 == 1)
+    };
+    let names = ["a.csv", "b.csv"];
+    let read = |input: usize, opts: &ScanOptions<'_>| {
+        let name = names[input];
+        from_reader(name, Box::new(std::io::Cursor::new(bytes.to_vec())))
+            .and_then(|src| scan_export(name, input, Opened::Text(src), opts, &Both))
+    };
+    let first = ScanOptions {
+        fingerprints: true,
+        ..opts
     };
     let mut scans = Vec::new();
-    for (input, name) in ["a.csv", "b.csv"].into_iter().enumerate() {
-        let read = from_reader(name, Box::new(std::io::Cursor::new(bytes.to_vec())))
-            .and_then(|src| scan_export(name, input, Opened::Text(src), &opts, &Both));
-        scans.push(read.map_err(|e| e.to_string())?);
+    for input in 0..names.len() {
+        scans.push(read(input, &first).map_err(|e| e.to_string())?);
     }
+    resolve(&mut scans, &opts, |again, second| {
+        again.iter().map(|i| read(*i, second)).collect()
+    })
+    .map_err(|e| e.to_string())?;
+    // A copy holds nothing the first input does not count.
+    assert!(scans[1].tallies.is_empty(), "b.csv counted a copied line");
+    assert_eq!(scans[0].duplicate_rows, 0);
     Ok(scans)
 }
 
@@ -224,9 +263,12 @@ pub fn pieces(data: &[u8]) {
     if bytes.starts_with(b"PAR1") {
         return;
     }
+    let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+    let deleted = [deleted_at(tz)];
     let opts = ScanOptions {
-        tz: FixedOffset::east_opt(8 * 3600).unwrap(),
-        skip_bad_rows: flags & 1 == 1,
+        deletions: &deleted,
+        fingerprints: true,
+        ..ScanOptions::new(tz, flags & 1 == 1)
     };
     let piece = u64::from(flags >> 1) + 1;
     let dir = if Path::new("/dev/shm").is_dir() {
@@ -244,8 +286,10 @@ pub fn pieces(data: &[u8]) {
         Ok(scans
             .iter()
             .map(|s| {
+                let mut fingerprints = s.fingerprints.clone();
+                fingerprints.sort_unstable();
                 format!(
-                    "{} rows {} skipped {} {:?} totals {} {:?} {:?}..{:?} {:?}\n{:?}",
+                    "{} rows {} skipped {} {:?} totals {} {:?} {:?}..{:?} {:?}\n{:?}\n{:?}",
                     s.path,
                     s.rows,
                     s.skipped_rows,
@@ -255,7 +299,8 @@ pub fn pieces(data: &[u8]) {
                     s.first_usage,
                     s.last_usage,
                     s.providers,
-                    s.lines
+                    s.tallies,
+                    fingerprints
                 )
             })
             .collect())

@@ -1,0 +1,272 @@
+//! De-duplication across inputs: a month exported twice, or daily files beside the monthly
+//! file. A matched line identical field for field (by fingerprint) in several inputs counts as
+//! often as the input that holds it most often (on a tie, the first input given); within one
+//! input identical lines are separate charges and all count.
+//!
+//! Lines are counted into tallies as they are read, so a line cannot be taken back once another
+//! input turns out to hold it too. Hence two phases:
+//! 1. every input is read once, keeping the fingerprint of each matched line (8 bytes a line;
+//!    nothing with a single input). When no fingerprint is in two inputs, which is the common
+//!    case of distinct monthly files, the tallies stand and nothing is read again;
+//! 2. otherwise, each input that loses lines to another is read a second time, leaving out the
+//!    lines another input counts ([`Drops`]), and its tallies are rebuilt. Overlapping exports
+//!    thus cost one more read of the inputs that overlap.
+
+use super::source::Entry;
+use super::{parallel, FileScan, ScanOptions, Select};
+use crate::error::{Error, Location, Result};
+use crate::progress::Progress;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// The fingerprints several inputs hold, each with the input that counts its lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drops {
+    /// (fingerprint, winning input), ordered by fingerprint.
+    winners: Vec<(u64, u32)>,
+}
+
+impl Drops {
+    /// Whether a line of `input` with fingerprint `fp` is left out (another input counts it).
+    pub fn drops(&self, fp: u64, input: usize) -> bool {
+        self.winners
+            .binary_search_by_key(&fp, |w| w.0)
+            .is_ok_and(|i| self.winners[i].1 as usize != input)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.winners.is_empty()
+    }
+}
+
+/// Takes the fingerprints out of the scans and finds the lines several inputs hold: which
+/// input counts each, and how many lines each input loses to others.
+pub fn find(scans: &mut [FileScan]) -> (Drops, Vec<u64>) {
+    let mut prints: Vec<Vec<u64>> = scans
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.fingerprints))
+        .collect();
+    for p in &mut prints {
+        p.sort_unstable();
+    }
+    let mut dropped = vec![0u64; scans.len()];
+    let mut winners = Vec::new();
+    // A k-way merge of the sorted lists: each distinct fingerprint once, with its count in each
+    // input that holds it.
+    let mut at = vec![0usize; prints.len()];
+    let mut heap: BinaryHeap<Reverse<(u64, usize)>> = prints
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.first().map(|fp| Reverse((*fp, i))))
+        .collect();
+    let mut holders: Vec<(usize, u64)> = Vec::new();
+    while let Some(Reverse((fp, _))) = heap.peek().copied() {
+        holders.clear();
+        while let Some(Reverse((f, i))) = heap.peek().copied() {
+            if f != fp {
+                break;
+            }
+            heap.pop();
+            let p = &prints[i];
+            let start = at[i];
+            let end = start + p[start..].partition_point(|x| *x == fp);
+            holders.push((i, (end - start) as u64));
+            at[i] = end;
+            if let Some(next) = p.get(end) {
+                heap.push(Reverse((*next, i)));
+            }
+        }
+        if holders.len() > 1 {
+            // The input holding the line most often wins; on a tie, the first given.
+            let (win, _) = holders
+                .iter()
+                .copied()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .unwrap_or((0, 0));
+            for &(i, n) in &holders {
+                if i != win {
+                    dropped[i] += n;
+                }
+            }
+            winners.push((fp, win as u32));
+        }
+    }
+    (Drops { winners }, dropped)
+}
+
+/// Phase 2 for scans read with fingerprints: when some lines are held by several inputs,
+/// `rescan` reads the given inputs again with the given options (which drop those lines), and
+/// their tallies are replaced. Sets every scan's `duplicate_rows`.
+pub fn resolve(
+    scans: &mut [FileScan],
+    opts: &ScanOptions<'_>,
+    rescan: impl FnOnce(&[usize], &ScanOptions<'_>) -> Result<Vec<FileScan>>,
+) -> Result<()> {
+    let (drops, dropped) = find(scans);
+    if drops.is_empty() {
+        return Ok(());
+    }
+    let again: Vec<usize> = (0..scans.len()).filter(|i| dropped[*i] > 0).collect();
+    let second = ScanOptions {
+        fingerprints: false,
+        drop: Some(&drops),
+        ..*opts
+    };
+    let rescanned = rescan(&again, &second)?;
+    for (&i, s) in again.iter().zip(rescanned) {
+        let first = &mut scans[i];
+        // The second reading must meet the same lines: an input rewritten in between, or a
+        // stream that cannot be read twice, is an error, never a wrong count.
+        if s.rows != first.rows || s.duplicate_rows != dropped[i] {
+            return Err(Error::input(
+                Location::file(&first.path),
+                format!(
+                    "the input changed between two readings ({} rows, then {}): overlapping \
+                     exports are read twice to count their shared lines once",
+                    first.rows, s.rows
+                ),
+            ));
+        }
+        first.tallies = s.tallies;
+        first.duplicate_rows = s.duplicate_rows;
+    }
+    Ok(())
+}
+
+/// Reads every entry on `threads` cores (see [`parallel::scan_all`]), then, when there are
+/// several, counts the lines they share once.
+pub fn read_all(
+    entries: &[Entry],
+    opts: &ScanOptions<'_>,
+    select: &dyn Select,
+    progress: &Progress,
+    threads: usize,
+    piece: u64,
+) -> Result<Vec<FileScan>> {
+    let several = entries.len() > 1;
+    let first = ScanOptions {
+        fingerprints: several,
+        drop: None,
+        ..*opts
+    };
+    let mut scans = parallel::scan_all(entries, &first, select, progress, threads, piece)?;
+    if several {
+        resolve(&mut scans, opts, |again, second| {
+            parallel::scan_some(entries, again, second, select, progress, threads, piece)
+        })?;
+    }
+    Ok(scans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_with(prints: &[u64]) -> FileScan {
+        let mut s = FileScan::empty();
+        s.fingerprints = prints.to_vec();
+        s
+    }
+
+    #[test]
+    fn shared_lines_count_for_the_input_that_holds_them_most_often() {
+        // Each input's fingerprints, then the (fingerprint, winner) pairs and the lines each
+        // input loses, expected.
+        type Case = (&'static str, Vec<Vec<u64>>, Vec<(u64, u32)>, Vec<u64>);
+        let cases: &[Case] = &[
+            (
+                "nothing shared",
+                vec![vec![1, 2, 2], vec![3, 4]],
+                vec![],
+                vec![0, 0],
+            ),
+            (
+                "a copy: the first input wins the tie",
+                vec![vec![5, 1, 2], vec![2, 1, 5]],
+                vec![(1, 0), (2, 0), (5, 0)],
+                vec![0, 3],
+            ),
+            (
+                "the input holding a line twice wins and keeps both",
+                vec![vec![7, 9], vec![7, 7, 9]],
+                vec![(7, 1), (9, 0)],
+                vec![1, 1],
+            ),
+            (
+                "three inputs: a day file inside a month, and a third copy",
+                vec![vec![1, 2, 3, 4], vec![3, 4], vec![4, 8]],
+                vec![(3, 0), (4, 0)],
+                vec![0, 2, 1],
+            ),
+            ("one input", vec![vec![1, 1, 1]], vec![], vec![0]),
+            ("no input", vec![], vec![], vec![]),
+        ];
+        for (what, inputs, winners, dropped) in cases {
+            let mut scans: Vec<FileScan> = inputs.iter().map(|p| scan_with(p)).collect();
+            let (drops, got) = find(&mut scans);
+            assert_eq!(drops.winners, *winners, "{what}");
+            assert_eq!(got, *dropped, "{what}");
+            assert!(scans.iter().all(|s| s.fingerprints.is_empty()), "{what}");
+            for (fp, win) in winners {
+                for i in 0..inputs.len() {
+                    assert_eq!(
+                        drops.drops(*fp, i),
+                        i != *win as usize,
+                        "{what}: {fp} in {i}"
+                    );
+                }
+            }
+        }
+    }
+
+    fn opts() -> ScanOptions<'static> {
+        ScanOptions::new(chrono::FixedOffset::east_opt(0).unwrap(), false)
+    }
+
+    #[test]
+    fn only_inputs_that_lose_lines_are_read_again() {
+        let mut scans = vec![scan_with(&[1, 2]), scan_with(&[2, 3]), scan_with(&[4])];
+        for (i, s) in scans.iter_mut().enumerate() {
+            s.path = format!("in-{i}.csv");
+            s.rows = 10;
+        }
+        let mut asked = Vec::new();
+        resolve(&mut scans, &opts(), |again, second| {
+            asked = again.to_vec();
+            assert!(second.drop.is_some() && !second.fingerprints);
+            Ok(again
+                .iter()
+                .map(|_| {
+                    let mut s = scan_with(&[]);
+                    s.rows = 10;
+                    s.duplicate_rows = 1;
+                    s
+                })
+                .collect())
+        })
+        .unwrap();
+        assert_eq!(asked, [1]);
+        let dups: Vec<u64> = scans.iter().map(|s| s.duplicate_rows).collect();
+        assert_eq!(dups, [0, 1, 0]);
+        // Nothing shared: nothing is read again.
+        let mut distinct = vec![scan_with(&[1]), scan_with(&[2])];
+        resolve(&mut distinct, &opts(), |_, _| panic!("read again")).unwrap();
+    }
+
+    #[test]
+    fn an_input_that_reads_differently_the_second_time_is_an_error() {
+        let mut scans = vec![scan_with(&[1]), scan_with(&[1])];
+        for (i, s) in scans.iter_mut().enumerate() {
+            s.path = format!("in-{i}.csv");
+            s.rows = 3;
+        }
+        // A stream read twice comes back empty.
+        let err = resolve(&mut scans, &opts(), |again, _| {
+            Ok(again.iter().map(|_| scan_with(&[])).collect())
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("in-1.csv"), "{err}");
+        assert!(err.contains("changed between two readings"), "{err}");
+    }
+}

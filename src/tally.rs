@@ -1,0 +1,705 @@
+//! Running totals of the bill lines one deletion matched for one resource: everything the report
+//! says about a resource (counts, sums by currency, first and last charge, the lines it cites,
+//! the names it shows), kept as lines are read instead of keeping the lines.
+//!
+//! A [`Tally`] is the same whatever order its lines were added in and however they were split
+//! (pieces of a file, files of an export): sums are exact ([`Sum`]), and the values the report
+//! takes from "the first line" are picked by the line's [`Key`] (time, input, line), the order
+//! the report lists lines in. So memory grows with the (deletion, resource) pairs, never with
+//! the number of matched lines.
+
+use crate::model::LineKind;
+use crate::money::Amounts;
+use crate::settle::{self, LineClass, LineFacts};
+use chrono::{DateTime, Duration, Utc};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many post-deletion charges each resource cites by file and line.
+pub const SOURCES: usize = 5;
+
+/// Where a line stands in the order the report reads lines in: by time, then input, then line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key {
+    /// The usage-window start, else the time charged.
+    pub time: DateTime<Utc>,
+    /// Index of the input in the order given.
+    pub input: u32,
+    /// Line of the file where the record starts.
+    pub line: u64,
+}
+
+/// An exact sum of decimals, the same whatever order they were added in.
+///
+/// `Decimal` addition rounds past 28 significant digits, so a plain running sum would depend
+/// on the order of the lines, and a file read in pieces could disagree with one read start to
+/// end. This keeps one 128-bit integer sum of mantissas per scale instead (a mantissa has at
+/// most 96 bits, so over two billion lines add up before one could saturate) and rounds once,
+/// in [`Sum::value`]. Below 28 significant digits that is exactly what a running sum gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sum {
+    /// (scale, sum of the mantissas of that scale), ordered by scale.
+    parts: Vec<(u32, i128)>,
+}
+
+impl Sum {
+    pub fn add(&mut self, d: Decimal) {
+        self.add_part(d.scale(), d.mantissa());
+    }
+
+    fn add_part(&mut self, scale: u32, m: i128) {
+        match self.parts.binary_search_by_key(&scale, |p| p.0) {
+            // Saturating: reaching the limit takes billions of lines of the largest amounts.
+            Ok(i) => self.parts[i].1 = self.parts[i].1.saturating_add(m),
+            Err(i) => self.parts.insert(i, (scale, m)),
+        }
+    }
+
+    pub fn merge(&mut self, other: &Sum) {
+        for &(s, m) in &other.parts {
+            self.add_part(s, m);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The sum as a `Decimal` (rounded past 28 significant digits, saturated past its range).
+    pub fn value(&self) -> Decimal {
+        let mut total = Decimal::ZERO;
+        for &(scale, m) in &self.parts {
+            total = total.saturating_add(to_decimal(m, scale));
+        }
+        total
+    }
+}
+
+/// `m × 10^-scale` as a `Decimal`, dropping decimals (rounded half away from zero) while the
+/// mantissa is too wide, and saturating when it is too wide with no decimals left.
+fn to_decimal(mut m: i128, mut scale: u32) -> Decimal {
+    const MAX: i128 = (1 << 96) - 1;
+    // `unsigned_abs`: a saturated sum may be `i128::MIN`, whose `abs` overflows.
+    while m.unsigned_abs() > MAX as u128 && scale > 0 {
+        let (q, r) = (m / 10, m % 10);
+        m = q + (r / 5); // r / 5 is ±1 when |r| ≥ 5
+        scale -= 1;
+    }
+    if m > MAX {
+        return Decimal::MAX;
+    }
+    if m < -MAX {
+        return Decimal::MIN;
+    }
+    Decimal::try_from_i128_with_scale(m, scale).unwrap_or_default()
+}
+
+/// Exact sums kept apart by currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sums(BTreeMap<String, Sum>);
+
+impl Sums {
+    pub fn add(&mut self, currency: &str, amount: Decimal) {
+        match self.0.get_mut(currency) {
+            Some(s) => s.add(amount),
+            None => {
+                let mut s = Sum::default();
+                s.add(amount);
+                self.0.insert(currency.to_string(), s);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Sums) {
+        for (c, s) in &other.0 {
+            self.0.entry(c.clone()).or_default().merge(s);
+        }
+    }
+
+    /// The sums as the report prints them.
+    pub fn amounts(&self) -> Amounts {
+        let mut a = Amounts::default();
+        for (c, s) in &self.0 {
+            a.add(c, s.value());
+        }
+        a
+    }
+}
+
+/// One matched line as a tally reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Line<'a> {
+    pub key: Key,
+    pub usage_end: Option<DateTime<Utc>>,
+    pub kind: LineKind,
+    pub amount: Decimal,
+    pub usage: Option<Decimal>,
+    pub currency: &'a str,
+    pub provider: &'a str,
+    /// The resource ID as the bill wrote it, and the rule that normalized it.
+    pub bill_id: &'a str,
+    pub rule: &'a str,
+    pub resource_name: &'a str,
+    pub product: &'a str,
+    pub product_code: &'a str,
+}
+
+/// A value taken from one line, with the line's key to decide which line's value wins.
+pub type Picked = Option<(Key, String)>;
+
+/// What the report needs of the lines one deletion matched for one (normalized) resource ID.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub lines: u64,
+    pub lines_after_deletion: u64,
+    pub amount_after_deletion: Sums,
+    pub usage_after_deletion: Sum,
+    pub first_after_deletion: Option<DateTime<Utc>>,
+    pub last_after_deletion: Option<DateTime<Utc>>,
+    pub tail_lines: u64,
+    pub tail_amount: Sums,
+    pub refunds_after_deletion: Sums,
+    pub bill_ids: BTreeSet<String>,
+    pub rules: BTreeSet<String>,
+    pub providers: BTreeSet<String>,
+    /// The product code, else the product name, of each line (for the warning on a product
+    /// cleanup that catches lines of several products).
+    pub products: BTreeSet<String>,
+    /// The first non-empty resource name (smallest key).
+    pub resource_name: Picked,
+    /// The first and the last non-empty product name, else code: a resource-level row shows
+    /// the first, a product-level cleanup the last (what reading the lines in order ends on).
+    pub first_product: Picked,
+    pub last_product: Picked,
+    /// The keys of the first [`SOURCES`] post-deletion charges, in order.
+    pub sources: Vec<Key>,
+}
+
+/// Adds `value` to a set unless it is there (no allocation for a value already seen).
+fn note(set: &mut BTreeSet<String>, value: &str) {
+    if !set.contains(value) {
+        set.insert(value.to_string());
+    }
+}
+
+/// Keeps the value of the smaller key; on a tie, the one seen first.
+fn pick_first(slot: &mut Picked, key: Key, value: &str) {
+    if slot.as_ref().is_none_or(|(k, _)| key < *k) {
+        *slot = Some((key, value.to_string()));
+    }
+}
+
+/// Keeps the value of the larger key; on a tie, the one seen last.
+fn pick_last(slot: &mut Picked, key: Key, value: &str) {
+    if slot.as_ref().is_none_or(|(k, _)| key >= *k) {
+        *slot = Some((key, value.to_string()));
+    }
+}
+
+/// Inserts a source key in order after any equal one, keeping the first [`SOURCES`].
+fn insert_source(sources: &mut Vec<Key>, key: Key) {
+    if sources.len() == SOURCES && sources.last().is_some_and(|last| key >= *last) {
+        return;
+    }
+    let at = sources.partition_point(|k| *k <= key);
+    sources.insert(at, key);
+    sources.truncate(SOURCES);
+}
+
+impl Tally {
+    /// Counts one line against a deletion at `deleted_at` with `grace`.
+    pub fn add(&mut self, l: &Line<'_>, deleted_at: DateTime<Utc>, grace: Duration) {
+        self.lines += 1;
+        note(&mut self.bill_ids, l.bill_id);
+        note(&mut self.rules, l.rule);
+        note(&mut self.providers, l.provider);
+        note(
+            &mut self.products,
+            if l.product_code.is_empty() {
+                l.product
+            } else {
+                l.product_code
+            },
+        );
+        if !l.resource_name.is_empty() {
+            pick_first(&mut self.resource_name, l.key, l.resource_name);
+        }
+        if let Some(p) = [l.product, l.product_code]
+            .into_iter()
+            .find(|p| !p.is_empty())
+        {
+            pick_first(&mut self.first_product, l.key, p);
+            pick_last(&mut self.last_product, l.key, p);
+        }
+        let facts = LineFacts {
+            time: l.key.time,
+            usage_end: l.usage_end,
+            kind: l.kind,
+            amount: l.amount,
+            usage: l.usage,
+        };
+        match settle::classify(&facts, deleted_at, grace) {
+            LineClass::PostDeletion => {
+                let time = l.key.time;
+                self.lines_after_deletion += 1;
+                self.amount_after_deletion.add(l.currency, l.amount);
+                self.usage_after_deletion.add(l.usage.unwrap_or_default());
+                self.first_after_deletion =
+                    Some(self.first_after_deletion.map_or(time, |t| t.min(time)));
+                self.last_after_deletion =
+                    Some(self.last_after_deletion.map_or(time, |t| t.max(time)));
+                insert_source(&mut self.sources, l.key);
+            }
+            LineClass::Tail => {
+                self.tail_lines += 1;
+                self.tail_amount.add(l.currency, l.amount);
+            }
+            LineClass::Refund {
+                after_deletion: true,
+            } => self.refunds_after_deletion.add(l.currency, l.amount),
+            LineClass::Refund {
+                after_deletion: false,
+            }
+            | LineClass::ZeroAfter
+            | LineClass::Earlier => {}
+        }
+    }
+
+    /// Adds the lines another tally counted, as if they had been added here. On equal keys
+    /// (never two distinct lines: a key names one line of one input) `other` counts as read
+    /// after `self`.
+    pub fn merge(&mut self, other: &Tally) {
+        self.lines += other.lines;
+        self.lines_after_deletion += other.lines_after_deletion;
+        self.amount_after_deletion
+            .merge(&other.amount_after_deletion);
+        self.usage_after_deletion.merge(&other.usage_after_deletion);
+        self.first_after_deletion = match (self.first_after_deletion, other.first_after_deletion) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_after_deletion = self.last_after_deletion.max(other.last_after_deletion);
+        self.tail_lines += other.tail_lines;
+        self.tail_amount.merge(&other.tail_amount);
+        self.refunds_after_deletion
+            .merge(&other.refunds_after_deletion);
+        for (set, more) in [
+            (&mut self.bill_ids, &other.bill_ids),
+            (&mut self.rules, &other.rules),
+            (&mut self.providers, &other.providers),
+            (&mut self.products, &other.products),
+        ] {
+            for v in more {
+                note(set, v);
+            }
+        }
+        if let Some((k, v)) = &other.resource_name {
+            pick_first(&mut self.resource_name, *k, v);
+        }
+        if let Some((k, v)) = &other.first_product {
+            pick_first(&mut self.first_product, *k, v);
+        }
+        if let Some((k, v)) = &other.last_product {
+            pick_last(&mut self.last_product, *k, v);
+        }
+        for k in &other.sources {
+            insert_source(&mut self.sources, *k);
+        }
+    }
+
+    /// Adds `base` to every line number: a piece of a file counts lines from its own start.
+    pub fn renumber(&mut self, base: u64) {
+        for (k, _) in [
+            &mut self.resource_name,
+            &mut self.first_product,
+            &mut self.last_product,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            k.line += base;
+        }
+        for k in &mut self.sources {
+            k.line += base;
+        }
+    }
+}
+
+/// The tallies of one scan: by deletion index, then by normalized resource ID.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tallies(pub BTreeMap<u32, BTreeMap<String, Tally>>);
+
+impl Tallies {
+    /// The tally of a deletion and a resource, created empty when new.
+    pub fn entry(&mut self, deletion: u32, norm_id: &str) -> &mut Tally {
+        let ids = self.0.entry(deletion).or_default();
+        if !ids.contains_key(norm_id) {
+            ids.insert(norm_id.to_string(), Tally::default());
+        }
+        ids.get_mut(norm_id).expect("just inserted")
+    }
+
+    pub fn merge(&mut self, other: &Tallies) {
+        for (d, ids) in &other.0 {
+            for (id, t) in ids {
+                self.entry(*d, id).merge(t);
+            }
+        }
+    }
+
+    pub fn renumber(&mut self, base: u64) {
+        for t in self.0.values_mut().flat_map(|ids| ids.values_mut()) {
+            t.renumber(base);
+        }
+    }
+
+    /// The tallies of one deletion, by normalized resource ID.
+    pub fn of(&self, deletion: u32) -> Option<&BTreeMap<String, Tally>> {
+        self.0.get(&deletion)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Lines counted, over every deletion and resource (a line matching two deletions counts
+    /// twice).
+    pub fn lines(&self) -> u64 {
+        self.0
+            .values()
+            .flat_map(|ids| ids.values())
+            .map(|t| t.lines)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::dec;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    /// A line of hour `h` after 2026-10-10T00:00Z, of input `input` at `line`.
+    #[allow(clippy::too_many_arguments)]
+    fn line<'a>(
+        h: i64,
+        input: u32,
+        line: u64,
+        kind: LineKind,
+        amount: &str,
+        currency: &'a str,
+        name: &'a str,
+        product: &'a str,
+    ) -> Spec<'a> {
+        let start = t("2026-10-10T00:00:00Z") + Duration::hours(h);
+        (
+            Key {
+                time: start,
+                input,
+                line,
+            },
+            Some(start + Duration::hours(1)),
+            kind,
+            dec(amount),
+            currency,
+            name,
+            product,
+        )
+    }
+
+    type Spec<'a> = (
+        Key,
+        Option<DateTime<Utc>>,
+        LineKind,
+        Decimal,
+        &'a str,
+        &'a str,
+        &'a str,
+    );
+
+    fn as_line<'a>(s: &Spec<'a>) -> Line<'a> {
+        Line {
+            key: s.0,
+            usage_end: s.1,
+            kind: s.2,
+            amount: s.3,
+            usage: Some(Decimal::ONE),
+            currency: s.4,
+            provider: "huawei",
+            bill_id: "ecs-1",
+            rule: "as-is",
+            resource_name: s.5,
+            product: s.6,
+            product_code: "",
+        }
+    }
+
+    fn tally(lines: &[Spec<'_>]) -> Tally {
+        let deleted = t("2026-10-10T02:30:00Z");
+        let mut t = Tally::default();
+        for l in lines {
+            t.add(&as_line(l), deleted, Duration::zero());
+        }
+        t
+    }
+
+    fn sample() -> Vec<Spec<'static>> {
+        use LineKind::*;
+        vec![
+            line(5, 0, 9, Usage, "3.46", "CNY", "", "ECS"),
+            line(0, 0, 2, Usage, "1", "CNY", "web-1", "ECS"),
+            line(2, 0, 4, Usage, "1.73", "CNY", "", "ECS"),
+            line(3, 1, 3, Usage, "0.10000000", "USD", "web-b", "Elastic"),
+            line(3, 0, 5, Usage, "3.46", "CNY", "", ""),
+            line(4, 0, 6, Refund, "-31.50", "CNY", "", "ECS"),
+            line(
+                7,
+                0,
+                11,
+                Usage,
+                "999999999999999999.9999999999",
+                "CNY",
+                "",
+                "",
+            ),
+            line(7, 0, 12, Usage, "0.0000000001", "CNY", "", "ECS-late"),
+            line(8, 0, 13, Usage, "-0.5", "CNY", "", ""),
+            line(9, 0, 14, Renewal, "45", "CNY", "", ""),
+            line(6, 0, 10, Usage, "3.46", "CNY", "", ""),
+            line(1, 0, 3, Usage, "2", "CNY", "web-2", "ECS"),
+        ]
+    }
+
+    #[test]
+    fn merging_tallies_equals_the_tally_of_all_the_lines() {
+        let lines = sample();
+        let whole = tally(&lines);
+        // Every cut, and the two halves in either order.
+        for cut in 0..=lines.len() {
+            let (a, b) = lines.split_at(cut);
+            let mut m = tally(a);
+            m.merge(&tally(b));
+            assert_eq!(m, whole, "cut at {cut}");
+            let mut r = tally(b);
+            r.merge(&tally(a));
+            assert_eq!(r, whole, "cut at {cut}, reversed");
+        }
+        let mut reversed = lines.clone();
+        reversed.reverse();
+        assert_eq!(tally(&reversed), whole);
+    }
+
+    #[test]
+    fn a_tally_reads_as_the_sorted_lines_do() {
+        let w = tally(&sample());
+        assert_eq!(w.lines, 12);
+        // Hours 3.. start after the deletion at 02:30; hour 2 is the tail.
+        assert_eq!(w.lines_after_deletion, 7);
+        assert_eq!(w.tail_lines, 1);
+        assert_eq!(w.tail_amount.amounts().display(), "CNY 1.73");
+        let a = w.amount_after_deletion.amounts();
+        // Exact: the 10^-10 completes the largest amount.
+        assert_eq!(a.get("CNY"), Some(dec("1000000000000000055.38")));
+        assert_eq!(a.get("USD"), Some(dec("0.1")));
+        assert_eq!(w.usage_after_deletion.value(), dec("7"));
+        assert_eq!(w.refunds_after_deletion.amounts().display(), "CNY -32.00");
+        assert_eq!(w.first_after_deletion, Some(t("2026-10-10T03:00:00Z")));
+        assert_eq!(w.last_after_deletion, Some(t("2026-10-10T09:00:00Z")));
+        assert_eq!(
+            w.resource_name.as_ref().map(|p| p.1.as_str()),
+            Some("web-1")
+        );
+        assert_eq!(w.first_product.as_ref().map(|p| p.1.as_str()), Some("ECS"));
+        assert_eq!(
+            w.last_product.as_ref().map(|p| p.1.as_str()),
+            Some("ECS-late")
+        );
+        assert_eq!(
+            w.products.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["", "ECS", "ECS-late", "Elastic"]
+        );
+    }
+
+    #[test]
+    fn sources_are_the_first_five_charges_by_time_input_and_line() {
+        use LineKind::Usage;
+        // What the lines are, and the cited (hour, input, line) expected.
+        type Case<'a> = (&'a str, Vec<Spec<'a>>, &'a [(i64, u32, u64)]);
+        let cases: &[Case<'_>] = &[
+            (
+                "fewer than five, out of order",
+                vec![
+                    line(5, 0, 7, Usage, "1", "CNY", "", ""),
+                    line(3, 0, 5, Usage, "1", "CNY", "", ""),
+                ],
+                &[(3, 0, 5), (5, 0, 7)],
+            ),
+            (
+                "same hour: input, then line",
+                vec![
+                    line(4, 1, 2, Usage, "1", "CNY", "", ""),
+                    line(4, 0, 9, Usage, "1", "CNY", "", ""),
+                    line(4, 0, 3, Usage, "1", "CNY", "", ""),
+                ],
+                &[(4, 0, 3), (4, 0, 9), (4, 1, 2)],
+            ),
+            (
+                "more than five: the earliest five",
+                (0..9)
+                    .rev()
+                    .map(|i| line(3 + i, 0, 10 + i as u64, Usage, "1", "CNY", "", ""))
+                    .collect(),
+                &[(3, 0, 10), (4, 0, 11), (5, 0, 12), (6, 0, 13), (7, 0, 14)],
+            ),
+            (
+                "tail, refunds and earlier lines are never cited",
+                vec![
+                    line(2, 0, 1, Usage, "1", "CNY", "", ""),
+                    line(3, 0, 2, LineKind::Refund, "-1", "CNY", "", ""),
+                    line(0, 0, 3, Usage, "1", "CNY", "", ""),
+                ],
+                &[],
+            ),
+        ];
+        for (what, lines, want) in cases {
+            let got: Vec<(i64, u32, u64)> = tally(lines)
+                .sources
+                .iter()
+                .map(|k| {
+                    (
+                        (k.time - t("2026-10-10T00:00:00Z")).num_hours(),
+                        k.input,
+                        k.line,
+                    )
+                })
+                .collect();
+            assert_eq!(got, *want, "{what}");
+            // Split anywhere, merged: the same sources.
+            for cut in 0..=lines.len() {
+                let mut m = tally(&lines[..cut]);
+                m.merge(&tally(&lines[cut..]));
+                assert_eq!(m.sources, tally(lines).sources, "{what}, cut at {cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_and_products_come_from_the_first_and_last_lines_that_have_one() {
+        use LineKind::Usage;
+        // The lines, then the resource name, first product and last product expected.
+        type Case<'a> = (
+            &'a str,
+            Vec<Spec<'a>>,
+            Option<&'a str>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let cases: &[Case<'_>] = &[
+            (
+                "first named line by time, not by reading order",
+                vec![
+                    line(2, 0, 9, Usage, "1", "CNY", "late", "B"),
+                    line(1, 0, 8, Usage, "1", "CNY", "", "A"),
+                    line(0, 0, 20, Usage, "1", "CNY", "early", ""),
+                ],
+                Some("early"),
+                Some("A"),
+                Some("B"),
+            ),
+            (
+                "same time: the lower input, then the lower line",
+                vec![
+                    line(1, 1, 2, Usage, "1", "CNY", "in-1", "P1"),
+                    line(1, 0, 7, Usage, "1", "CNY", "in-0-l7", "P0b"),
+                    line(1, 0, 5, Usage, "1", "CNY", "in-0-l5", "P0a"),
+                ],
+                Some("in-0-l5"),
+                Some("P0a"),
+                Some("P1"),
+            ),
+            (
+                "nothing named",
+                vec![line(1, 0, 2, Usage, "1", "CNY", "", "")],
+                None,
+                None,
+                None,
+            ),
+        ];
+        for (what, lines, name, first, last) in cases {
+            let got = tally(lines);
+            let v = |p: &Picked| p.as_ref().map(|(_, v)| v.clone());
+            assert_eq!(v(&got.resource_name).as_deref(), *name, "{what}");
+            assert_eq!(v(&got.first_product).as_deref(), *first, "{what}");
+            assert_eq!(v(&got.last_product).as_deref(), *last, "{what}");
+        }
+    }
+
+    #[test]
+    fn renumbering_moves_every_cited_line() {
+        let mut a = tally(&sample());
+        let mut want = a.clone();
+        a.renumber(100);
+        for k in &mut want.sources {
+            k.line += 100;
+        }
+        for p in [
+            &mut want.resource_name,
+            &mut want.first_product,
+            &mut want.last_product,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            p.0.line += 100;
+        }
+        assert_eq!(a, want);
+    }
+
+    #[test]
+    fn exact_sums_do_not_depend_on_the_order() {
+        let big = dec("999999999999999999.9999999999");
+        let tiny = dec("0.0000000001");
+        let mut a = Sum::default();
+        let mut b = Sum::default();
+        for _ in 0..8 {
+            a.add(big);
+        }
+        a.add(tiny);
+        b.add(tiny);
+        for _ in 0..8 {
+            b.add(big);
+        }
+        assert_eq!(a.value(), b.value());
+        // Past the 96 bits of a `Decimal` the exact sum is rounded once.
+        assert_eq!(a.value(), dec("7999999999999999999.999999999"));
+        let mut c = Sum::default();
+        c.add(dec("1.10"));
+        c.add(dec("2.005"));
+        c.add(dec("-0.105"));
+        assert_eq!(c.value(), dec("3.000"));
+        assert_eq!(Sum::default().value(), Decimal::ZERO);
+        // Sums past every limit saturate (at the 128-bit sum, then at the range of a
+        // `Decimal`); they never panic.
+        for (scale, low, high) in [
+            (0, Decimal::MIN, Decimal::MAX),
+            (5, Decimal::MIN, Decimal::MAX),
+            (
+                28,
+                dec("-17014118346.046923173168730372"),
+                dec("17014118346.046923173168730372"),
+            ),
+        ] {
+            let mut s = Sum::default();
+            s.add_part(scale, i128::MIN);
+            s.add_part(scale, -1);
+            assert_eq!(s.value(), low, "scale {scale}");
+            let mut s = Sum::default();
+            s.add_part(scale, i128::MAX);
+            s.add_part(scale, 1);
+            assert_eq!(s.value(), high, "scale {scale}");
+        }
+    }
+}
