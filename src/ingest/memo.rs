@@ -47,6 +47,16 @@ impl SelectMemo {
         parts: [&[u8]; 5],
         select: impl FnOnce() -> Option<Selected>,
     ) -> Option<Selected> {
+        let hash = sample_hash(&parts);
+        let head = self.index.get(&hash).copied();
+        let mut at = head.unwrap_or(NONE);
+        while let Some(e) = self.entries.get(at as usize) {
+            let stored = &self.arena[e.start as usize..(e.start + e.len) as usize];
+            if same(stored, &parts) {
+                return self.selected.get(e.selected as usize).cloned();
+            }
+            at = e.next;
+        }
         self.key.clear();
         for part in parts {
             // Length-prefixed, so that no two different tuples of cells share a key.
@@ -54,9 +64,7 @@ impl SelectMemo {
                 .extend_from_slice(&(part.len() as u32).to_le_bytes());
             self.key.extend_from_slice(part);
         }
-        let mut h = FxBytes::default();
-        h.write(&self.key);
-        self.find_or_insert(h.finish(), select)
+        self.find_or_insert(hash, select)
     }
 
     /// The entry for the key just built, whose hash is `hash`.
@@ -98,6 +106,59 @@ impl SelectMemo {
         self.index.insert(hash, self.entries.len() as u32);
         self.entries.push(entry);
         selected
+    }
+}
+
+/// Whether a stored key holds exactly `parts`.
+fn same(stored: &[u8], parts: &[&[u8]; 5]) -> bool {
+    let mut rest = stored;
+    for part in parts {
+        let Some((len, tail)) = rest.split_first_chunk::<4>() else {
+            return false;
+        };
+        if u32::from_le_bytes(*len) as usize != part.len() {
+            return false;
+        }
+        let Some((bytes, tail)) = tail.split_at_checked(part.len()) else {
+            return false;
+        };
+        if bytes != *part {
+            return false;
+        }
+        rest = tail;
+    }
+    rest.is_empty()
+}
+
+/// A hash of the bytes that tell rows apart: every part's length, and the ends of the
+/// resource ID (`parts[1]`) and product code (`parts[3]`). Keys that share it are still told
+/// apart by [`same`]; sampling only spares hashing every byte of every row.
+fn sample_hash(parts: &[&[u8]; 5]) -> u64 {
+    let mut h = FxBytes::default();
+    let lens = parts
+        .iter()
+        .fold(0u64, |acc, p| acc.rotate_left(12) ^ p.len() as u64);
+    h.add(lens);
+    for p in [parts[1], parts[3], parts[0], parts[2]] {
+        let (head, tail) = ends(p);
+        h.add(head);
+        h.add(tail);
+    }
+    h.finish()
+}
+
+/// The first and last eight bytes of `b` (overlapping, or zero-padded, when shorter).
+#[inline]
+fn ends(b: &[u8]) -> (u64, u64) {
+    let word = |s: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..s.len()].copy_from_slice(s);
+        u64::from_le_bytes(w)
+    };
+    if b.len() >= 8 {
+        (word(&b[..8]), word(&b[b.len() - 8..]))
+    } else {
+        (word(b), 0)
     }
 }
 
