@@ -159,6 +159,7 @@ pub fn reconcile(
             rows: s.rows,
             duplicate_rows: s.duplicate_rows,
             skipped_rows: s.skipped_rows,
+            totals_rows: s.totals_rows,
             currency: (!s.currencies.is_empty()).then(|| s.currencies.join(",")),
             first_usage: s.first_usage,
             last_usage: s.last_usage,

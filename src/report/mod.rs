@@ -77,6 +77,8 @@ pub struct InputReport {
     pub rows: u64,
     pub duplicate_rows: u64,
     pub skipped_rows: u64,
+    /// Totals rows (`合计`, `Total`) recognised and left out: counted, never silently dropped.
+    pub totals_rows: u64,
     pub currency: Option<String>,
     #[serde(serialize_with = "opt_time")]
     pub first_usage: Option<DateTime<Utc>>,

@@ -95,6 +95,7 @@ pub fn report() -> Report {
             rows: 25401,
             duplicate_rows: 3,
             skipped_rows: 0,
+            totals_rows: 0,
             currency: Some("CNY".into()),
             first_usage: Some(t(16, 0, 1)),
             last_usage: Some(t(16, 0, 12)),

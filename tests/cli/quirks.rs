@@ -9,7 +9,7 @@ fn chinese_console_headers_bind_by_name_among_thirty_one_columns() {
     assert_eq!(
         r["inputs"],
         json!([{"path": "fixtures/huawei/zh-basic.csv", "format": "huawei", "rows": 9,
-                "duplicate_rows": 0, "skipped_rows": 0, "currency": "CNY",
+                "duplicate_rows": 0, "skipped_rows": 0, "totals_rows": 0, "currency": "CNY",
                 "first_usage": "2026-10-09T23:00:00Z", "last_usage": "2026-10-11T16:00:00Z"}])
     );
     assert_eq!(
@@ -77,6 +77,7 @@ fn title_lines_above_the_header_and_a_totals_row_are_left_out() {
         1,
     );
     assert_eq!(r["inputs"][0]["rows"], 4);
+    assert_eq!(r["inputs"][0]["totals_rows"], 1);
     let leak = resource(&r, "ecs-leak-01");
     assert_eq!(leak["lines"], 3);
     assert_eq!(leak["amount_after_deletion"], json!({"CNY": "6.92"}));
