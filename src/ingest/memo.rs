@@ -122,7 +122,7 @@ fn same(stored: &[u8], parts: &[&[u8]; 5]) -> bool {
         let Some((bytes, tail)) = tail.split_at_checked(part.len()) else {
             return false;
         };
-        if bytes != *part {
+        if !part.is_empty() && bytes != *part {
             return false;
         }
         rest = tail;
@@ -130,21 +130,26 @@ fn same(stored: &[u8], parts: &[&[u8]; 5]) -> bool {
     rest.is_empty()
 }
 
-/// A hash of the bytes that tell rows apart: every part's length, and the ends of the
-/// resource ID (`parts[1]`) and product code (`parts[3]`). Keys that share it are still told
-/// apart by [`same`]; sampling only spares hashing every byte of every row.
+/// A hash of the bytes that tell rows apart: every part's length, the ends of the resource ID
+/// (`parts[1]`), the end of the product code (`parts[3]`), and the start of the provider and
+/// child ID. Keys that share it are still told apart by [`same`]; sampling spares hashing
+/// every byte of every row.
 fn sample_hash(parts: &[&[u8]; 5]) -> u64 {
-    let mut h = FxBytes::default();
     let lens = parts
         .iter()
         .fold(0u64, |acc, p| acc.rotate_left(12) ^ p.len() as u64);
-    h.add(lens);
-    for p in [parts[1], parts[3], parts[0], parts[2]] {
-        let (head, tail) = ends(p);
-        h.add(head);
-        h.add(tail);
-    }
-    h.finish()
+    let (id_head, id_tail) = ends(parts[1]);
+    let (_, code_tail) = ends(parts[3]);
+    let (provider, _) = ends(parts[0]);
+    let (child, _) = ends(parts[2]);
+    // One multiply: collisions only make a chain, which `same` walks.
+    (id_tail
+        ^ id_head.rotate_left(17)
+        ^ code_tail.rotate_left(29)
+        ^ lens.rotate_left(41)
+        ^ provider.rotate_left(7)
+        ^ child.rotate_left(53))
+    .wrapping_mul(SEED)
 }
 
 /// The first and last eight bytes of `b` (overlapping, or zero-padded, when shorter).
@@ -185,45 +190,8 @@ impl Hasher for Mixed {
     }
 }
 
-/// A multiply-rotate hash over eight bytes at a time (the Fx hash of rustc): keys are cells
-/// of the user's own export, not attacker-chosen, and equal keys are always compared in full.
-#[derive(Default)]
-pub struct FxBytes(u64);
-
+/// The Fx hash's multiplier (rustc's): one multiply spreads the mixed words' bits.
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxBytes {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxBytes {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            self.add(u64::from_le_bytes(w.try_into().unwrap_or([0; 8])));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    #[inline]
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
 
 #[cfg(test)]
 mod tests {

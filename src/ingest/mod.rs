@@ -1012,8 +1012,14 @@ impl<'o> Scan<'o> {
         let raw = |f: Field| cell(f).unwrap_or(b"");
         let s = &mut self.s;
         let (provider, format) = (&self.provider, self.spec.format.name());
+        // A provider fixed by the format is the same for every row: no need to compare it.
+        let per_row_provider = cols[Field::Provider as usize].is_some();
         let parts = [
-            provider.as_bytes(),
+            if per_row_provider {
+                provider.as_bytes()
+            } else {
+                b""
+            },
             raw(Field::ResourceId),
             raw(Field::ChildResourceId),
             raw(Field::ProductCode),
