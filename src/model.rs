@@ -52,7 +52,7 @@ pub fn canonical_provider(name: &str) -> String {
 }
 
 /// What a bill line says it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LineKind {
     Usage,
@@ -62,6 +62,7 @@ pub enum LineKind {
     Credit,
     Adjustment,
     Tax,
+    #[default]
     Other,
 }
 

@@ -8,6 +8,7 @@
 use super::Selected;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// Past this many distinct keys (or this many bytes of them) the memo starts over, so that an
 /// export of millions of distinct resources costs a bounded amount of memory (a few MiB) and
@@ -27,7 +28,7 @@ pub struct SelectMemo {
     index: HashMap<u64, u32, BuildHasherDefault<Mixed>>,
     entries: Vec<Entry>,
     arena: Vec<u8>,
-    selected: Vec<Selected>,
+    selected: Vec<Arc<Selected>>,
 }
 
 #[derive(Clone, Copy)]
@@ -41,12 +42,12 @@ struct Entry {
 
 impl SelectMemo {
     /// The selection for `parts`, computed by `select` the first time these exact bytes are
-    /// seen.
+    /// seen (shared: a kept row takes a reference, not a copy).
     pub fn get(
         &mut self,
         parts: [&[u8]; 5],
         select: impl FnOnce() -> Option<Selected>,
-    ) -> Option<Selected> {
+    ) -> Option<Arc<Selected>> {
         let hash = sample_hash(&parts);
         let head = self.index.get(&hash).copied();
         let mut at = head.unwrap_or(NONE);
@@ -72,7 +73,7 @@ impl SelectMemo {
         &mut self,
         hash: u64,
         select: impl FnOnce() -> Option<Selected>,
-    ) -> Option<Selected> {
+    ) -> Option<Arc<Selected>> {
         let head = self.index.get(&hash).copied();
         let mut at = head.unwrap_or(NONE);
         while let Some(e) = self.entries.get(at as usize) {
@@ -82,7 +83,7 @@ impl SelectMemo {
             }
             at = e.next;
         }
-        let selected = select();
+        let selected = select().map(Arc::new);
         if self.entries.len() >= ENTRIES || self.arena.len() + self.key.len() > ARENA {
             self.index.clear();
             self.entries.clear();
@@ -215,6 +216,8 @@ mod tests {
                 calls.set(calls.get() + 1);
                 answer
             })
+            .as_deref()
+            .cloned()
         };
         let a: [&[u8]; 5] = [b"huawei", b"ecs-1", b"", b"hws.service.type.ec2", b"ECS"];
         assert_eq!(get(a, sel("ecs-1")), sel("ecs-1"));
@@ -234,7 +237,7 @@ mod tests {
         let mut get = |id: &str, answer: Option<Selected>| {
             memo.key.clear();
             memo.key.extend_from_slice(id.as_bytes());
-            memo.find_or_insert(42, || answer)
+            memo.find_or_insert(42, || answer).as_deref().cloned()
         };
         assert_eq!(get("a", sel("a")), sel("a"));
         assert_eq!(get("b", None), None);

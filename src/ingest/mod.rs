@@ -40,6 +40,7 @@ use source::{decode, Encoding, Opened, Source};
 pub use spec::Field;
 use std::hash::{Hash, Hasher};
 use std::io::Read;
+use std::sync::Arc;
 
 /// The identifying cells of one record, as the selector sees them.
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +56,7 @@ pub struct LineIds<'a> {
 }
 
 /// What the selector says about a record it wants kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selected {
     pub norm_id: String,
     pub rule: String,
@@ -442,7 +443,7 @@ fn read_rows<R: Read>(
             ))
         } else {
             let r = st.row(&rdr.cells(rec), select);
-            if st.kept.is_some() {
+            if st.has_kept {
                 st.keep(rec.line);
             }
             r
@@ -794,14 +795,17 @@ struct Scan<'o> {
     /// Skipped rows kept raw (line, column, reason) when lines are renumbered later.
     keep_skipped: bool,
     skipped: Vec<RowError>,
-    /// The row just read, when it is kept, until its line number is known.
-    kept: Option<Kept>,
+    /// The row just read, when it is kept (`has_kept`), until its line number is known. Its
+    /// buffers are reused from row to row: a kept row allocates nothing.
+    kept: Kept,
+    has_kept: bool,
     out: FileScan,
 }
 
 /// What a kept row tells its tallies (the line number is added when it is counted).
+#[derive(Default)]
 struct Kept {
-    sel: Selected,
+    sel: Arc<Selected>,
     bill_id: String,
     resource_name: String,
     product: String,
@@ -916,7 +920,8 @@ impl<'o> Scan<'o> {
             currency_raw: Vec::new(),
             keep_skipped: false,
             skipped: Vec::new(),
-            kept: None,
+            kept: Kept::default(),
+            has_kept: false,
             out: FileScan {
                 path: path.to_string(),
                 reading: String::new(),
@@ -1142,13 +1147,13 @@ impl<'o> Scan<'o> {
                     .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?,
             )
         };
-        let kind_text = cell(Field::Kind)
-            .map_or("", |c| decode(c, enc, &mut self.s.other))
-            .to_string();
+        let mut currency = std::mem::take(&mut self.kept.currency);
+        self.currency_into(rec, &mut currency);
+        self.kept.currency = currency;
+        let kind_text = cell(Field::Kind).map_or("", |c| decode(c, enc, &mut self.s.other));
         let class_text =
             cell(Field::ChargeClass).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("")));
-        let kind = (self.spec.kind)(value(&kind_text), class_text);
-        let currency = self.currency_of(rec);
+        let kind = (self.spec.kind)(value(kind_text), class_text);
         let s = &mut self.s;
         let id = crate::normalize::clean_id(value(
             cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
@@ -1160,27 +1165,34 @@ impl<'o> Scan<'o> {
         let resource_name =
             value(cell(Field::ResourceName).map_or("", |c| decode(c, enc, &mut s.rname)));
         let want_fingerprint = self.opts.fingerprints || self.opts.drop.is_some();
-        self.kept = Some(Kept {
-            sel,
-            bill_id: id.to_string(),
-            resource_name: resource_name.to_string(),
-            product: product_name.to_string(),
-            product_code: product_code.to_string(),
-            currency,
-            time,
-            usage_end,
-            kind,
-            amount: amount.unwrap_or_default(),
-            usage,
-            fingerprint: want_fingerprint.then(|| rec.fingerprint()),
-        });
+        let k = &mut self.kept;
+        for (to, from) in [
+            (&mut k.bill_id, id),
+            (&mut k.resource_name, resource_name),
+            (&mut k.product, product_name),
+            (&mut k.product_code, product_code),
+        ] {
+            to.clear();
+            to.push_str(from);
+        }
+        k.sel = sel;
+        k.time = time;
+        k.usage_end = usage_end;
+        k.kind = kind;
+        k.amount = amount.unwrap_or_default();
+        k.usage = usage;
+        k.fingerprint = want_fingerprint.then(|| rec.fingerprint());
+        self.has_kept = true;
         Ok(())
     }
 
     /// Counts the row [`Scan::row`] kept, at `line`, into the tallies of the deletions it
     /// mentions (unless it is a duplicate another input counts).
     fn keep(&mut self, line: u64) {
-        let Some(k) = self.kept.take() else { return };
+        if !std::mem::take(&mut self.has_kept) {
+            return;
+        }
+        let k = &self.kept;
         if let Some(fp) = k.fingerprint {
             if self.opts.drop.is_some_and(|d| d.drops(fp, self.input)) {
                 self.out.duplicate_rows += 1;
@@ -1218,17 +1230,25 @@ impl<'o> Scan<'o> {
         }
     }
 
-    fn currency_of<R: Record>(&mut self, rec: &R) -> String {
+    fn currency_of<R: Record>(&self, rec: &R) -> String {
+        let mut c = String::new();
+        self.currency_into(rec, &mut c);
+        c
+    }
+
+    /// The row's currency code (upper case), else the header's or the format's, into `out`.
+    fn currency_into<R: Record>(&self, rec: &R, out: &mut String) {
         let cell = self.cols[Field::Currency as usize]
             .and_then(|i| rec.cell(i))
             .unwrap_or(b"");
         let c = value(std::str::from_utf8(cell).unwrap_or(""));
-        if !c.is_empty() {
-            return c.to_ascii_uppercase();
+        out.clear();
+        if c.is_empty() {
+            out.push_str(self.header_currency.unwrap_or(self.spec.default_currency));
+        } else {
+            out.push_str(c);
+            out.make_ascii_uppercase();
         }
-        self.header_currency
-            .unwrap_or(self.spec.default_currency)
-            .to_string()
     }
 
     fn note_currency<R: Record>(&mut self, rec: &R) {
