@@ -1,5 +1,11 @@
-//! The CSV record reader under every export scan: csv-core's state machine over buffers this
-//! module owns, so that each record comes with its exact byte offset and physical line number.
+//! The CSV record reader under every export scan, over buffers this module owns, so that each
+//! record comes with its exact byte offset and physical line number.
+//!
+//! Most lines are split by a vector splitter (AVX2 or SSE2, a byte loop elsewhere) and their
+//! cells read where they lie in the buffer; records it declines (`""` escapes, quoted line
+//! ends, stray carriage returns, a line across the end of the buffer) go through csv-core's
+//! state machine. Both give the same cells: the tests and the `records` fuzz target hold them to
+//! the `csv` crate.
 //!
 //! The `csv` crate's positions do not count newlines inside quoted cells or blank lines, and a
 //! finance reviewer opening the cited line in an editor must land on it. Owning the buffer also
