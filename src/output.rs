@@ -13,10 +13,10 @@ pub enum Sink {
     Special {
         target: PathBuf,
     },
+    /// A regular file: the report is written to `temp` beside it, then renamed over it.
     File {
         target: PathBuf,
         temp: PathBuf,
-        file: Option<File>,
     },
 }
 
@@ -42,7 +42,9 @@ fn resolve(target: &Path) -> PathBuf {
 }
 
 impl Sink {
-    /// Opens the destination before any work, so a bad path fails at once.
+    /// Checks the destination before any work, so a bad path fails at once: the temporary
+    /// file is created and removed again. It is created for good only once the report is
+    /// complete, so a run killed during its (possibly long) reading leaves nothing behind.
     pub fn create(target: Option<&Path>) -> Result<Sink> {
         let Some(target) = target else {
             return Ok(Sink::Stdout);
@@ -58,15 +60,16 @@ impl Sink {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "report".into());
         let temp = real.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        let file = File::create(&temp).map_err(|e| Error::Output {
-            target: target.display().to_string(),
-            source: e,
-        })?;
-        Ok(Sink::File {
-            target: real,
-            temp,
-            file: Some(file),
-        })
+        File::create(&temp)
+            .and_then(|f| {
+                drop(f);
+                fs::remove_file(&temp)
+            })
+            .map_err(|e| Error::Output {
+                target: target.display().to_string(),
+                source: e,
+            })?;
+        Ok(Sink::File { target: real, temp })
     }
 
     /// Writes the whole report and puts it in place.
@@ -89,15 +92,14 @@ impl Sink {
                     target: target.display().to_string(),
                     source: e,
                 }),
-            Sink::File { target, temp, file } => {
+            Sink::File { target, temp } => {
                 let err = |e| Error::Output {
                     target: target.display().to_string(),
                     source: e,
                 };
-                let Some(mut f) = file.take() else {
-                    return Ok(());
-                };
-                let done = f.write_all(bytes).and_then(|_| f.sync_all()).and_then(|_| {
+                let done = File::create(&*temp).and_then(|mut f| {
+                    f.write_all(bytes)?;
+                    f.sync_all()?;
                     drop(f);
                     fs::rename(&*temp, &*target)
                 });
@@ -112,16 +114,38 @@ impl Sink {
     }
 }
 
-impl Drop for Sink {
-    fn drop(&mut self) {
-        // A run that failed before `finish` leaves no temporary file behind.
-        if let Sink::File {
-            temp,
-            file: Some(_),
-            ..
-        } = self
-        {
-            let _ = fs::remove_file(temp);
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_temporary_file_exists_until_the_report_is_written() {
+        let dir = std::env::temp_dir().join(format!("billrecon-sink-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("report.json");
+        let sink = Sink::create(Some(&target)).unwrap();
+        let listing = || {
+            let mut names: Vec<String> = fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        // While the export is read, a kill leaves the directory as it was.
+        assert!(listing().is_empty(), "{:?}", listing());
+        sink.finish(b"{}\n").unwrap();
+        assert_eq!(listing(), ["report.json"]);
+        assert_eq!(fs::read(&target).unwrap(), b"{}\n");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_unwritable_destination_fails_before_any_work() {
+        let target = Path::new("/nonexistent-billrecon-dir/report.json");
+        assert!(matches!(
+            Sink::create(Some(target)),
+            Err(Error::Output { .. })
+        ));
     }
 }
