@@ -924,22 +924,9 @@ impl<'o> Scan<'o> {
             has_kept: false,
             out: FileScan {
                 path: path.to_string(),
-                reading: String::new(),
                 format: b.spec.format,
-                version: None,
                 binding: b.clone(),
-                header_line: 0,
-                rows: 0,
-                skipped_rows: 0,
-                skipped_examples: Vec::new(),
-                totals_rows: 0,
-                currencies: Vec::new(),
-                first_usage: None,
-                last_usage: None,
-                providers: Vec::new(),
-                tallies: Tallies::default(),
-                fingerprints: Vec::new(),
-                duplicate_rows: 0,
+                ..FileScan::empty()
             },
         }
     }
