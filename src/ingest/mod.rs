@@ -165,6 +165,26 @@ impl FileScan {
         }
     }
 
+    /// Everything the scan learned, as text: two readings of the same input (in pieces or in
+    /// one pass) must give the same digest. For tests and the fuzz checks.
+    pub fn digest(&self) -> String {
+        let mut fingerprints = self.fingerprints.clone();
+        fingerprints.sort_unstable();
+        format!(
+            "rows {} skipped {} {:?} totals {} currencies {:?} usage {:?}..{:?} providers {:?}\n{:#?}\n{:?}",
+            self.rows,
+            self.skipped_rows,
+            self.skipped_examples,
+            self.totals_rows,
+            self.currencies,
+            self.first_usage,
+            self.last_usage,
+            self.providers,
+            self.tallies,
+            fingerprints
+        )
+    }
+
     /// Adds what a later piece of the same file found.
     fn absorb(&mut self, other: FileScan) {
         self.rows += other.rows;

@@ -285,24 +285,7 @@ pub fn pieces(data: &[u8]) {
             .map_err(|e| e.to_string())?;
         Ok(scans
             .iter()
-            .map(|s| {
-                let mut fingerprints = s.fingerprints.clone();
-                fingerprints.sort_unstable();
-                format!(
-                    "{} rows {} skipped {} {:?} totals {} {:?} {:?}..{:?} {:?}\n{:?}\n{:?}",
-                    s.path,
-                    s.rows,
-                    s.skipped_rows,
-                    s.skipped_examples,
-                    s.totals_rows,
-                    s.currencies,
-                    s.first_usage,
-                    s.last_usage,
-                    s.providers,
-                    s.tallies,
-                    fingerprints
-                )
-            })
+            .map(|s| format!("{} {}", s.path, s.digest()))
             .collect())
     };
     let whole = read(1, u64::MAX);
