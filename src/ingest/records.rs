@@ -504,9 +504,15 @@ fn split_tail(
 impl<R: Read> RecordReader<R> {
     /// Reads from `inner`, whose first byte is at stream `offset` on line `line`.
     pub fn new(inner: R, delimiter: u8, offset: u64, line: u64) -> Self {
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        // csv-core drops a UTF-8 BOM from the first input it is given, which here can be any
+        // record (most lines never reach it; a piece starts mid-file): the source has already
+        // taken the file's BOM off, so one at a record's start is data. An empty line read
+        // first makes csv-core consider its start behind it, and changes nothing else.
+        let _ = core.read_record(b"\n", &mut [0; 1], &mut [0; 1]);
         RecordReader {
             inner,
-            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            core,
             delimiter,
             splitter: Splitter::detect(),
             buf: vec![0; super::source::BUFFER].into_boxed_slice(),
@@ -747,6 +753,25 @@ mod tests {
                 (vec!["last".to_string(), "un\"closed\n".into()], 18, 6, true),
             ];
             assert_eq!(got, want, "buffer of {buf}");
+        }
+    }
+
+    #[test]
+    fn a_bom_at_the_start_of_a_record_is_data() {
+        // The first record through csv-core may be anywhere in the file; a BOM opening it is
+        // kept, as the csv crate keeps one anywhere but at the start of the input.
+        for data in [
+            &b"\n\xef\xbb\xbf"[..],
+            b"a,b\n\xef\xbb\xbf\"x\"\"y\",z\n",
+            b"\xef\xbb\xbfq,\"r\"\"\"",
+        ] {
+            let got = all(data, 4096);
+            assert!(
+                got.iter()
+                    .any(|r| r.0.iter().any(|c| c.starts_with('\u{feff}'))),
+                "{:?}: {got:?}",
+                String::from_utf8_lossy(data)
+            );
         }
     }
 
