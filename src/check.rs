@@ -31,7 +31,10 @@ pub fn run(cfg: CheckConfig) -> Result<u8> {
             origin: "--product".into(),
         });
     }
-    let sink = Sink::create(cfg.output.as_deref())?;
+    let mut inputs: Vec<&std::path::Path> = cfg.exports.iter().map(std::path::Path::new).collect();
+    inputs.extend(cfg.register.iter().map(std::path::Path::new));
+    inputs.extend(cfg.rules.iter().map(std::path::Path::new));
+    let sink = Sink::create(cfg.output.as_deref(), &inputs)?;
     let user_rules = match &cfg.rules {
         Some(path) => ingest::rules::read(path)?,
         None => Vec::new(),

@@ -141,7 +141,7 @@ pub fn run(cfg: InspectConfig) -> Result<u8> {
             );
         }
     }
-    Sink::create(None)?.finish(&bytes)?;
+    Sink::create(None, &[])?.finish(&bytes)?;
     Ok(if report.inputs.iter().all(|i| i.ok) {
         0
     } else {

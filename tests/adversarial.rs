@@ -744,6 +744,70 @@ fn a_report_to_a_pipe_or_device_is_written_to_it_not_renamed_over_it() {
     // replace the machine's device node when the tests run as root.)
 }
 
+#[test]
+fn a_symbolic_link_loop_at_the_report_path_is_an_error_and_stays_a_link() {
+    let dir = Dir::new("output-loop");
+    let good = dir.file("good.csv", huawei(&good_rows()));
+    std::os::unix::fs::symlink("b.json", dir.path("a.json")).unwrap();
+    std::os::unix::fs::symlink("a.json", dir.path("b.json")).unwrap();
+    let target = dir.path("a.json");
+    fails_starting(
+        check(&dir, &[&good])
+            .args(["-f", "json", "-o"])
+            .arg(&target),
+        &format!("cannot write the report to {}", target.display()),
+    );
+    assert!(std::fs::symlink_metadata(&target)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        dir.listing(),
+        ["a.json", "b.json", "good.csv", "register.csv"]
+    );
+}
+
+#[test]
+fn a_report_naming_one_of_the_inputs_is_refused_and_the_input_kept() {
+    let dir = Dir::new("output-input");
+    let text = huawei(&good_rows());
+    let good = dir.file("good.csv", &text);
+    // The export itself, the export through a link, and the register.
+    std::os::unix::fs::symlink("good.csv", dir.path("alias.csv")).unwrap();
+    for target in [
+        dir.path("good.csv"),
+        dir.path("alias.csv"),
+        dir.path("register.csv"),
+    ] {
+        let stderr = fails_starting(
+            check(&dir, &[&good])
+                .args(["-f", "json", "-o"])
+                .arg(&target),
+            &format!("cannot write the report to {}", target.display()),
+        );
+        assert!(stderr.contains("it is the input"), "{stderr}");
+        assert_eq!(std::fs::read_to_string(&good).unwrap(), text);
+        assert_eq!(
+            std::fs::read_to_string(dir.path("register.csv")).unwrap(),
+            REGISTER
+        );
+    }
+}
+
+#[test]
+fn a_report_to_a_dash_goes_to_stdout_and_makes_no_file() {
+    let dir = Dir::new("output-dash");
+    let good = dir.file("good.csv", huawei(&good_rows()));
+    let out = check(&dir, &[&good])
+        .current_dir(&dir.0)
+        .args(["-f", "json", "-o", "-"])
+        .assert()
+        .code(0);
+    let r: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(r["resources"][0]["verdict"], "stopped");
+    assert_eq!(dir.listing(), ["good.csv", "register.csv"]);
+}
+
 /// Bill IDs and names a spreadsheet would run (as they are written inside a quoted CSV cell).
 const FORMULAS: [&str; 6] = [
     "=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")",
