@@ -1,8 +1,9 @@
 //! The errors billrecon reports and the exit code each one means.
 //!
 //! Every input problem carries a [`Location`] so the message names the file, line and column a
-//! user has to open; all of them exit 2 because nothing trustworthy was reported.
+//! user has to open; all of them exit 2 ([`Exit::BadInput`]) because nothing trustworthy was reported.
 
+use crate::exit::Exit;
 use std::fmt;
 use std::io;
 
@@ -89,9 +90,9 @@ impl Error {
         matches!(self, Error::Output { source, .. } if source.kind() == io::ErrorKind::BrokenPipe)
     }
 
-    /// Every error means bad usage or bad input: exit 2.
-    pub fn exit_code(&self) -> u8 {
-        2
+    /// Every error means bad usage or bad input.
+    pub fn exit_code(&self) -> Exit {
+        Exit::BadInput
     }
 }
 
@@ -108,6 +109,6 @@ mod tests {
         assert_eq!(Location::at("a.csv", 12, Some(5)).to_string(), "a.csv:12:5");
         let e = Error::input(Location::at("a.csv", 3, Some(2)), "bad amount");
         assert_eq!(e.to_string(), "a.csv:3:2: bad amount");
-        assert_eq!(e.exit_code(), 2);
+        assert_eq!(e.exit_code(), Exit::BadInput);
     }
 }

@@ -5,13 +5,12 @@
 //! counted into a `tally` per deletion and resource as they are read) → `reconcile` (verdicts,
 //! with the lag rules of `settle`) → `report` (one renderer per output format).
 
-pub mod check;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod error;
-pub mod explain;
+pub mod exit;
 pub mod ingest;
-pub mod inspect;
 pub mod matcher;
 pub mod model;
 pub mod money;
@@ -25,30 +24,35 @@ pub mod tally;
 pub mod time;
 
 use clap::Parser;
+use exit::Exit;
 use std::ffi::OsString;
 
-/// Runs the program and returns its exit code.
-pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> u8 {
+/// Runs the program and says how it ended.
+pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> Exit {
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
-            // --help and --version exit 0; usage errors exit 2.
             let _ = e.print();
-            return u8::try_from(e.exit_code()).unwrap_or(2);
+            // --help and --version print to stdout and succeed; usage errors go to stderr.
+            return if e.use_stderr() {
+                Exit::BadInput
+            } else {
+                Exit::Stopped
+            };
         }
     };
     let result = match cli.command {
-        cli::Command::Check(args) => config::CheckConfig::from_args(args).and_then(check::run),
+        cli::Command::Check(args) => config::CheckConfig::from_args(args).and_then(cmd::check::run),
         cli::Command::ExplainId(args) => {
-            config::ExplainConfig::from_args(args).and_then(explain::run)
+            config::ExplainConfig::from_args(args).and_then(cmd::explain_id::run)
         }
         cli::Command::Inspect(args) => {
-            config::InspectConfig::from_args(args).and_then(inspect::run)
+            config::InspectConfig::from_args(args).and_then(cmd::inspect::run)
         }
     };
     match result {
         Ok(code) => code,
-        Err(e) if e.is_broken_pipe() => 0,
+        Err(e) if e.is_broken_pipe() => Exit::Stopped,
         Err(e) => {
             eprintln!(
                 "billrecon: error: {}",

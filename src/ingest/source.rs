@@ -558,7 +558,7 @@ mod tests {
         assert_eq!((enc, delim), (Encoding::Utf8, b','));
         let cut = bytes[..bytes.len() - 12].to_vec();
         let e = read_all(cut).unwrap_err();
-        assert_eq!(e.exit_code(), 2);
+        assert_eq!(e.exit_code().code(), 2);
         assert!(e.to_string().contains("cut short"), "{e}");
     }
 

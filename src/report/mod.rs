@@ -4,6 +4,7 @@
 //! value and never compute anything of their own.
 
 mod csv;
+pub mod inspect;
 mod json;
 mod markdown;
 mod table;

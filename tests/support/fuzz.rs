@@ -110,7 +110,7 @@ pub fn scan(data: &[u8]) {
                 msg.starts_with("fuzz.csv"),
                 "error does not name the file: {msg}"
             );
-            assert_eq!(e.exit_code(), 2);
+            assert_eq!(e.exit_code().code(), 2);
         }
     }
 }

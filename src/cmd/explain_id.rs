@@ -3,11 +3,12 @@
 
 use crate::config::ExplainConfig;
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::ingest::rules;
 use crate::normalize::{clean_id, composite_parts, IdContext, Normalizer};
 use std::io::Write;
 
-pub fn run(cfg: ExplainConfig) -> Result<u8> {
+pub fn run(cfg: ExplainConfig) -> Result<Exit> {
     let user = match &cfg.rules {
         Some(path) => rules::read(path)?,
         None => Vec::new(),
@@ -21,7 +22,7 @@ pub fn run(cfg: ExplainConfig) -> Result<u8> {
             target: "stdout".into(),
             source: e,
         })?;
-    Ok(0)
+    Ok(Exit::Stopped)
 }
 
 /// The explanation of every ID, blocks separated by a blank line.

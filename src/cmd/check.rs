@@ -2,6 +2,7 @@
 
 use crate::config::CheckConfig;
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::ingest::{self, register, source, FileScan, ScanOptions};
 use crate::matcher::Matcher;
 use crate::model::Deletion;
@@ -12,7 +13,7 @@ use crate::reconcile::{reconcile, Rules};
 use crate::report::{self, Settings};
 use crate::time::format_offset;
 
-pub fn run(cfg: CheckConfig) -> Result<u8> {
+pub fn run(cfg: CheckConfig) -> Result<Exit> {
     let mut warnings = Vec::new();
     let mut deletions: Vec<Deletion> = Vec::new();
     if let Some(path) = &cfg.register {
@@ -84,14 +85,16 @@ pub fn run(cfg: CheckConfig) -> Result<u8> {
     }
 
     let s = &report.summary;
-    let code = if s.still_billing > 0 {
-        1
+    let exit = if cfg.exit_zero {
+        Exit::Stopped
+    } else if s.still_billing > 0 {
+        Exit::Findings
     } else if s.pending + s.not_in_bill > 0 {
-        3
+        Exit::TooEarly
     } else {
-        0
+        Exit::Stopped
     };
-    Ok(if cfg.exit_zero { 0 } else { code })
+    Ok(exit)
 }
 
 /// The inputs the exports hold, in command-line order; a zip archive's members in archive order.
