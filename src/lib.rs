@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod deletions;
 pub mod error;
 pub mod exit;
 pub mod ingest;

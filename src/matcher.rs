@@ -6,7 +6,7 @@
 //! nothing.
 
 use crate::ingest::{LineIds, Select, Selected};
-use crate::model::Deletion;
+use crate::model::{Deletion, DeletionIdx};
 use crate::normalize::{composite_parts, IdContext, Normalizer};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -14,14 +14,14 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// A register key and the deletions filed under it.
 struct Entry {
     key: String,
-    deletions: Vec<(u32, Option<String>)>,
+    deletions: Vec<(DeletionIdx, Option<String>)>,
 }
 
 pub struct Matcher<'n> {
     normalizer: &'n Normalizer,
     by_hash: HashMap<u64, Vec<Entry>, BuildHasherDefault<PassThrough>>,
     /// Product-level cleanups: (product, provider, deletion index).
-    products: Vec<(String, Option<String>, u32)>,
+    products: Vec<(String, Option<String>, DeletionIdx)>,
 }
 
 impl<'n> Matcher<'n> {
@@ -29,8 +29,7 @@ impl<'n> Matcher<'n> {
         let mut by_hash: HashMap<u64, Vec<Entry>, BuildHasherDefault<PassThrough>> =
             HashMap::default();
         let mut products = Vec::new();
-        for (i, d) in deletions.iter().enumerate() {
-            let i = i as u32;
+        for (i, d) in crate::deletions::indexed(deletions) {
             match &d.key {
                 Some(key) => {
                     let bucket = by_hash.entry(hash_ci(key)).or_default();
@@ -57,7 +56,7 @@ impl<'n> Matcher<'n> {
     }
 
     /// Adds the deletions filed under `key`; returns whether any was added.
-    fn lookup(&self, key: &str, provider: &str, hits: &mut Vec<u32>) -> bool {
+    fn lookup(&self, key: &str, provider: &str, hits: &mut Vec<DeletionIdx>) -> bool {
         if key.is_empty() {
             return false;
         }
@@ -203,12 +202,12 @@ mod tests {
         let ma2 = format!("SERVICE-7F3A-V2-{uuid}");
         assert_eq!(
             hits(ids("huawei", "hws.service.type.ma", &ma1)),
-            Some(("service-7f3a".into(), vec![0]))
+            Some(("service-7f3a".into(), vec![DeletionIdx(0)]))
         );
         // Services sharing a prefix are never merged.
         assert_eq!(
             hits(ids("huawei", "hws.service.type.ma", &ma2)),
-            Some(("service-7f3a-v2".into(), vec![1]))
+            Some(("service-7f3a-v2".into(), vec![DeletionIdx(1)]))
         );
         // The full bill ID quoted in the register matches too.
         let quoted = [del(Some(&ma1), None, None)];
@@ -219,7 +218,7 @@ mod tests {
         // Composite IDs match by any part, within the register row's provider only.
         assert_eq!(
             hits(ids("alibaba", "oss", "cn-hangzhou;standard")).map(|h| h.1),
-            Some(vec![2])
+            Some(vec![DeletionIdx(2)])
         );
         assert_eq!(hits(ids("huawei", "oss", "cn-hangzhou;standard")), None);
         // Child resources match by their own ID.
@@ -227,11 +226,11 @@ mod tests {
             child_id: "DISK-1",
             ..ids("huawei", "hws.service.type.ec2", "ecs-1")
         };
-        assert_eq!(m.select(&child).map(|s| s.hits), Some(vec![3]));
+        assert_eq!(m.select(&child).map(|s| s.hits), Some(vec![DeletionIdx(3)]));
         // Product-level cleanups catch every ID under the product, case-insensitively.
         assert_eq!(
             hits(ids("huawei", "HWS.SERVICE.TYPE.EBS", "vol-9")),
-            Some(("vol-9".into(), vec![4]))
+            Some(("vol-9".into(), vec![DeletionIdx(4)]))
         );
         assert_eq!(hits(ids("huawei", "hws.service.type.ec2", "ecs-9")), None);
     }

@@ -88,6 +88,23 @@ pub struct Deletion {
     pub origin: String,
 }
 
+/// A deletion's place in the one list of deletions a check works on (the register's rows, then
+/// the `--product` cleanups): what a matched line says it hits, and what tallies are kept under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DeletionIdx(pub u32);
+
+impl DeletionIdx {
+    /// The index of the `i`-th deletion; `None` past `u32::MAX` deletions.
+    pub fn of(i: usize) -> Option<Self> {
+        u32::try_from(i).ok().map(DeletionIdx)
+    }
+
+    /// Its position in the list.
+    pub fn get(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// The answer for a deleted resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -35,11 +35,11 @@ pub fn reconcile(
     let coverage = coverage(&scans, rules);
 
     let mut resources = Vec::new();
-    for (i, d) in deletions.iter().enumerate() {
+    for (i, d) in crate::deletions::indexed(deletions) {
         // The deletion's tallies over all inputs, by normalized resource ID.
         let mut groups: BTreeMap<&str, Tally> = BTreeMap::new();
         for scan in &scans {
-            let Some(ids) = u32::try_from(i).ok().and_then(|i| scan.tallies.of(i)) else {
+            let Some(ids) = scan.tallies.of(i) else {
                 continue;
             };
             for (id, t) in ids {

@@ -8,7 +8,7 @@
 //! the report lists lines in. So memory grows with the (deletion, resource) pairs, never with
 //! the number of matched lines.
 
-use crate::model::LineKind;
+use crate::model::{DeletionIdx, LineKind};
 use crate::money::Amounts;
 use crate::settle::{self, LineClass, LineFacts};
 use chrono::{DateTime, Duration, Utc};
@@ -327,11 +327,11 @@ impl Tally {
 
 /// The tallies of one scan: by deletion index, then by normalized resource ID.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tallies(pub BTreeMap<u32, BTreeMap<String, Tally>>);
+pub struct Tallies(pub BTreeMap<DeletionIdx, BTreeMap<String, Tally>>);
 
 impl Tallies {
     /// The tally of a deletion and a resource, created empty when new.
-    pub fn entry(&mut self, deletion: u32, norm_id: &str) -> &mut Tally {
+    pub fn entry(&mut self, deletion: DeletionIdx, norm_id: &str) -> &mut Tally {
         let ids = self.0.entry(deletion).or_default();
         if !ids.contains_key(norm_id) {
             ids.insert(norm_id.to_string(), Tally::default());
@@ -354,7 +354,7 @@ impl Tallies {
     }
 
     /// The tallies of one deletion, by normalized resource ID.
-    pub fn of(&self, deletion: u32) -> Option<&BTreeMap<String, Tally>> {
+    pub fn of(&self, deletion: DeletionIdx) -> Option<&BTreeMap<String, Tally>> {
         self.0.get(&deletion)
     }
 

@@ -6,6 +6,7 @@
 use billrecon::ingest::parallel::scan_all;
 use billrecon::ingest::source::entries;
 use billrecon::ingest::{FileScan, LineIds, ScanOptions, Select, Selected};
+use billrecon::model::DeletionIdx;
 use billrecon::progress::Progress;
 use chrono::{DateTime, FixedOffset, Utc};
 use std::path::Path;
@@ -18,7 +19,7 @@ impl Select for Everything {
         (!ids.id.is_empty()).then(|| Selected {
             norm_id: ids.id.to_ascii_lowercase(),
             rule: "as-is".into(),
-            hits: vec![0, 1],
+            hits: vec![DeletionIdx(0), DeletionIdx(1)],
         })
     }
 }

@@ -1,11 +1,11 @@
 //! `billrecon check`: register and exports in, report and exit code out.
 
 use crate::config::CheckConfig;
+use crate::deletions;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::ingest::{self, register, source, FileScan, ScanOptions};
+use crate::ingest::{self, source, FileScan, ScanOptions};
 use crate::matcher::Matcher;
-use crate::model::Deletion;
 use crate::normalize::Normalizer;
 use crate::output::Sink;
 use crate::progress::Progress;
@@ -14,24 +14,8 @@ use crate::report::{self, Settings};
 use crate::time::format_offset;
 
 pub fn run(cfg: CheckConfig) -> Result<Exit> {
-    let mut warnings = Vec::new();
-    let mut deletions: Vec<Deletion> = Vec::new();
-    if let Some(path) = &cfg.register {
-        let (d, w) = register::read(path, cfg.tz)?;
-        deletions.extend(d);
-        warnings.extend(w);
-    }
-    for (product, at) in &cfg.products {
-        deletions.push(Deletion {
-            resource_id: None,
-            key: None,
-            product: Some(product.clone()),
-            provider: None,
-            deleted_at: *at,
-            note: None,
-            origin: "--product".into(),
-        });
-    }
+    let (deletions, mut warnings) =
+        deletions::gather(cfg.register.as_deref(), &cfg.products, cfg.tz)?;
     let mut inputs: Vec<&std::path::Path> = cfg.exports.iter().map(std::path::Path::new).collect();
     inputs.extend(cfg.register.iter().map(std::path::Path::new));
     inputs.extend(cfg.rules.iter().map(std::path::Path::new));

@@ -203,7 +203,7 @@ mod tests {
         Some(Selected {
             norm_id: id.into(),
             rule: "as-is".into(),
-            hits: vec![0],
+            hits: vec![crate::model::DeletionIdx(0)],
         })
     }
 

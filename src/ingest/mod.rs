@@ -21,13 +21,12 @@ mod memo;
 pub mod parallel;
 mod parquet;
 pub mod records;
-pub mod register;
 pub mod rules;
 pub mod source;
 pub mod spec;
 
 use crate::error::{Error, Location, Result};
-use crate::model::{canonical_provider, Format, LineKind};
+use crate::model::{canonical_provider, DeletionIdx, Format, LineKind};
 use crate::money::parse_decimal;
 use crate::tally::{self, Tallies};
 use crate::time::{parse_end, parse_time, split_range};
@@ -60,7 +59,8 @@ pub struct LineIds<'a> {
 pub struct Selected {
     pub norm_id: String,
     pub rule: String,
-    pub hits: Vec<u32>,
+    /// The deletions the line mentions.
+    pub hits: Vec<DeletionIdx>,
 }
 
 /// Decides which records matter (those that mention a deleted resource).
@@ -1228,7 +1228,7 @@ impl<'o> Scan<'o> {
             product_code: &k.product_code,
         };
         for &h in &k.sel.hits {
-            if let Some(&at) = self.opts.deletions.get(h as usize) {
+            if let Some(&at) = self.opts.deletions.get(h.get()) {
                 self.out
                     .tallies
                     .entry(h, &k.sel.norm_id)
@@ -1399,7 +1399,7 @@ mod tests {
             Some(Selected {
                 norm_id: ids.id.to_ascii_lowercase(),
                 rule: "test".into(),
-                hits: vec![0],
+                hits: vec![DeletionIdx(0)],
             })
         }
     }
@@ -1423,7 +1423,7 @@ mod tests {
         let s = scan_text(text).unwrap();
         let lines: Vec<(Vec<u64>, String)> = s
             .tallies
-            .of(0)
+            .of(DeletionIdx(0))
             .unwrap()
             .values()
             .map(|t| {
@@ -1543,7 +1543,7 @@ mod equivalence {
             (!ids.id.is_empty()).then(|| Selected {
                 norm_id: ids.id.to_ascii_lowercase(),
                 rule: "as-is".into(),
-                hits: vec![0, 1, 2, 3],
+                hits: (0..4).map(DeletionIdx).collect(),
             })
         }
     }

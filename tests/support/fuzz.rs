@@ -6,13 +6,13 @@
 //! input: no panic, and an error that names the file (exit code 2) when the input is bad.
 #![allow(dead_code)]
 
+use billrecon::deletions::register::read_from;
 use billrecon::ingest::dedupe::resolve;
 use billrecon::ingest::parallel::scan_all;
-use billrecon::ingest::register::read_from;
 use billrecon::ingest::rules::parse;
 use billrecon::ingest::source::{entries, from_reader, Opened};
 use billrecon::ingest::{scan as scan_export, FileScan, LineIds, ScanOptions, Select, Selected};
-use billrecon::model::{Deletion, LineKind, Verdict};
+use billrecon::model::{Deletion, DeletionIdx, LineKind, Verdict};
 use billrecon::money::{format_amount, format_quantity, parse_decimal, Amounts};
 use billrecon::normalize::{IdContext, Normalizer};
 use billrecon::progress::Progress;
@@ -52,7 +52,7 @@ impl Select for All {
         Some(Selected {
             norm_id: ids.id.to_ascii_lowercase(),
             rule: "fuzz".into(),
-            hits: vec![0],
+            hits: vec![DeletionIdx(0)],
         })
     }
 }
@@ -123,7 +123,7 @@ impl Select for Both {
         Some(Selected {
             norm_id: ids.id.to_ascii_lowercase(),
             rule: ids.product_name.to_string(),
-            hits: vec![0, 1],
+            hits: vec![DeletionIdx(0), DeletionIdx(1)],
         })
     }
 }

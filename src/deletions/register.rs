@@ -1,9 +1,12 @@
 //! The deletion register: a CSV of what was deleted and when, in the columns people write.
+//!
+//! Read with the exports' record reader and encodings (`ingest::records`, `ingest::source`), so
+//! its lines are cited as an editor numbers them; nothing here reads a bill.
 
-use super::header::fold;
-use super::records::{self, RawRecord, RecordReader};
-use super::source::{self, decode};
 use crate::error::{Error, Location, Result};
+use crate::ingest::header::fold;
+use crate::ingest::records::{self, RawRecord, RecordReader};
+use crate::ingest::source::{self, decode};
 use crate::model::{canonical_provider, Deletion};
 use crate::normalize::clean_id;
 use crate::time::parse_time;
