@@ -14,9 +14,11 @@ use crate::tally::Tally;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The knobs of the lag model.
+/// The timing of the lag model: how late charges arrive (`--lag`), how long after a deletion the
+/// bill must be observed (`--window`), the grace after it (`--grace`) and when the exports were
+/// taken (`--as-of`).
 #[derive(Debug, Clone, Copy)]
-pub struct Rules {
+pub struct Timing {
     pub lag: Duration,
     pub window: Duration,
     pub grace: Duration,
@@ -28,11 +30,11 @@ pub struct Rules {
 pub fn reconcile(
     deletions: &[Deletion],
     scans: Vec<FileScan>,
-    rules: &Rules,
+    timing: &Timing,
     settings: Settings,
     mut warnings: Vec<String>,
 ) -> Report {
-    let coverage = coverage(&scans, rules);
+    let coverage = coverage(&scans, timing);
 
     let mut resources = Vec::new();
     for (i, d) in crate::deletions::indexed(deletions) {
@@ -67,7 +69,7 @@ pub fn reconcile(
                     "resource",
                     &all,
                     &coverage,
-                    rules,
+                    timing,
                     &scans,
                 ));
             }
@@ -94,7 +96,7 @@ pub fn reconcile(
                         "product",
                         &Tally::default(),
                         &coverage,
-                        rules,
+                        timing,
                         &scans,
                     ));
                 }
@@ -105,7 +107,7 @@ pub fn reconcile(
                         "product",
                         group,
                         &coverage,
-                        rules,
+                        timing,
                         &scans,
                     ));
                 }
@@ -187,7 +189,7 @@ pub fn reconcile(
 }
 
 /// `complete_through` per provider over all inputs.
-fn coverage(scans: &[FileScan], rules: &Rules) -> BTreeMap<String, Option<DateTime<Utc>>> {
+fn coverage(scans: &[FileScan], timing: &Timing) -> BTreeMap<String, Option<DateTime<Utc>>> {
     type Latest = (
         Option<DateTime<Utc>>,
         Option<DateTime<Utc>>,
@@ -208,7 +210,10 @@ fn coverage(scans: &[FileScan], rules: &Rules) -> BTreeMap<String, Option<DateTi
         // back to longer windows, then to the latest time charged.
         .map(|(p, (end, long, charge))| {
             let latest = end.or(long).or(charge);
-            (p, settle::complete_through(latest, rules.as_of, rules.lag))
+            (
+                p,
+                settle::complete_through(latest, timing.as_of, timing.lag),
+            )
         })
         .collect()
 }
@@ -221,7 +226,7 @@ fn assess(
     scope: &'static str,
     t: &Tally,
     coverage: &BTreeMap<String, Option<DateTime<Utc>>>,
-    rules: &Rules,
+    timing: &Timing,
     scans: &[FileScan],
 ) -> ResourceReport {
     let lines = usize::try_from(t.lines).unwrap_or(usize::MAX);
@@ -288,6 +293,6 @@ fn assess(
         lines,
         complete_through: r.complete_through,
     };
-    r.verdict = settle::verdict(&evidence, d.deleted_at, rules.window);
+    r.verdict = settle::verdict(&evidence, d.deleted_at, timing.window);
     r
 }

@@ -2,7 +2,7 @@
 //! turns `stopped` into `still_billing`, a line dated before a deletion never makes it
 //! `still_billing`, and splitting or repeating an export never changes the verdicts.
 
-use billrecon::normalize::{IdContext, Normalizer};
+use billrecon::ids::normalize::{IdContext, Normalizer};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::Path;

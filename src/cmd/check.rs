@@ -4,12 +4,13 @@ use crate::config::CheckConfig;
 use crate::deletions;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::ids::matcher::Matcher;
+use crate::ids::normalize::Normalizer;
+use crate::ids::rules_file;
 use crate::ingest::{self, source, FileScan, ScanOptions};
-use crate::matcher::Matcher;
-use crate::normalize::Normalizer;
 use crate::output::Sink;
 use crate::progress::Progress;
-use crate::reconcile::{reconcile, Rules};
+use crate::reconcile::{reconcile, Timing};
 use crate::report::{self, Settings};
 use crate::time::format_offset;
 
@@ -21,7 +22,7 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     inputs.extend(cfg.rules.iter().map(std::path::Path::new));
     let sink = Sink::create(cfg.output.as_deref(), &inputs)?;
     let user_rules = match &cfg.rules {
-        Some(path) => ingest::rules::read(path)?,
+        Some(path) => rules_file::read(path)?,
         None => Vec::new(),
     };
     let normalizer = Normalizer::new(user_rules);
@@ -38,7 +39,7 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         warnings.extend(s.skipped_examples.iter().map(|m| format!("skipped {m}")));
     }
 
-    let rules = Rules {
+    let timing = Timing {
         lag: cfg.lag,
         window: cfg.window,
         grace: cfg.grace,
@@ -51,7 +52,7 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         as_of: cfg.as_of,
         tz: format_offset(cfg.tz),
     };
-    let report = reconcile(&deletions, scans, &rules, settings, warnings);
+    let report = reconcile(&deletions, scans, &timing, settings, warnings);
     let mut bytes = Vec::new();
     report::render(&report, cfg.format, cfg.tz, &mut bytes).map_err(|e| Error::Output {
         target: "report".into(),

@@ -4,13 +4,13 @@
 use crate::config::ExplainConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::ingest::rules;
-use crate::normalize::{clean_id, composite_parts, IdContext, Normalizer};
+use crate::ids::normalize::{clean_id, composite_parts, IdContext, Normalizer};
+use crate::ids::rules_file;
 use std::io::Write;
 
 pub fn run(cfg: ExplainConfig) -> Result<Exit> {
     let user = match &cfg.rules {
-        Some(path) => rules::read(path)?,
+        Some(path) => rules_file::read(path)?,
         None => Vec::new(),
     };
     let normalizer = Normalizer::new(user);
@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn explain_id_snapshot() {
-        let user = rules::parse(
+        let user = rules_file::parse(
             "rules.toml",
             "[[rule]]\nname = \"dws-nodes\"\nprovider = \"huawei\"\nproduct = \"hws.service.type.dws\"\npattern = '^(?P<id>.+)-node-\\d+$'\n",
         )

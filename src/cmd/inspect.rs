@@ -29,7 +29,7 @@ impl Select for Nothing {
 pub fn run(cfg: InspectConfig) -> Result<Exit> {
     // A rules file is checked the way `check` reads it, so one command validates a setup.
     if let Some(path) = &cfg.rules {
-        ingest::rules::read(path)?;
+        crate::ids::rules_file::read(path)?;
     }
     let report = inspect(&cfg);
     let mut bytes = Vec::new();

@@ -4,11 +4,11 @@
 //! its lines are cited as an editor numbers them; nothing here reads a bill.
 
 use crate::error::{Error, Location, Result};
+use crate::ids::normalize::clean_id;
 use crate::ingest::header::fold;
 use crate::ingest::records::{self, RawRecord, RecordReader};
 use crate::ingest::source::{self, decode};
 use crate::model::{canonical_provider, Deletion};
-use crate::normalize::clean_id;
 use crate::time::parse_time;
 use chrono::FixedOffset;
 use std::collections::HashMap;

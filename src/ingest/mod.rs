@@ -21,7 +21,6 @@ mod memo;
 pub mod parallel;
 mod parquet;
 pub mod records;
-pub mod rules;
 pub mod source;
 pub mod spec;
 
@@ -1047,10 +1046,10 @@ impl<'o> Scan<'o> {
                 product_name: value(
                     cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)),
                 ),
-                id: crate::normalize::clean_id(value(
+                id: crate::ids::normalize::clean_id(value(
                     cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
                 )),
-                child_id: crate::normalize::clean_id(value(
+                child_id: crate::ids::normalize::clean_id(value(
                     cell(Field::ChildResourceId).map_or("", |c| decode(c, enc, &mut s.child)),
                 )),
             };
@@ -1162,7 +1161,7 @@ impl<'o> Scan<'o> {
             cell(Field::ChargeClass).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("")));
         let kind = (self.spec.kind)(value(kind_text), class_text);
         let s = &mut self.s;
-        let id = crate::normalize::clean_id(value(
+        let id = crate::ids::normalize::clean_id(value(
             cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
         ));
         let product_code =

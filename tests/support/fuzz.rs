@@ -7,16 +7,16 @@
 #![allow(dead_code)]
 
 use billrecon::deletions::register::read_from;
+use billrecon::ids::normalize::{IdContext, Normalizer};
+use billrecon::ids::rules_file::parse;
 use billrecon::ingest::dedupe::resolve;
 use billrecon::ingest::parallel::scan_all;
-use billrecon::ingest::rules::parse;
 use billrecon::ingest::source::{entries, from_reader, Opened};
 use billrecon::ingest::{scan as scan_export, FileScan, LineIds, ScanOptions, Select, Selected};
 use billrecon::model::{Deletion, DeletionIdx, LineKind, Verdict};
 use billrecon::money::{format_amount, format_quantity, parse_decimal, Amounts};
-use billrecon::normalize::{IdContext, Normalizer};
 use billrecon::progress::Progress;
-use billrecon::reconcile::{reconcile, Rules};
+use billrecon::reconcile::{reconcile, Timing};
 use billrecon::report::local;
 use billrecon::report::{render, OutputFormat, Settings};
 use billrecon::settle::{classify, complete_through, verdict, Evidence, LineFacts};
@@ -173,7 +173,7 @@ pub fn report(data: &[u8]) {
             origin: "register.csv:3".into(),
         },
     ];
-    let rules = Rules {
+    let timing = Timing {
         lag: chrono::Duration::hours(2),
         window: chrono::Duration::hours(24),
         grace: chrono::Duration::zero(),
@@ -186,7 +186,7 @@ pub fn report(data: &[u8]) {
         as_of: None,
         tz: format_offset(tz),
     };
-    let report = reconcile(&deletions, scans, &rules, settings, Vec::new());
+    let report = reconcile(&deletions, scans, &timing, settings, Vec::new());
     let mut out = Vec::new();
     render(&report, OutputFormat::Json, tz, &mut out).unwrap();
     serde_json::from_slice::<serde_json::Value>(&out).expect("the JSON report parses");

@@ -5,9 +5,9 @@
 //! on the fly and compare case-insensitively: no string is built for a line that matches
 //! nothing.
 
+use crate::ids::normalize::{composite_parts, IdContext, Normalizer};
 use crate::ingest::{LineIds, Select, Selected};
 use crate::model::{Deletion, DeletionIdx};
-use crate::normalize::{composite_parts, IdContext, Normalizer};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 

@@ -9,8 +9,8 @@
 //! ```
 
 use crate::error::{Error, Location, Result};
+use crate::ids::normalize::UserRule;
 use crate::model::canonical_provider;
-use crate::normalize::UserRule;
 use serde::Deserialize;
 use toml::Spanned;
 
