@@ -19,8 +19,6 @@ pub mod output;
 pub mod progress;
 pub mod reconcile;
 pub mod report;
-pub mod settle;
-pub mod tally;
 pub mod time;
 
 use clap::Parser;

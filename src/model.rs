@@ -2,6 +2,7 @@
 //! formats, kinds of line, verdicts).
 
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
 
@@ -103,6 +104,36 @@ impl DeletionIdx {
     pub fn get(self) -> usize {
         self.0 as usize
     }
+}
+
+/// Where a line stands in the order the report reads lines in: by time, then input, then line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LineKey {
+    /// The usage-window start, else the time charged.
+    pub time: DateTime<Utc>,
+    /// Index of the input in the order given.
+    pub input: u32,
+    /// Line of the file where the record starts.
+    pub line: u64,
+}
+
+/// One bill line that mentions a deleted resource, as read: what `ingest` hands the deciding
+/// side (borrowed from the reader's buffers, so counting it allocates nothing).
+#[derive(Debug, Clone, Copy)]
+pub struct BillLine<'a> {
+    pub key: LineKey,
+    pub usage_end: Option<DateTime<Utc>>,
+    pub kind: LineKind,
+    pub amount: Decimal,
+    pub usage: Option<Decimal>,
+    pub currency: &'a str,
+    pub provider: &'a str,
+    /// The resource ID as the bill wrote it, and the ID rule that normalized it.
+    pub bill_id: &'a str,
+    pub rule: &'a str,
+    pub resource_name: &'a str,
+    pub product: &'a str,
+    pub product_code: &'a str,
 }
 
 /// The answer for a deleted resource.

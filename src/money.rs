@@ -1,4 +1,5 @@
-//! Exact amounts: parsing bill cells into `Decimal` and keeping sums apart by currency.
+//! Exact amounts: parsing bill cells into `Decimal`, sums that do not depend on the order of
+//! their terms ([`Sum`]), and keeping amounts and sums apart by currency.
 //!
 //! Money never passes through floating point: a finance reviewer must be able to add up the
 //! cited lines by hand and get the report's figure to the last digit.
@@ -213,6 +214,103 @@ pub fn dec(s: &str) -> Decimal {
     <Decimal as std::str::FromStr>::from_str(s).unwrap_or_default()
 }
 
+/// An exact sum of decimals, the same whatever order they were added in.
+///
+/// `Decimal` addition rounds past 28 significant digits, so a plain running sum would depend
+/// on the order of the lines, and a file read in pieces could disagree with one read start to
+/// end. This keeps one 128-bit integer sum of mantissas per scale instead (a mantissa has at
+/// most 96 bits, so over two billion lines add up before one could saturate) and rounds once,
+/// in [`Sum::value`]. Below 28 significant digits that is exactly what a running sum gives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sum {
+    /// (scale, sum of the mantissas of that scale), ordered by scale.
+    parts: Vec<(u32, i128)>,
+}
+
+impl Sum {
+    pub fn add(&mut self, d: Decimal) {
+        self.add_part(d.scale(), d.mantissa());
+    }
+
+    fn add_part(&mut self, scale: u32, m: i128) {
+        match self.parts.binary_search_by_key(&scale, |p| p.0) {
+            // Saturating: reaching the limit takes billions of lines of the largest amounts.
+            Ok(i) => self.parts[i].1 = self.parts[i].1.saturating_add(m),
+            Err(i) => self.parts.insert(i, (scale, m)),
+        }
+    }
+
+    pub fn merge(&mut self, other: &Sum) {
+        for &(s, m) in &other.parts {
+            self.add_part(s, m);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The sum as a `Decimal` (rounded past 28 significant digits, saturated past its range).
+    pub fn value(&self) -> Decimal {
+        let mut total = Decimal::ZERO;
+        for &(scale, m) in &self.parts {
+            total = total.saturating_add(to_decimal(m, scale));
+        }
+        total
+    }
+}
+
+/// `m × 10^-scale` as a `Decimal`, dropping decimals (rounded half away from zero) while the
+/// mantissa is too wide, and saturating when it is too wide with no decimals left.
+fn to_decimal(mut m: i128, mut scale: u32) -> Decimal {
+    const MAX: i128 = (1 << 96) - 1;
+    // `unsigned_abs`: a saturated sum may be `i128::MIN`, whose `abs` overflows.
+    while m.unsigned_abs() > MAX as u128 && scale > 0 {
+        let (q, r) = (m / 10, m % 10);
+        m = q + (r / 5); // r / 5 is ±1 when |r| ≥ 5
+        scale -= 1;
+    }
+    if m > MAX {
+        return Decimal::MAX;
+    }
+    if m < -MAX {
+        return Decimal::MIN;
+    }
+    Decimal::try_from_i128_with_scale(m, scale).unwrap_or_default()
+}
+
+/// Exact sums kept apart by currency.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sums(BTreeMap<String, Sum>);
+
+impl Sums {
+    pub fn add(&mut self, currency: &str, amount: Decimal) {
+        match self.0.get_mut(currency) {
+            Some(s) => s.add(amount),
+            None => {
+                let mut s = Sum::default();
+                s.add(amount);
+                self.0.insert(currency.to_string(), s);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: &Sums) {
+        for (c, s) in &other.0 {
+            self.0.entry(c.clone()).or_default().merge(s);
+        }
+    }
+
+    /// The sums as the report prints them.
+    pub fn amounts(&self) -> Amounts {
+        let mut a = Amounts::default();
+        for (c, s) in &self.0 {
+            a.add(c, s.value());
+        }
+        a
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +414,50 @@ mod tests {
             serde_json::to_string(&a).unwrap(),
             r#"{"CNY":"2.00","USD":"2.00"}"#
         );
+    }
+
+    #[test]
+    fn exact_sums_do_not_depend_on_the_order() {
+        let big = dec("999999999999999999.9999999999");
+        let tiny = dec("0.0000000001");
+        let mut a = Sum::default();
+        let mut b = Sum::default();
+        for _ in 0..8 {
+            a.add(big);
+        }
+        a.add(tiny);
+        b.add(tiny);
+        for _ in 0..8 {
+            b.add(big);
+        }
+        assert_eq!(a.value(), b.value());
+        // Past the 96 bits of a `Decimal` the exact sum is rounded once.
+        assert_eq!(a.value(), dec("7999999999999999999.999999999"));
+        let mut c = Sum::default();
+        c.add(dec("1.10"));
+        c.add(dec("2.005"));
+        c.add(dec("-0.105"));
+        assert_eq!(c.value(), dec("3.000"));
+        assert_eq!(Sum::default().value(), Decimal::ZERO);
+        // Sums past every limit saturate (at the 128-bit sum, then at the range of a
+        // `Decimal`); they never panic.
+        for (scale, low, high) in [
+            (0, Decimal::MIN, Decimal::MAX),
+            (5, Decimal::MIN, Decimal::MAX),
+            (
+                28,
+                dec("-17014118346.046923173168730372"),
+                dec("17014118346.046923173168730372"),
+            ),
+        ] {
+            let mut s = Sum::default();
+            s.add_part(scale, i128::MIN);
+            s.add_part(scale, -1);
+            assert_eq!(s.value(), low, "scale {scale}");
+            let mut s = Sum::default();
+            s.add_part(scale, i128::MAX);
+            s.add_part(scale, 1);
+            assert_eq!(s.value(), high, "scale {scale}");
+        }
     }
 }

@@ -5,10 +5,11 @@
 
 use billrecon::ingest::parallel::scan_all;
 use billrecon::ingest::source::entries;
-use billrecon::ingest::{FileScan, LineIds, ScanOptions, Select, Selected};
+use billrecon::ingest::{FileScan, Hooks, LineIds, ScanOptions, Select, Selected};
 use billrecon::model::DeletionIdx;
 use billrecon::progress::Progress;
-use chrono::{DateTime, FixedOffset, Utc};
+use billrecon::reconcile::count::{Counter, Tallies};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use std::path::Path;
 
 /// Keeps every line that has a resource ID.
@@ -36,16 +37,18 @@ fn scan(
     threads: usize,
     piece: u64,
     skip_bad_rows: bool,
-) -> Result<Vec<FileScan>, String> {
-    let deleted = deleted();
+) -> Result<Vec<FileScan<Tallies>>, String> {
+    let counter = Counter::new(deleted().to_vec(), Duration::zero());
     let opts = ScanOptions {
-        deletions: &deleted,
         fingerprints: true,
         ..ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), skip_bad_rows)
     };
     let e = entries(path.to_str().unwrap()).map_err(|e| e.to_string())?;
-    scan_all(&e, &opts, &Everything, &Progress::new(true), threads, piece)
-        .map_err(|e| e.to_string())
+    let hooks = Hooks {
+        select: &Everything,
+        count: &counter,
+    };
+    scan_all(&e, &opts, hooks, &Progress::new(true), threads, piece).map_err(|e| e.to_string())
 }
 
 fn assert_same_in_pieces(path: &Path, skip_bad_rows: bool) {
@@ -148,7 +151,12 @@ fn an_input_that_fails_is_the_one_reported_not_a_big_file_left_unread_because_of
     let mut e = entries(big.to_str().unwrap()).unwrap();
     e.extend(entries(bad.to_str().unwrap()).unwrap());
     for _ in 0..5 {
-        let err = scan_all(&e, &opts, &Everything, &Progress::new(true), 2, 7)
+        let counter = Counter::new(deleted().to_vec(), Duration::zero());
+        let hooks = Hooks {
+            select: &Everything,
+            count: &counter,
+        };
+        let err = scan_all(&e, &opts, hooks, &Progress::new(true), 2, 7)
             .unwrap_err()
             .to_string();
         assert!(err.contains("bad-after-big.csv:1"), "{err}");

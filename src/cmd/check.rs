@@ -7,9 +7,10 @@ use crate::exit::Exit;
 use crate::ids::matcher::Matcher;
 use crate::ids::normalize::Normalizer;
 use crate::ids::rules_file;
-use crate::ingest::{self, source, FileScan, ScanOptions};
+use crate::ingest::{self, Hooks, ScanOptions};
 use crate::output::Sink;
 use crate::progress::Progress;
+use crate::reconcile::count::Counter;
 use crate::reconcile::{reconcile, Timing};
 use crate::report::{self, Settings};
 use crate::time::format_offset;
@@ -27,14 +28,14 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     };
     let normalizer = Normalizer::new(user_rules);
     let matcher = Matcher::new(&normalizer, &deletions);
-    // Lines are classified against their deletions as they are read (see `tally`).
-    let deleted_at: Vec<_> = deletions.iter().map(|d| d.deleted_at).collect();
-    let opts = ScanOptions {
-        deletions: &deleted_at,
-        grace: cfg.grace,
-        ..ScanOptions::new(cfg.tz, cfg.skip_bad_rows)
+    // Matched lines are counted against their deletions as they are read.
+    let counter = Counter::of(&deletions, cfg.grace);
+    let hooks = Hooks {
+        select: &matcher,
+        count: &counter,
     };
-    let scans = scan_all(&cfg.exports, cfg.quiet, &opts, &matcher)?;
+    let opts = ScanOptions::new(cfg.tz, cfg.skip_bad_rows);
+    let scans = ingest::read_exports(&cfg.exports, &opts, hooks, &Progress::new(cfg.quiet))?;
     for s in &scans {
         warnings.extend(s.skipped_examples.iter().map(|m| format!("skipped {m}")));
     }
@@ -80,34 +81,4 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         Exit::Stopped
     };
     Ok(exit)
-}
-
-/// The inputs the exports hold, in command-line order; a zip archive's members in archive order.
-pub fn inputs(exports: &[String]) -> Result<Vec<source::Entry>> {
-    let mut out = Vec::new();
-    for path in exports {
-        out.extend(source::entries(path)?);
-    }
-    Ok(out)
-}
-
-/// Reads every input on every core, counting lines that several inputs hold once (see
-/// `ingest::dedupe`); results keep the order given.
-pub fn scan_all(
-    exports: &[String],
-    quiet: bool,
-    opts: &ScanOptions,
-    select: &dyn ingest::Select,
-) -> Result<Vec<FileScan>> {
-    let entries = inputs(exports)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let progress = Progress::new(quiet);
-    ingest::dedupe::read_all(
-        &entries,
-        opts,
-        select,
-        &progress,
-        threads,
-        ingest::parallel::PIECE,
-    )
 }

@@ -6,14 +6,16 @@
 use crate::config::InspectConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::ingest::{self, source, FileScan, LineIds, ScanOptions, Select, Selected};
+use crate::ingest::{
+    self, source, FileScan, Hooks, LineIds, NoCount, ScanOptions, Select, Selected,
+};
 use crate::output::Sink;
+use crate::reconcile::verdict::complete_through;
 use crate::report::inspect::{
     render_json, render_table, ClosestInfo, ColumnInfo, CoverageInfo, InputInfo, InspectReport,
     InspectSettings, MissingInfo, SCHEMA_VERSION,
 };
 use crate::report::Tool;
-use crate::settle::complete_through;
 use crate::time::format_offset;
 use chrono::Duration;
 
@@ -77,7 +79,13 @@ pub fn inspect(cfg: &InspectConfig) -> InspectReport {
             let r = source::with_entry(
                 entry,
                 &|r| crate::progress::Progress::wrap(&bar, r),
-                |opened| ingest::scan(&entry.name, i, opened, &opts, &Nothing),
+                |opened| {
+                    let hooks = Hooks {
+                        select: &Nothing,
+                        count: &NoCount,
+                    };
+                    ingest::scan(&entry.name, i, opened, &opts, hooks)
+                },
             );
             bar.finish_and_clear();
             inputs.push(match r {
@@ -105,7 +113,7 @@ pub fn inspect(cfg: &InspectConfig) -> InspectReport {
     }
 }
 
-fn described(s: FileScan, lag: Duration) -> InputInfo {
+fn described(s: FileScan<()>, lag: Duration) -> InputInfo {
     let b = &s.binding;
     let mut columns: Vec<ColumnInfo> = ingest::Field::ALL
         .iter()

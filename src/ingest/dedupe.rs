@@ -13,7 +13,7 @@
 //!    thus cost one more read of the inputs that overlap.
 
 use super::source::Entry;
-use super::{parallel, FileScan, ScanOptions, Select};
+use super::{parallel, Count, FileScan, Hooks, ScanOptions};
 use crate::error::{Error, Location, Result};
 use crate::progress::Progress;
 use std::cmp::Reverse;
@@ -41,7 +41,7 @@ impl Drops {
 
 /// Takes the fingerprints out of the scans and finds the lines several inputs hold: which
 /// input counts each, and how many lines each input loses to others.
-pub fn find(scans: &mut [FileScan]) -> (Drops, Vec<u64>) {
+pub fn find<T>(scans: &mut [FileScan<T>]) -> (Drops, Vec<u64>) {
     let mut prints: Vec<Vec<u64>> = scans
         .iter_mut()
         .map(|s| std::mem::take(&mut s.fingerprints))
@@ -97,10 +97,10 @@ pub fn find(scans: &mut [FileScan]) -> (Drops, Vec<u64>) {
 /// Phase 2 for scans read with fingerprints: when some lines are held by several inputs,
 /// `rescan` reads the given inputs again with the given options (which drop those lines), and
 /// their tallies are replaced. Sets every scan's `duplicate_rows`.
-pub fn resolve(
-    scans: &mut [FileScan],
+pub fn resolve<T>(
+    scans: &mut [FileScan<T>],
     opts: &ScanOptions<'_>,
-    rescan: impl FnOnce(&[usize], &ScanOptions<'_>) -> Result<Vec<FileScan>>,
+    rescan: impl FnOnce(&[usize], &ScanOptions<'_>) -> Result<Vec<FileScan<T>>>,
 ) -> Result<()> {
     let (drops, dropped) = find(scans);
     if drops.is_empty() {
@@ -135,24 +135,24 @@ pub fn resolve(
 
 /// Reads every entry on `threads` cores (see [`parallel::scan_all`]), then, when there are
 /// several, counts the lines they share once.
-pub fn read_all(
+pub fn read_all<C: Count>(
     entries: &[Entry],
     opts: &ScanOptions<'_>,
-    select: &dyn Select,
+    hooks: Hooks<'_, C>,
     progress: &Progress,
     threads: usize,
     piece: u64,
-) -> Result<Vec<FileScan>> {
+) -> Result<Vec<FileScan<C::Counts>>> {
     let several = entries.len() > 1;
     let first = ScanOptions {
         fingerprints: several,
         drop: None,
         ..*opts
     };
-    let mut scans = parallel::scan_all(entries, &first, select, progress, threads, piece)?;
+    let mut scans = parallel::scan_all(entries, &first, hooks, progress, threads, piece)?;
     if several {
         resolve(&mut scans, opts, |again, second| {
-            parallel::scan_some(entries, again, second, select, progress, threads, piece)
+            parallel::scan_some(entries, again, second, hooks, progress, threads, piece)
         })?;
     }
     Ok(scans)
@@ -162,7 +162,7 @@ pub fn read_all(
 mod tests {
     use super::*;
 
-    fn scan_with(prints: &[u64]) -> FileScan {
+    fn scan_with(prints: &[u64]) -> FileScan<()> {
         let mut s = FileScan::empty();
         s.fingerprints = prints.to_vec();
         s
@@ -202,7 +202,7 @@ mod tests {
             ("no input", vec![], vec![], vec![]),
         ];
         for (what, inputs, winners, dropped) in cases {
-            let mut scans: Vec<FileScan> = inputs.iter().map(|p| scan_with(p)).collect();
+            let mut scans: Vec<FileScan<()>> = inputs.iter().map(|p| scan_with(p)).collect();
             let (drops, got) = find(&mut scans);
             assert_eq!(drops.winners, *winners, "{what}");
             assert_eq!(got, *dropped, "{what}");

@@ -1,16 +1,15 @@
-//! Ingest: bill exports in; per input, the coverage figures and the tallies of the lines that
-//! mention a deleted resource out.
+//! Ingest: bill exports in; per input, the coverage figures and what the deciding side counted
+//! of the lines that mention a deleted resource out.
 //!
-//! One streaming pass per file. Each record's resource ID is normalized and looked up (through
-//! [`Select`]) before anything else is parsed: only the lines that mention a deleted resource are
-//! read in full, and they are counted into a [`Tally`](crate::tally::Tally) per deletion and
-//! resource as they are read, so memory grows with the deleted resources the bill mentions, not
-//! with the export nor with the lines that mention them. Every row still feeds the coverage
+//! One streaming pass per file. Each record's identifying cells go to a [`Select`] (the ID
+//! matcher) before anything else is parsed: only the lines it keeps are read in full, and each is
+//! handed to a [`Count`] (the deciding side) as it is read, so memory grows with what the counts
+//! hold, not with the export nor with the lines that matched. Every row still feeds the coverage
 //! figures and is checked for a readable amount and times, so a bad cell is reported wherever it
 //! is.
 //!
-//! Format modules (`huawei`, `alibaba`, `focus`) only declare header aliases and vocabularies;
-//! this module does the reading.
+//! Reading only: no deletion times, grace or verdict rules live here; this room knows a matched
+//! line's facts and hands them on through the [`Count`] seam.
 
 mod alibaba;
 pub mod dedupe;
@@ -25,11 +24,10 @@ pub mod source;
 pub mod spec;
 
 use crate::error::{Error, Location, Result};
-use crate::model::{canonical_provider, DeletionIdx, Format, LineKind};
+use crate::model::{canonical_provider, BillLine, DeletionIdx, Format, LineKey, LineKind};
 use crate::money::parse_decimal;
-use crate::tally::{self, Tallies};
 use crate::time::{parse_end, parse_time, split_range};
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use dedupe::Drops;
 use header::Binding;
 use records::{Cells, RawRecord, RecordReader};
@@ -62,21 +60,63 @@ pub struct Selected {
     pub hits: Vec<DeletionIdx>,
 }
 
-/// Decides which records matter (those that mention a deleted resource).
+/// Decides which records matter (those that mention a deleted resource). Asked once per
+/// distinct set of identifying cells, not per row (see `memo`).
 pub trait Select: Sync {
     fn select(&self, ids: &LineIds<'_>) -> Option<Selected>;
 }
+
+/// What the deciding side does with a matched line: `ingest` calls [`Count::count`] once per
+/// line its [`Select`] kept (never for the other rows), and carries the result, one
+/// [`Count::Counts`] per input, through pieces, merging and de-duplication without looking
+/// inside.
+pub trait Count: Sync {
+    type Counts: Counts;
+    fn count(&self, into: &mut Self::Counts, selected: &Selected, line: &BillLine<'_>);
+}
+
+/// What one reading counted. Counts of two pieces of a file merge into the counts of the
+/// whole; a piece numbers its lines from its own start, and `renumber` moves them to the
+/// file's line numbers.
+pub trait Counts: Default + Send + std::fmt::Debug {
+    fn merge(&mut self, other: &Self);
+    fn renumber(&mut self, base: u64);
+}
+
+/// Counts nothing: for a reading that only wants the figures every row feeds (`inspect`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoCount;
+
+impl Counts for () {
+    fn merge(&mut self, _: &Self) {}
+    fn renumber(&mut self, _: u64) {}
+}
+
+impl Count for NoCount {
+    type Counts = ();
+    fn count(&self, _: &mut (), _: &Selected, _: &BillLine<'_>) {}
+}
+
+/// The two calls a reading makes outside `ingest`: which records matter, and what a matched
+/// line counts for.
+pub struct Hooks<'a, C> {
+    pub select: &'a dyn Select,
+    pub count: &'a C,
+}
+
+impl<C> Clone for Hooks<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C> Copy for Hooks<'_, C> {}
 
 #[derive(Debug, Clone, Copy)]
 pub struct ScanOptions<'a> {
     /// Offset of times written without one.
     pub tz: FixedOffset,
     pub skip_bad_rows: bool,
-    /// When each deletion took effect, by deletion index (the `hits` of [`Selected`]), and the
-    /// grace after it: matched lines are classified as they are read. A hit with no time here
-    /// is not counted.
-    pub deletions: &'a [DateTime<Utc>],
-    pub grace: Duration,
     /// Keep the fingerprint of every matched line in [`FileScan::fingerprints`], to find the
     /// lines several inputs share (see [`dedupe`]).
     pub fingerprints: bool,
@@ -85,13 +125,10 @@ pub struct ScanOptions<'a> {
 }
 
 impl<'a> ScanOptions<'a> {
-    /// Options that count lines against no deletion (enough to read and check every row).
     pub fn new(tz: FixedOffset, skip_bad_rows: bool) -> Self {
         ScanOptions {
             tz,
             skip_bad_rows,
-            deletions: &[],
-            grace: Duration::zero(),
             fingerprints: false,
             drop: None,
         }
@@ -110,9 +147,9 @@ pub struct ProviderSpan {
     pub latest_charge: Option<DateTime<Utc>>,
 }
 
-/// Everything one pass over a file learned.
+/// Everything one pass over a file learned; `T` is what the [`Count`] counted.
 #[derive(Debug, Clone)]
-pub struct FileScan {
+pub struct FileScan<T> {
     pub path: String,
     /// How the input was read: `CSV, gzip, UTF-8`, `Parquet, 3 row groups`.
     pub reading: String,
@@ -132,8 +169,8 @@ pub struct FileScan {
     pub first_usage: Option<DateTime<Utc>>,
     pub last_usage: Option<DateTime<Utc>>,
     pub providers: Vec<ProviderSpan>,
-    /// The matched lines, counted per deletion and resource.
-    pub tallies: Tallies,
+    /// The matched lines, as the [`Count`] counted them.
+    pub tallies: T,
     /// Fingerprints of the matched lines (only with [`ScanOptions::fingerprints`]), in no
     /// particular order.
     pub fingerprints: Vec<u64>,
@@ -141,8 +178,8 @@ pub struct FileScan {
     pub duplicate_rows: u64,
 }
 
-impl FileScan {
-    fn empty() -> Self {
+impl<T: Counts> FileScan<T> {
+    pub fn empty() -> Self {
         FileScan {
             path: String::new(),
             reading: String::new(),
@@ -158,7 +195,7 @@ impl FileScan {
             first_usage: None,
             last_usage: None,
             providers: Vec::new(),
-            tallies: Tallies::default(),
+            tallies: T::default(),
             fingerprints: Vec::new(),
             duplicate_rows: 0,
         }
@@ -185,7 +222,7 @@ impl FileScan {
     }
 
     /// Adds what a later piece of the same file found.
-    fn absorb(&mut self, other: FileScan) {
+    fn absorb(&mut self, other: FileScan<T>) {
         self.rows += other.rows;
         self.skipped_rows += other.skipped_rows;
         self.totals_rows += other.totals_rows;
@@ -268,20 +305,42 @@ impl Record for Cells<'_> {
 /// Reads one export from its stream, start to end, on this thread. `path` is the name
 /// messages and reports use (`bundle.zip:member.csv` for a zip member); `input` is its index
 /// among the inputs, recorded with every line counted.
-pub fn scan(
+pub fn scan<C: Count>(
     path: &str,
     input: usize,
     opened: Opened<'_>,
     opts: &ScanOptions,
-    select: &dyn Select,
-) -> Result<FileScan> {
+    hooks: Hooks<'_, C>,
+) -> Result<FileScan<C::Counts>> {
     match opened {
-        Opened::Text(source) => match scan_text(path, input, source, opts, select, None)? {
+        Opened::Text(source) => match scan_text(path, input, source, opts, hooks, None)? {
             Scanned::Done(out) => Ok(out),
             Scanned::Split(_) => unreachable!("no chunk size was given"),
         },
-        Opened::Parquet(file) => scan_parquet(path, &file, input, opts, select),
+        Opened::Parquet(file) => scan_parquet(path, &file, input, opts, hooks),
     }
+}
+
+/// The inputs the exports hold, in command-line order; a zip archive's members in archive order.
+pub fn inputs(exports: &[String]) -> Result<Vec<source::Entry>> {
+    let mut out = Vec::new();
+    for path in exports {
+        out.extend(source::entries(path)?);
+    }
+    Ok(out)
+}
+
+/// Reads every input the exports hold on every core, counting lines that several inputs hold
+/// once (see [`dedupe`]); results keep the order given.
+pub fn read_exports<C: Count>(
+    exports: &[String],
+    opts: &ScanOptions,
+    hooks: Hooks<'_, C>,
+    progress: &crate::progress::Progress,
+) -> Result<Vec<FileScan<C::Counts>>> {
+    let entries = inputs(exports)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    dedupe::read_all(&entries, opts, hooks, progress, threads, parallel::PIECE)
 }
 
 /// A row that failed: its line (relative to where its piece started), column and reason.
@@ -291,20 +350,20 @@ fn format_row_error(path: &str, (line, col, msg): &RowError) -> String {
     format!("{}: {msg}", Location::at(path, *line, *col))
 }
 
-fn scan_parquet(
+fn scan_parquet<C: Count>(
     path: &str,
     file: &str,
     input: usize,
     opts: &ScanOptions,
-    select: &dyn Select,
-) -> Result<FileScan> {
+    hooks: Hooks<'_, C>,
+) -> Result<FileScan<C::Counts>> {
     let pq = parquet::ParquetFile::open(path, file)?;
     let header = pq.header().to_vec();
     let Some(binding) = header::detect(&header) else {
         return Err(no_format(path, &[(header, 1)]));
     };
     let version = (binding.spec.format == Format::Focus).then(|| focus::version(&header));
-    let mut st = Scan::new(path, input, &binding, opts, Encoding::Utf8);
+    let mut st = Scan::new(path, input, &binding, opts, Encoding::Utf8, hooks.count);
     let bound: Vec<bool> = (0..header.len())
         .map(|i| binding.cols.contains(&Some(i)))
         .collect();
@@ -322,7 +381,7 @@ fn scan_parquet(
                 batch: &batch,
                 row: r,
             };
-            match st.row(&row, select) {
+            match st.row(&row, hooks.select) {
                 Ok(()) => st.keep(line),
                 Err(e) => st
                     .fail(opts, (line, e.0, e.1))
@@ -350,9 +409,9 @@ fn row_error(path: &str, (line, col, msg): RowError) -> Error {
 }
 
 /// What reading a text stream's header led to.
-pub enum Scanned {
+pub enum Scanned<T> {
     /// The whole stream was read.
-    Done(FileScan),
+    Done(FileScan<T>),
     /// A file on disk, large enough to be read in pieces on several cores: where its data rows
     /// start, and how to read them.
     Split(Plan),
@@ -382,14 +441,14 @@ pub struct Plan {
 /// Reads a text stream: finds the header, then either reads every row, or, when `chunk` is
 /// given and the stream is a plain file larger than it, returns a [`Plan`] to read it in
 /// pieces.
-pub fn scan_text(
+pub fn scan_text<C: Count>(
     path: &str,
     input: usize,
     source: Source<'_>,
     opts: &ScanOptions,
-    select: &dyn Select,
+    hooks: Hooks<'_, C>,
     chunk: Option<u64>,
-) -> Result<Scanned> {
+) -> Result<Scanned<C::Counts>> {
     let enc = source.encoding;
     let reading = format!("CSV, {}", source.reading);
     let mut rdr = RecordReader::new(source.reader, source.delimiter, 0, 1);
@@ -417,8 +476,8 @@ pub fn scan_text(
             }));
         }
     }
-    let mut st = Scan::new(path, input, &binding, opts, enc);
-    let end = read_rows(&mut rdr, &mut rec, &mut st, opts, select, true)
+    let mut st = Scan::new(path, input, &binding, opts, enc, hooks.count);
+    let end = read_rows(&mut rdr, &mut rec, &mut st, opts, hooks.select, true)
         .map_err(|e| text_error(path, e))?;
     if let Some(e) = end.fatal {
         return Err(row_error(path, e));
@@ -440,10 +499,10 @@ struct RowsEnd {
 
 /// Reads records to the end of `rdr`'s input through the per-row logic. `last` says the input
 /// ends where the file ends; otherwise a record cut by the end of the input is not read.
-fn read_rows<R: Read>(
+fn read_rows<R: Read, C: Count>(
     rdr: &mut RecordReader<R>,
     rec: &mut RawRecord,
-    st: &mut Scan,
+    st: &mut Scan<'_, C>,
     opts: &ScanOptions,
     select: &dyn Select,
     last: bool,
@@ -496,10 +555,10 @@ fn text_error(path: &str, e: std::io::Error) -> Error {
 }
 
 /// One piece of a plain file read on its own: the records starting in `[start, limit)`.
-pub struct Piece {
+pub struct Piece<T> {
     pub start: u64,
     pub limit: u64,
-    out: FileScan,
+    out: FileScan<T>,
     skipped: Vec<RowError>,
     fatal: Option<RowError>,
     /// Newlines in `[start, limit)`, to number the next piece's lines.
@@ -509,14 +568,14 @@ pub struct Piece {
 
 /// Reads the records that start in `[start, limit)` of a plain file. `start` must be a record
 /// boundary for the result to be used; the caller checks that the previous piece ended on one.
-pub fn scan_piece(
+pub fn scan_piece<C: Count>(
     plan: &Plan,
     start: u64,
     limit: u64,
     opts: &ScanOptions,
-    select: &dyn Select,
+    hooks: Hooks<'_, C>,
     wrap: source::Wrap<'_>,
-) -> Result<Piece> {
+) -> Result<Piece<C::Counts>> {
     use std::io::{Seek, SeekFrom};
     let mut file = std::fs::File::open(&plan.file).map_err(|e| Error::io(&plan.file, e))?;
     file.seek(SeekFrom::Start(start))
@@ -525,14 +584,21 @@ pub fn scan_piece(
     // Lines are counted from the piece's start; the merge adds the lines before it.
     let mut rdr = RecordReader::new(reader, plan.delimiter, start - plan.skip, 1);
     let mut rec = RawRecord::default();
-    let mut st = Scan::new(&plan.path, plan.input, &plan.binding, opts, plan.encoding);
+    let mut st = Scan::new(
+        &plan.path,
+        plan.input,
+        &plan.binding,
+        opts,
+        plan.encoding,
+        hooks.count,
+    );
     st.keep_skipped = true;
     let end = read_rows(
         &mut rdr,
         &mut rec,
         &mut st,
         opts,
-        select,
+        hooks.select,
         limit == plan.file_len,
     )
     .map_err(|e| text_error(&plan.path, e))?;
@@ -581,13 +647,21 @@ pub fn boundary(plan: &Plan, at: u64) -> Result<u64> {
 /// Joins the pieces of a plain file, in order, into one scan. A piece that ran past its limit
 /// (a quoted cell with a newline straddled the cut) is read again together with the next one;
 /// pieces are only trusted from a start the previous piece proved to be a record boundary.
-pub fn merge_pieces(
+pub fn merge_pieces<C: Count>(
     plan: &Plan,
-    mut pieces: Vec<Result<Piece>>,
+    mut pieces: Vec<Result<Piece<C::Counts>>>,
     opts: &ScanOptions,
-    select: &dyn Select,
-) -> Result<FileScan> {
-    let mut out = Scan::new(&plan.path, plan.input, &plan.binding, opts, plan.encoding).finish();
+    hooks: Hooks<'_, C>,
+) -> Result<FileScan<C::Counts>> {
+    let mut out = Scan::new(
+        &plan.path,
+        plan.input,
+        &plan.binding,
+        opts,
+        plan.encoding,
+        hooks.count,
+    )
+    .finish();
     out.reading = plan.reading.clone();
     out.header_line = plan.header_line;
     out.version = plan.version;
@@ -605,7 +679,7 @@ pub fn merge_pieces(
                 Ok(p) => p.limit,
                 Err(_) => plan.file_len,
             };
-            piece = scan_piece(plan, piece.start, limit, opts, select, identity)?;
+            piece = scan_piece(plan, piece.start, limit, opts, hooks, identity)?;
         }
         let base = line - 1;
         piece.out.tallies.renumber(base);
@@ -627,7 +701,7 @@ pub fn merge_pieces(
     Ok(out)
 }
 
-fn empty_piece() -> Piece {
+fn empty_piece<T: Counts>() -> Piece<T> {
     Piece {
         start: 0,
         limit: 0,
@@ -791,9 +865,10 @@ type Span = (
 );
 
 /// Row-by-row state of one scan.
-struct Scan<'o> {
+struct Scan<'o, C: Count> {
     input: usize,
     opts: ScanOptions<'o>,
+    count: &'o C,
     enc: Encoding,
     cols: [Option<usize>; Field::COUNT],
     width: usize,
@@ -818,7 +893,7 @@ struct Scan<'o> {
     /// buffers are reused from row to row: a kept row allocates nothing.
     kept: Kept,
     has_kept: bool,
-    out: FileScan,
+    out: FileScan<C::Counts>,
 }
 
 /// What a kept row tells its tallies (the line number is added when it is counted).
@@ -916,12 +991,20 @@ fn is_totals(first: &[u8], enc: Encoding) -> bool {
     t.starts_with("合计") || t.starts_with("总计") || spec::starts_with_ic(t, "total")
 }
 
-impl<'o> Scan<'o> {
-    fn new(path: &str, input: usize, b: &Binding, opts: &ScanOptions<'o>, enc: Encoding) -> Self {
+impl<'o, C: Count> Scan<'o, C> {
+    fn new(
+        path: &str,
+        input: usize,
+        b: &Binding,
+        opts: &ScanOptions<'o>,
+        enc: Encoding,
+        count: &'o C,
+    ) -> Self {
         let utc = FixedOffset::east_opt(0).expect("zero offset");
         Scan {
             input,
             opts: *opts,
+            count,
             enc,
             cols: b.cols,
             width: b.width,
@@ -968,7 +1051,7 @@ impl<'o> Scan<'o> {
         Ok(())
     }
 
-    fn finish(self) -> FileScan {
+    fn finish(self) -> FileScan<C::Counts> {
         self.out
     }
 
@@ -1208,8 +1291,8 @@ impl<'o> Scan<'o> {
                 self.out.fingerprints.push(fp);
             }
         }
-        let l = tally::Line {
-            key: tally::Key {
+        let l = BillLine {
+            key: LineKey {
                 time: k.time,
                 input: self.input as u32,
                 line,
@@ -1226,14 +1309,7 @@ impl<'o> Scan<'o> {
             product: &k.product,
             product_code: &k.product_code,
         };
-        for &h in &k.sel.hits {
-            if let Some(&at) = self.opts.deletions.get(h.get()) {
-                self.out
-                    .tallies
-                    .entry(h, &k.sel.norm_id)
-                    .add(&l, at, self.opts.grace);
-            }
-        }
+        self.count.count(&mut self.out.tallies, &k.sel, &l);
     }
 
     fn currency_of<R: Record>(&self, rec: &R) -> String {
@@ -1349,6 +1425,7 @@ fn plain_decimal(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reconcile::count::{Counter, Tallies};
 
     #[test]
     fn plain_decimals_are_recognised_without_parsing() {
@@ -1403,15 +1480,18 @@ mod tests {
         }
     }
 
-    fn scan_text(text: &str) -> Result<FileScan> {
+    fn scan_text(text: &str) -> Result<FileScan<Tallies>> {
         let src = source::from_reader("t.csv", Box::new(std::io::Cursor::new(text.to_string())))?;
-        let deleted = [DateTime::<Utc>::MIN_UTC];
+        let counter = Counter::new(vec![DateTime::<Utc>::MIN_UTC], chrono::Duration::zero());
         let opts = ScanOptions {
-            deletions: &deleted,
             fingerprints: true,
             ..ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), false)
         };
-        scan("t.csv", 0, Opened::Text(src), &opts, &All)
+        let hooks = Hooks {
+            select: &All,
+            count: &counter,
+        };
+        scan("t.csv", 0, Opened::Text(src), &opts, hooks)
     }
 
     #[test]
@@ -1519,6 +1599,7 @@ mod synth;
 mod equivalence {
     use super::synth;
     use super::*;
+    use crate::reconcile::count::{Counter, Tallies};
 
     impl Record for csv::ByteRecord {
         fn width(&self) -> usize {
@@ -1568,16 +1649,26 @@ mod equivalence {
 
     fn opts() -> ScanOptions<'static> {
         ScanOptions {
-            deletions: deleted(),
-            grace: Duration::minutes(20),
             fingerprints: true,
             ..ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), true)
         }
     }
 
+    fn counter() -> &'static Counter {
+        static C: std::sync::OnceLock<Counter> = std::sync::OnceLock::new();
+        C.get_or_init(|| Counter::new(deleted().to_vec(), chrono::Duration::minutes(20)))
+    }
+
+    fn hooks() -> Hooks<'static, Counter> {
+        Hooks {
+            select: &Everything,
+            count: counter(),
+        }
+    }
+
     /// What both readings must agree on (line numbers aside: the `csv` crate's are not
     /// physical lines, which is why billrecon reads records itself).
-    fn essence(s: &FileScan) -> String {
+    fn essence(s: &FileScan<Tallies>) -> String {
         let mut tallies = s.tallies.clone();
         for t in tallies.0.values_mut().flat_map(|ids| ids.values_mut()) {
             for k in &mut t.sources {
@@ -1610,7 +1701,7 @@ mod equivalence {
         )
     }
 
-    fn slow(path: &str, bytes: &[u8]) -> FileScan {
+    fn slow(path: &str, bytes: &[u8]) -> FileScan<Tallies> {
         let src = source::from_reader(path, Box::new(bytes)).unwrap();
         let enc = src.encoding;
         let mut rdr = csv::ReaderBuilder::new()
@@ -1620,7 +1711,7 @@ mod equivalence {
             .from_reader(src.reader);
         let mut rec = csv::ByteRecord::new();
         let mut scratch = String::new();
-        let mut st: Option<Scan> = None;
+        let mut st: Option<Scan<Counter>> = None;
         while rdr.read_byte_record(&mut rec).unwrap() {
             match &mut st {
                 None => {
@@ -1629,7 +1720,7 @@ mod equivalence {
                         .map(|c| decode(c, enc, &mut scratch).to_string())
                         .collect();
                     if let Some(b) = header::detect(&cells) {
-                        st = Some(Scan::new(path, 0, &b, &opts(), enc));
+                        st = Some(Scan::new(path, 0, &b, &opts(), enc, counter()));
                     }
                 }
                 Some(st) => match st.row(&rec, &Everything) {
@@ -1641,9 +1732,9 @@ mod equivalence {
         st.expect("a header").finish()
     }
 
-    fn fast(path: &str, bytes: &[u8]) -> FileScan {
+    fn fast(path: &str, bytes: &[u8]) -> FileScan<Tallies> {
         let src = source::from_reader(path, Box::new(bytes)).unwrap();
-        match scan_text(path, 0, src, &opts(), &Everything, None).unwrap() {
+        match scan_text(path, 0, src, &opts(), hooks(), None).unwrap() {
             Scanned::Done(s) => s,
             Scanned::Split(_) => unreachable!(),
         }
@@ -1669,7 +1760,7 @@ mod equivalence {
                 let bytes = std::fs::read(&p).unwrap();
                 // Registers and other non-exports have no export header: skip them.
                 let src = source::from_reader(&name, Box::new(&bytes[..])).unwrap();
-                if scan_text(&name, 0, src, &opts(), &Everything, None).is_err() {
+                if scan_text(&name, 0, src, &opts(), hooks(), None).is_err() {
                     continue;
                 }
                 assert_eq!(

@@ -8,8 +8,8 @@
 
 use super::source::{self, Entry, Opened};
 use super::{
-    boundary, merge_pieces, scan, scan_piece, scan_text, FileScan, Piece, Plan, ScanOptions,
-    Scanned, Select,
+    boundary, merge_pieces, scan, scan_piece, scan_text, Count, FileScan, Hooks, Piece, Plan,
+    ScanOptions, Scanned,
 };
 use crate::error::{Error, Result};
 use crate::progress::Progress;
@@ -25,13 +25,13 @@ enum Unit {
     Piece(usize, usize),
 }
 
-enum Slot {
+enum Slot<T> {
     Waiting,
-    Done(Box<Result<FileScan>>),
+    Done(Box<Result<FileScan<T>>>),
     Split {
         plan: Box<Plan>,
         bounds: Vec<u64>,
-        pieces: Vec<Option<Result<Piece>>>,
+        pieces: Vec<Option<Result<Piece<T>>>>,
     },
 }
 
@@ -43,29 +43,29 @@ struct Work {
 
 /// Reads every entry; `threads` workers share the inputs and the `piece`-byte pieces of plain
 /// files larger than a piece ([`PIECE`] in production; tests use tiny pieces).
-pub fn scan_all(
+pub fn scan_all<C: Count>(
     entries: &[Entry],
     opts: &ScanOptions,
-    select: &dyn Select,
+    hooks: Hooks<'_, C>,
     progress: &Progress,
     threads: usize,
     piece: u64,
-) -> Result<Vec<FileScan>> {
+) -> Result<Vec<FileScan<C::Counts>>> {
     let all: Vec<usize> = (0..entries.len()).collect();
-    scan_some(entries, &all, opts, select, progress, threads, piece)
+    scan_some(entries, &all, opts, hooks, progress, threads, piece)
 }
 
 /// Reads the entries at the indices `which` (each keeps its index among all the entries as
 /// its input number), as [`scan_all`] does; results in the order of `which`.
-pub fn scan_some(
+pub fn scan_some<C: Count>(
     all: &[Entry],
     which: &[usize],
     opts: &ScanOptions,
-    select: &dyn Select,
+    hooks: Hooks<'_, C>,
     progress: &Progress,
     threads: usize,
     piece: u64,
-) -> Result<Vec<FileScan>> {
+) -> Result<Vec<FileScan<C::Counts>>> {
     let Some(entries) = which
         .iter()
         .map(|i| all.get(*i))
@@ -77,7 +77,8 @@ pub fn scan_some(
         .iter()
         .map(|e| progress.bar(&e.name, e.size))
         .collect();
-    let slots: Mutex<Vec<Slot>> = Mutex::new(entries.iter().map(|_| Slot::Waiting).collect());
+    let slots: Mutex<Vec<Slot<C::Counts>>> =
+        Mutex::new(entries.iter().map(|_| Slot::Waiting).collect());
     let work = Mutex::new(Work {
         queue: (0..entries.len()).map(Unit::Open).collect(),
         active: 0,
@@ -117,9 +118,9 @@ pub fn scan_some(
                         let r = source::with_entry(entry, &|r| Progress::wrap(bar, r), |opened| {
                             match opened {
                                 Opened::Text(src) => {
-                                    scan_text(&entry.name, input, src, opts, select, chunk)
+                                    scan_text(&entry.name, input, src, opts, hooks, chunk)
                                 }
-                                parquet => scan(&entry.name, input, parquet, opts, select)
+                                parquet => scan(&entry.name, input, parquet, opts, hooks)
                                     .map(Scanned::Done),
                             }
                         });
@@ -158,7 +159,7 @@ pub fn scan_some(
                         });
                         if let Some((plan, start, limit)) = job {
                             let bar = &bars[i];
-                            let r = scan_piece(&plan, start, limit, opts, select, &|r| {
+                            let r = scan_piece(&plan, start, limit, opts, hooks, &|r| {
                                 Progress::wrap(bar, r)
                             });
                             if let Ok(mut s) = slots.lock() {
@@ -209,7 +210,7 @@ pub fn scan_some(
                         })
                     })
                     .collect();
-                out.push(merge_pieces(&plan, pieces, opts, select)?);
+                out.push(merge_pieces(&plan, pieces, opts, hooks)?);
             }
             Slot::Waiting => {
                 return Err(Error::Usage(format!(
@@ -223,7 +224,7 @@ pub fn scan_some(
 }
 
 /// Cuts a plan's data rows into pieces at newline boundaries.
-fn split(plan: Plan, piece: u64) -> Result<Slot> {
+fn split<T>(plan: Plan, piece: u64) -> Result<Slot<T>> {
     let n = (plan.file_len - plan.data_offset).div_ceil(piece).max(1);
     let mut bounds = Vec::with_capacity(n as usize + 1);
     for k in 0..n {

@@ -12,19 +12,22 @@ use billrecon::ids::rules_file::parse;
 use billrecon::ingest::dedupe::resolve;
 use billrecon::ingest::parallel::scan_all;
 use billrecon::ingest::source::{entries, from_reader, Opened};
-use billrecon::ingest::{scan as scan_export, FileScan, LineIds, ScanOptions, Select, Selected};
+use billrecon::ingest::{
+    scan as scan_export, FileScan, Hooks, LineIds, ScanOptions, Select, Selected,
+};
 use billrecon::model::{Deletion, DeletionIdx, LineKind, Verdict};
 use billrecon::money::{format_amount, format_quantity, parse_decimal, Amounts};
 use billrecon::progress::Progress;
+use billrecon::reconcile::count::{Counter, Tallies};
+use billrecon::reconcile::verdict::{classify, complete_through, verdict, Evidence, LineFacts};
 use billrecon::reconcile::{reconcile, Timing};
 use billrecon::report::local;
 use billrecon::report::{render, OutputFormat, Settings};
-use billrecon::settle::{classify, complete_through, verdict, Evidence, LineFacts};
 use billrecon::time::{
     format_duration, format_offset, parse_duration, parse_end, parse_offset, parse_time, rfc3339,
     split_range,
 };
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
@@ -69,7 +72,7 @@ fn deleted_at(tz: FixedOffset) -> DateTime<Utc> {
 }
 
 /// Every line number a scan's tallies cite (sources, and the lines names were taken from).
-pub fn cited_lines(s: &FileScan) -> Vec<u64> {
+pub fn cited_lines(s: &FileScan<Tallies>) -> Vec<u64> {
     let mut out = Vec::new();
     for t in s.tallies.0.values().flat_map(|ids| ids.values()) {
         out.extend(t.sources.iter().map(|k| k.line));
@@ -90,13 +93,14 @@ pub fn scan(data: &[u8]) {
     let Some((&flags, bytes)) = data.split_first() else {
         return;
     };
-    let deleted = [deleted_at(offset(flags))];
-    let opts = ScanOptions {
-        deletions: &deleted,
-        ..ScanOptions::new(offset(flags), flags & 1 == 1)
+    let counter = Counter::new(vec![deleted_at(offset(flags))], Duration::zero());
+    let opts = ScanOptions::new(offset(flags), flags & 1 == 1);
+    let hooks = Hooks {
+        select: &All,
+        count: &counter,
     };
     let result = from_reader("fuzz.csv", Box::new(std::io::Cursor::new(bytes.to_vec())))
-        .and_then(|src| scan_export("fuzz.csv", 0, Opened::Text(src), &opts, &All));
+        .and_then(|src| scan_export("fuzz.csv", 0, Opened::Text(src), &opts, hooks));
     match result {
         Ok(s) => {
             for l in cited_lines(&s) {
@@ -222,17 +226,18 @@ pub fn report(data: &[u8]) {
 
 /// The two scans `report` reconciles, or the error that stops the run: the same bytes as two
 /// inputs, so every matched line is a duplicate and the second reading drops it from `b.csv`.
-pub fn report_scans(flags: u8, bytes: &[u8]) -> Result<Vec<FileScan>, String> {
-    let deleted = [deleted_at(offset(flags)); 2];
-    let opts = ScanOptions {
-        deletions: &deleted,
-        ..ScanOptions::new(offset(flags), flags & 1 == 1)
-    };
+pub fn report_scans(flags: u8, bytes: &[u8]) -> Result<Vec<FileScan<Tallies>>, String> {
+    let counter = Counter::new(vec![deleted_at(offset(flags)); 2], Duration::zero());
+    let opts = ScanOptions::new(offset(flags), flags & 1 == 1);
     let names = ["a.csv", "b.csv"];
+    let hooks = Hooks {
+        select: &Both,
+        count: &counter,
+    };
     let read = |input: usize, opts: &ScanOptions<'_>| {
         let name = names[input];
         from_reader(name, Box::new(std::io::Cursor::new(bytes.to_vec())))
-            .and_then(|src| scan_export(name, input, Opened::Text(src), opts, &Both))
+            .and_then(|src| scan_export(name, input, Opened::Text(src), opts, hooks))
     };
     let first = ScanOptions {
         fingerprints: true,
@@ -264,9 +269,12 @@ pub fn pieces(data: &[u8]) {
         return;
     }
     let tz = FixedOffset::east_opt(8 * 3600).unwrap();
-    let deleted = [deleted_at(tz)];
+    let counter = Counter::new(vec![deleted_at(tz)], Duration::zero());
+    let hooks = Hooks {
+        select: &All,
+        count: &counter,
+    };
     let opts = ScanOptions {
-        deletions: &deleted,
         fingerprints: true,
         ..ScanOptions::new(tz, flags & 1 == 1)
     };
@@ -281,7 +289,7 @@ pub fn pieces(data: &[u8]) {
     let name = path.to_str().unwrap();
     let read = |threads: usize, piece: u64| -> Result<Vec<String>, String> {
         let e = entries(name).map_err(|e| e.to_string())?;
-        let scans = scan_all(&e, &opts, &All, &Progress::new(true), threads, piece)
+        let scans = scan_all(&e, &opts, hooks, &Progress::new(true), threads, piece)
             .map_err(|e| e.to_string())?;
         Ok(scans
             .iter()

@@ -4,148 +4,22 @@
 //!
 //! A [`Tally`] is the same whatever order its lines were added in and however they were split
 //! (pieces of a file, files of an export): sums are exact ([`Sum`]), and the values the report
-//! takes from "the first line" are picked by the line's [`Key`] (time, input, line), the order
+//! takes from "the first line" are picked by the line's [`LineKey`] (time, input, line), the order
 //! the report lists lines in. So memory grows with the (deletion, resource) pairs, never with
 //! the number of matched lines.
 
-use crate::model::{DeletionIdx, LineKind};
-use crate::money::Amounts;
-use crate::settle::{self, LineClass, LineFacts};
+use super::verdict::{self, LineClass, LineFacts};
+use crate::ingest::{Count, Counts, Selected};
+use crate::model::{BillLine, DeletionIdx, LineKey};
+use crate::money::{Sum, Sums};
 use chrono::{DateTime, Duration, Utc};
-use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many post-deletion charges each resource cites by file and line.
 pub const SOURCES: usize = 5;
 
-/// Where a line stands in the order the report reads lines in: by time, then input, then line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key {
-    /// The usage-window start, else the time charged.
-    pub time: DateTime<Utc>,
-    /// Index of the input in the order given.
-    pub input: u32,
-    /// Line of the file where the record starts.
-    pub line: u64,
-}
-
-/// An exact sum of decimals, the same whatever order they were added in.
-///
-/// `Decimal` addition rounds past 28 significant digits, so a plain running sum would depend
-/// on the order of the lines, and a file read in pieces could disagree with one read start to
-/// end. This keeps one 128-bit integer sum of mantissas per scale instead (a mantissa has at
-/// most 96 bits, so over two billion lines add up before one could saturate) and rounds once,
-/// in [`Sum::value`]. Below 28 significant digits that is exactly what a running sum gives.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Sum {
-    /// (scale, sum of the mantissas of that scale), ordered by scale.
-    parts: Vec<(u32, i128)>,
-}
-
-impl Sum {
-    pub fn add(&mut self, d: Decimal) {
-        self.add_part(d.scale(), d.mantissa());
-    }
-
-    fn add_part(&mut self, scale: u32, m: i128) {
-        match self.parts.binary_search_by_key(&scale, |p| p.0) {
-            // Saturating: reaching the limit takes billions of lines of the largest amounts.
-            Ok(i) => self.parts[i].1 = self.parts[i].1.saturating_add(m),
-            Err(i) => self.parts.insert(i, (scale, m)),
-        }
-    }
-
-    pub fn merge(&mut self, other: &Sum) {
-        for &(s, m) in &other.parts {
-            self.add_part(s, m);
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.parts.is_empty()
-    }
-
-    /// The sum as a `Decimal` (rounded past 28 significant digits, saturated past its range).
-    pub fn value(&self) -> Decimal {
-        let mut total = Decimal::ZERO;
-        for &(scale, m) in &self.parts {
-            total = total.saturating_add(to_decimal(m, scale));
-        }
-        total
-    }
-}
-
-/// `m × 10^-scale` as a `Decimal`, dropping decimals (rounded half away from zero) while the
-/// mantissa is too wide, and saturating when it is too wide with no decimals left.
-fn to_decimal(mut m: i128, mut scale: u32) -> Decimal {
-    const MAX: i128 = (1 << 96) - 1;
-    // `unsigned_abs`: a saturated sum may be `i128::MIN`, whose `abs` overflows.
-    while m.unsigned_abs() > MAX as u128 && scale > 0 {
-        let (q, r) = (m / 10, m % 10);
-        m = q + (r / 5); // r / 5 is ±1 when |r| ≥ 5
-        scale -= 1;
-    }
-    if m > MAX {
-        return Decimal::MAX;
-    }
-    if m < -MAX {
-        return Decimal::MIN;
-    }
-    Decimal::try_from_i128_with_scale(m, scale).unwrap_or_default()
-}
-
-/// Exact sums kept apart by currency.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Sums(BTreeMap<String, Sum>);
-
-impl Sums {
-    pub fn add(&mut self, currency: &str, amount: Decimal) {
-        match self.0.get_mut(currency) {
-            Some(s) => s.add(amount),
-            None => {
-                let mut s = Sum::default();
-                s.add(amount);
-                self.0.insert(currency.to_string(), s);
-            }
-        }
-    }
-
-    pub fn merge(&mut self, other: &Sums) {
-        for (c, s) in &other.0 {
-            self.0.entry(c.clone()).or_default().merge(s);
-        }
-    }
-
-    /// The sums as the report prints them.
-    pub fn amounts(&self) -> Amounts {
-        let mut a = Amounts::default();
-        for (c, s) in &self.0 {
-            a.add(c, s.value());
-        }
-        a
-    }
-}
-
-/// One matched line as a tally reads it.
-#[derive(Debug, Clone, Copy)]
-pub struct Line<'a> {
-    pub key: Key,
-    pub usage_end: Option<DateTime<Utc>>,
-    pub kind: LineKind,
-    pub amount: Decimal,
-    pub usage: Option<Decimal>,
-    pub currency: &'a str,
-    pub provider: &'a str,
-    /// The resource ID as the bill wrote it, and the rule that normalized it.
-    pub bill_id: &'a str,
-    pub rule: &'a str,
-    pub resource_name: &'a str,
-    pub product: &'a str,
-    pub product_code: &'a str,
-}
-
 /// A value taken from one line, with the line's key to decide which line's value wins.
-pub type Picked = Option<(Key, String)>;
+pub type Picked = Option<(LineKey, String)>;
 
 /// What the report needs of the lines one deletion matched for one (normalized) resource ID.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -172,7 +46,7 @@ pub struct Tally {
     pub first_product: Picked,
     pub last_product: Picked,
     /// The keys of the first [`SOURCES`] post-deletion charges, in order.
-    pub sources: Vec<Key>,
+    pub sources: Vec<LineKey>,
 }
 
 /// Adds `value` to a set unless it is there (no allocation for a value already seen).
@@ -183,21 +57,21 @@ fn note(set: &mut BTreeSet<String>, value: &str) {
 }
 
 /// Keeps the value of the smaller key; on a tie, the one seen first.
-fn pick_first(slot: &mut Picked, key: Key, value: &str) {
+fn pick_first(slot: &mut Picked, key: LineKey, value: &str) {
     if slot.as_ref().is_none_or(|(k, _)| key < *k) {
         *slot = Some((key, value.to_string()));
     }
 }
 
 /// Keeps the value of the larger key; on a tie, the one seen last.
-fn pick_last(slot: &mut Picked, key: Key, value: &str) {
+fn pick_last(slot: &mut Picked, key: LineKey, value: &str) {
     if slot.as_ref().is_none_or(|(k, _)| key >= *k) {
         *slot = Some((key, value.to_string()));
     }
 }
 
 /// Inserts a source key in order after any equal one, keeping the first [`SOURCES`].
-fn insert_source(sources: &mut Vec<Key>, key: Key) {
+fn insert_source(sources: &mut Vec<LineKey>, key: LineKey) {
     if sources.len() == SOURCES && sources.last().is_some_and(|last| key >= *last) {
         return;
     }
@@ -208,7 +82,7 @@ fn insert_source(sources: &mut Vec<Key>, key: Key) {
 
 impl Tally {
     /// Counts one line against a deletion at `deleted_at` with `grace`.
-    pub fn add(&mut self, l: &Line<'_>, deleted_at: DateTime<Utc>, grace: Duration) {
+    pub fn add(&mut self, l: &BillLine<'_>, deleted_at: DateTime<Utc>, grace: Duration) {
         self.lines += 1;
         note(&mut self.bill_ids, l.bill_id);
         note(&mut self.rules, l.rule);
@@ -238,7 +112,7 @@ impl Tally {
             amount: l.amount,
             usage: l.usage,
         };
-        match settle::classify(&facts, deleted_at, grace) {
+        match verdict::classify(&facts, deleted_at, grace) {
             LineClass::PostDeletion => {
                 let time = l.key.time;
                 self.lines_after_deletion += 1;
@@ -373,10 +247,56 @@ impl Tallies {
     }
 }
 
+impl Counts for Tallies {
+    fn merge(&mut self, other: &Self) {
+        Tallies::merge(self, other);
+    }
+
+    fn renumber(&mut self, base: u64) {
+        Tallies::renumber(self, base);
+    }
+}
+
+/// What `ingest` calls for every matched line: counts it into the tally of each deletion it
+/// mentions, classified against that deletion's time and the grace after it.
+#[derive(Debug, Clone)]
+pub struct Counter {
+    /// When each deletion took effect, by [`DeletionIdx`]. A hit with no time here is not
+    /// counted.
+    deleted_at: Vec<DateTime<Utc>>,
+    grace: Duration,
+}
+
+impl Counter {
+    pub fn new(deleted_at: Vec<DateTime<Utc>>, grace: Duration) -> Self {
+        Counter { deleted_at, grace }
+    }
+
+    /// The counter for a list of deletions.
+    pub fn of(deletions: &[crate::model::Deletion], grace: Duration) -> Self {
+        Counter::new(deletions.iter().map(|d| d.deleted_at).collect(), grace)
+    }
+}
+
+impl Count for Counter {
+    type Counts = Tallies;
+
+    #[inline]
+    fn count(&self, into: &mut Tallies, selected: &Selected, line: &BillLine<'_>) {
+        for &h in &selected.hits {
+            if let Some(&at) = self.deleted_at.get(h.get()) {
+                into.entry(h, &selected.norm_id).add(line, at, self.grace);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::LineKind;
     use crate::money::dec;
+    use rust_decimal::Decimal;
 
     fn t(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -396,7 +316,7 @@ mod tests {
     ) -> Spec<'a> {
         let start = t("2026-10-10T00:00:00Z") + Duration::hours(h);
         (
-            Key {
+            LineKey {
                 time: start,
                 input,
                 line,
@@ -411,7 +331,7 @@ mod tests {
     }
 
     type Spec<'a> = (
-        Key,
+        LineKey,
         Option<DateTime<Utc>>,
         LineKind,
         Decimal,
@@ -420,8 +340,8 @@ mod tests {
         &'a str,
     );
 
-    fn as_line<'a>(s: &Spec<'a>) -> Line<'a> {
-        Line {
+    fn as_line<'a>(s: &Spec<'a>) -> BillLine<'a> {
+        BillLine {
             key: s.0,
             usage_end: s.1,
             kind: s.2,
@@ -656,50 +576,5 @@ mod tests {
             p.0.line += 100;
         }
         assert_eq!(a, want);
-    }
-
-    #[test]
-    fn exact_sums_do_not_depend_on_the_order() {
-        let big = dec("999999999999999999.9999999999");
-        let tiny = dec("0.0000000001");
-        let mut a = Sum::default();
-        let mut b = Sum::default();
-        for _ in 0..8 {
-            a.add(big);
-        }
-        a.add(tiny);
-        b.add(tiny);
-        for _ in 0..8 {
-            b.add(big);
-        }
-        assert_eq!(a.value(), b.value());
-        // Past the 96 bits of a `Decimal` the exact sum is rounded once.
-        assert_eq!(a.value(), dec("7999999999999999999.999999999"));
-        let mut c = Sum::default();
-        c.add(dec("1.10"));
-        c.add(dec("2.005"));
-        c.add(dec("-0.105"));
-        assert_eq!(c.value(), dec("3.000"));
-        assert_eq!(Sum::default().value(), Decimal::ZERO);
-        // Sums past every limit saturate (at the 128-bit sum, then at the range of a
-        // `Decimal`); they never panic.
-        for (scale, low, high) in [
-            (0, Decimal::MIN, Decimal::MAX),
-            (5, Decimal::MIN, Decimal::MAX),
-            (
-                28,
-                dec("-17014118346.046923173168730372"),
-                dec("17014118346.046923173168730372"),
-            ),
-        ] {
-            let mut s = Sum::default();
-            s.add_part(scale, i128::MIN);
-            s.add_part(scale, -1);
-            assert_eq!(s.value(), low, "scale {scale}");
-            let mut s = Sum::default();
-            s.add_part(scale, i128::MAX);
-            s.add_part(scale, 1);
-            assert_eq!(s.value(), high, "scale {scale}");
-        }
     }
 }

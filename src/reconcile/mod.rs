@@ -1,6 +1,14 @@
-//! Reconciliation: the tallies of the lines each deletion matched (classified against the
-//! deletion time as they were read, see [`crate::tally`]) turned into verdicts and a
-//! [`Report`].
+//! Reconciliation, the deciding side: how each matched line relates to its deletion
+//! (`verdict::classify`, called through [`count::Counter`] as lines are read), the running
+//! tallies of those lines (`count`), how far each provider's data is complete, and the verdict
+//! per deleted resource, assembled into one [`Report`].
+//!
+//! It reads no file and renders nothing: `ingest` hands it matched lines through the
+//! [`Count`](crate::ingest::Count) seam and coverage figures in [`FileScan`]s; `report` renders
+//! what it returns.
+
+pub mod count;
+pub mod verdict;
 
 use crate::ingest::FileScan;
 use crate::model::{Deletion, Verdict};
@@ -9,10 +17,10 @@ use crate::report::{
     Coverage, InputReport, Report, ResourceReport, Settings, SourceRef, Summary, Tool,
     SCHEMA_VERSION,
 };
-use crate::settle::{self, Evidence};
-use crate::tally::Tally;
 use chrono::{DateTime, Duration, Utc};
+use count::{Picked, Tallies, Tally};
 use std::collections::{BTreeMap, BTreeSet};
+use verdict::Evidence;
 
 /// The timing of the lag model: how late charges arrive (`--lag`), how long after a deletion the
 /// bill must be observed (`--window`), the grace after it (`--grace`) and when the exports were
@@ -29,7 +37,7 @@ pub struct Timing {
 /// shared lines were already counted once, see `ingest::dedupe`).
 pub fn reconcile(
     deletions: &[Deletion],
-    scans: Vec<FileScan>,
+    scans: Vec<FileScan<Tallies>>,
     timing: &Timing,
     settings: Settings,
     mut warnings: Vec<String>,
@@ -189,7 +197,10 @@ pub fn reconcile(
 }
 
 /// `complete_through` per provider over all inputs.
-fn coverage(scans: &[FileScan], timing: &Timing) -> BTreeMap<String, Option<DateTime<Utc>>> {
+fn coverage(
+    scans: &[FileScan<Tallies>],
+    timing: &Timing,
+) -> BTreeMap<String, Option<DateTime<Utc>>> {
     type Latest = (
         Option<DateTime<Utc>>,
         Option<DateTime<Utc>>,
@@ -212,7 +223,7 @@ fn coverage(scans: &[FileScan], timing: &Timing) -> BTreeMap<String, Option<Date
             let latest = end.or(long).or(charge);
             (
                 p,
-                settle::complete_through(latest, timing.as_of, timing.lag),
+                verdict::complete_through(latest, timing.as_of, timing.lag),
             )
         })
         .collect()
@@ -227,10 +238,10 @@ fn assess(
     t: &Tally,
     coverage: &BTreeMap<String, Option<DateTime<Utc>>>,
     timing: &Timing,
-    scans: &[FileScan],
+    scans: &[FileScan<Tallies>],
 ) -> ResourceReport {
     let lines = usize::try_from(t.lines).unwrap_or(usize::MAX);
-    let picked = |p: &crate::tally::Picked| p.as_ref().map(|(_, v)| v.clone());
+    let picked = |p: &Picked| p.as_ref().map(|(_, v)| v.clone());
     // Read in (time, input, line) order, a resource-level row shows the first product seen
     // (unless the register names one) and a product-level cleanup the last.
     let product = match scope {
@@ -293,6 +304,6 @@ fn assess(
         lines,
         complete_through: r.complete_through,
     };
-    r.verdict = settle::verdict(&evidence, d.deleted_at, timing.window);
+    r.verdict = verdict::verdict(&evidence, d.deleted_at, timing.window);
     r
 }
