@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::ids::normalize::{clean_id, composite_parts, IdContext, Normalizer};
 use crate::ids::rules_file;
+use crate::ingest::formats;
 use std::io::Write;
 
 pub fn run(cfg: ExplainConfig) -> Result<Exit> {
@@ -27,10 +28,8 @@ pub fn run(cfg: ExplainConfig) -> Result<Exit> {
 
 /// The explanation of every ID, blocks separated by a blank line.
 pub fn explain(normalizer: &Normalizer, cfg: &ExplainConfig) -> String {
-    let format = match cfg.provider.as_str() {
-        p @ ("huawei" | "alibaba" | "focus") => p,
-        _ => "",
-    };
+    // A provider that is also a format's name (`huawei`) stands for lines of that format.
+    let format = formats::by_name(&cfg.provider).map_or("", |s| s.format.name());
     let ctx = IdContext {
         provider: &cfg.provider,
         format,

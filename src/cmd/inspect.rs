@@ -91,7 +91,7 @@ pub fn inspect(cfg: &InspectConfig) -> InspectReport {
             inputs.push(match r {
                 Ok(scan) => described(scan, cfg.lag),
                 Err(e) => {
-                    let closest = source::with_entry(entry, &|r| r, |o| Ok(ingest::probe(o)))
+                    let closest = source::with_entry(entry, &|r| r, |o| Ok(ingest::text::probe(o)))
                         .ok()
                         .flatten();
                     failed(&entry.name, &e, closest)
@@ -115,7 +115,7 @@ pub fn inspect(cfg: &InspectConfig) -> InspectReport {
 
 fn described(s: FileScan<()>, lag: Duration) -> InputInfo {
     let b = &s.binding;
-    let mut columns: Vec<ColumnInfo> = ingest::Field::ALL
+    let mut columns: Vec<ColumnInfo> = ingest::formats::Field::ALL
         .iter()
         .filter_map(|f| {
             b.col(*f).map(|c| ColumnInfo {
@@ -130,7 +130,7 @@ fn described(s: FileScan<()>, lag: Duration) -> InputInfo {
         path: s.path,
         ok: true,
         format: Some(s.format),
-        format_name: Some(ingest::describe(s.format)),
+        format_name: Some(ingest::formats::title(s.format)),
         version: s.version,
         // A Parquet file has no header line; its rows are cited as the lines of the same data
         // written as CSV (row N is line N + 1).
@@ -159,7 +159,7 @@ fn described(s: FileScan<()>, lag: Duration) -> InputInfo {
     }
 }
 
-fn failed(path: &str, e: &Error, closest: Option<ingest::Closest>) -> InputInfo {
+fn failed(path: &str, e: &Error, closest: Option<ingest::formats::detect::Closest>) -> InputInfo {
     InputInfo {
         path: path.to_string(),
         ok: false,
@@ -178,7 +178,7 @@ fn failed(path: &str, e: &Error, closest: Option<ingest::Closest>) -> InputInfo 
         error: Some(e.to_string()),
         closest: closest.map(|c| ClosestInfo {
             format: c.format,
-            format_name: ingest::describe(c.format),
+            format_name: ingest::formats::title(c.format),
             missing: c
                 .missing
                 .iter()

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Location, Result};
 use crate::ids::normalize::clean_id;
-use crate::ingest::header::fold;
+use crate::ingest::formats::header::fold;
 use crate::ingest::records::{self, RawRecord, RecordReader};
 use crate::ingest::source::{self, decode};
 use crate::model::{canonical_provider, Deletion};

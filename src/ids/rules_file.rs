@@ -10,11 +10,10 @@
 
 use crate::error::{Error, Location, Result};
 use crate::ids::normalize::UserRule;
+use crate::ingest::formats;
 use crate::model::canonical_provider;
 use serde::Deserialize;
 use toml::Spanned;
-
-const PROVIDERS: [&str; 6] = ["huawei", "alibaba", "focus", "aws", "azure", "gcp"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,13 +64,14 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<UserRule>> {
         let provider = match raw.provider {
             Some(p) => {
                 let key = canonical_provider(p.get_ref());
-                if !PROVIDERS.contains(&key.as_str()) {
+                let known = formats::provider_keys();
+                if !known.contains(&key.as_str()) {
                     return Err(Error::input(
                         at(p.span().start),
                         format!(
                             "rule `{name}`: unknown provider `{}`: expected one of {}",
                             p.get_ref(),
-                            PROVIDERS.join(", ")
+                            known.join(", ")
                         ),
                     ));
                 }

@@ -6,11 +6,9 @@
 //! start, and reads again the rare pieces that did not, so the result is the same as one
 //! reading from start to end.
 
+use super::pieces::{boundary, merge_pieces, scan_piece, Piece, Plan};
 use super::source::{self, Entry, Opened};
-use super::{
-    boundary, merge_pieces, scan, scan_piece, scan_text, Count, FileScan, Hooks, Piece, Plan,
-    ScanOptions, Scanned,
-};
+use super::{scan, scan_text, Count, FileScan, Hooks, ScanOptions, Scanned};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use std::collections::VecDeque;

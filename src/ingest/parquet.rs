@@ -15,8 +15,12 @@
 //!   decimal the writer had unless it had more than 15 significant digits; NaN and infinities
 //!   are rejected by the amount parser as they would be in a CSV.
 
-use super::header::Binding;
-use super::spec::Field;
+use super::formats::detect::{detect, no_format};
+use super::formats::header::Binding;
+use super::formats::Field;
+use super::scan::Scan;
+use super::source::Encoding;
+use super::{row_error, Count, FileScan, Hooks, ScanOptions};
 use crate::error::{Error, Location, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::{
@@ -257,7 +261,7 @@ impl Batch {
     }
 }
 
-impl super::Record for Row<'_> {
+impl super::scan::Record for Row<'_> {
     fn width(&self) -> usize {
         self.cells.len()
     }
@@ -396,6 +400,62 @@ fn write_decimal(v: i128, scale: usize, out: &mut Vec<u8>) {
         out.extend(std::iter::repeat_n(b'0', scale - digits.len()));
         out.extend_from_slice(digits.as_bytes());
     }
+}
+
+/// Reads a FOCUS Parquet file through the same per-row logic as CSV: each row is rendered to the
+/// text a CSV of the same data would hold.
+pub fn scan<C: Count>(
+    path: &str,
+    file: &str,
+    input: usize,
+    opts: &ScanOptions,
+    hooks: Hooks<'_, C>,
+) -> Result<FileScan<C::Counts>> {
+    let pq = ParquetFile::open(path, file)?;
+    let header = pq.header().to_vec();
+    let Some(binding) = detect(&header) else {
+        return Err(no_format(path, &[(header, 1)]));
+    };
+    let version = binding.spec.version.map(|v| v(&header));
+    let mut st = Scan::new(path, input, &binding, opts, Encoding::Utf8, hooks.count);
+    let bound: Vec<bool> = (0..header.len())
+        .map(|i| binding.cols.contains(&Some(i)))
+        .collect();
+    pq.check_bound(&bound, &binding)?;
+    let mut rec = csv::ByteRecord::new();
+    // Lines count as in the CSV of the same data: the header is line 1, row N is line N + 1.
+    let mut line = 1u64;
+    for batch in pq.batches() {
+        let batch = batch?;
+        for r in 0..batch.height() {
+            line += 1;
+            batch.fill(r, &bound, &mut rec);
+            let row = Row {
+                cells: &rec,
+                batch: &batch,
+                row: r,
+            };
+            match st.row(&row, hooks.select) {
+                Ok(()) => st.keep(line),
+                Err(e) => st
+                    .fail(opts, (line, e.0, e.1))
+                    .map_err(|e| row_error(path, e))?,
+            }
+        }
+    }
+    let mut out = st.finish();
+    out.reading = format!(
+        "Parquet, {} row {}",
+        pq.row_groups(),
+        if pq.row_groups() == 1 {
+            "group"
+        } else {
+            "groups"
+        }
+    );
+    out.header_line = 1;
+    out.version = version;
+    Ok(out)
 }
 
 #[cfg(test)]

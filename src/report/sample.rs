@@ -90,7 +90,7 @@ pub fn report() -> Report {
         },
         inputs: vec![InputReport {
             path: "huawei-2026-10.csv".into(),
-            format: Format::Huawei,
+            format: Format::named("huawei"),
             version: None,
             rows: 25401,
             duplicate_rows: 3,

@@ -1,5 +1,16 @@
-//! What a format module declares: the canonical fields, the header aliases that bind them, and
-//! how the format's vocabulary maps to canonical kinds of line.
+//! Export formats: the canonical fields a bill line can carry, what each format declares in its
+//! own file (its name and title, the header aliases that bind the fields, how its vocabulary maps
+//! to kinds of line, its quirks), and [`FORMATS`], the one list of the formats billrecon reads.
+//!
+//! Adding a format is one new file declaring a [`FormatSpec`] and one line in [`FORMATS`]; every
+//! list of format or provider names elsewhere (`explain-id`, the rules file's providers, format
+//! detection, `inspect`) is derived from it.
+
+pub mod alibaba;
+pub mod detect;
+pub mod focus;
+pub mod header;
+pub mod huawei;
 
 use crate::model::{Format, LineKind};
 
@@ -72,8 +83,12 @@ impl Field {
 #[derive(Debug)]
 pub struct FormatSpec {
     pub format: Format,
+    /// What the format is called for people.
+    pub title: &'static str,
     /// Provider key of every line, or `None` when a column says it per line (FOCUS).
     pub provider: Option<&'static str>,
+    /// Every provider key its lines can carry (what a rules file's `provider` may name).
+    pub providers: &'static [&'static str],
     /// Currency when neither a column nor a header suffix says.
     pub default_currency: &'static str,
     /// Whether times without an offset are UTC (FOCUS) rather than in `--tz`.
@@ -82,6 +97,8 @@ pub struct FormatSpec {
     pub columns: &'static [(Field, &'static [&'static str])],
     /// Maps the kind (and charge-class) cells to a canonical kind.
     pub kind: fn(kind: &str, class: &str) -> LineKind,
+    /// The version of the format a header row implies, for formats that have versions.
+    pub version: Option<fn(header: &[String]) -> &'static str>,
 }
 
 impl FormatSpec {
@@ -94,12 +111,29 @@ impl FormatSpec {
     }
 }
 
-/// Every format billrecon reads, in detection order.
-pub static SPECS: [&FormatSpec; 3] = [
-    &super::huawei::SPEC,
-    &super::alibaba::SPEC,
-    &super::focus::SPEC,
-];
+/// Every format billrecon reads, in detection order: the one list a new format is added to.
+pub static FORMATS: &[&FormatSpec] = &[&huawei::SPEC, &alibaba::SPEC, &focus::SPEC];
+
+/// The format of this name (`huawei`, `alibaba`, `focus`).
+pub fn by_name(name: &str) -> Option<&'static FormatSpec> {
+    FORMATS.iter().copied().find(|s| s.format.name() == name)
+}
+
+/// What a format is called for people.
+pub fn title(f: Format) -> &'static str {
+    by_name(f.name()).map_or("", |s| s.title)
+}
+
+/// Every provider key some format's lines can carry, each once, in registry order.
+pub fn provider_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for k in FORMATS.iter().flat_map(|s| s.providers) {
+        if !keys.contains(k) {
+            keys.push(k);
+        }
+    }
+    keys
+}
 
 /// ASCII-case-insensitive prefix test for vocabularies written in English.
 pub fn starts_with_ic(s: &str, prefix: &str) -> bool {

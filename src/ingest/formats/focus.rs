@@ -2,12 +2,15 @@
 //! Times are UTC; `x_` columns are provider extensions and are not read.
 
 use super::header::fold;
-use super::spec::{Field, FormatSpec};
+use super::{Field, FormatSpec};
 use crate::model::{Format, LineKind};
 
 pub static SPEC: FormatSpec = FormatSpec {
-    format: Format::Focus,
+    format: Format::named("focus"),
+    title: "FOCUS",
     provider: None,
+    // `focus` for a line that names no provider; the providers FOCUS exports come from.
+    providers: &["focus", "aws", "azure", "gcp"],
     default_currency: "XXX",
     naive_is_utc: true,
     columns: &[
@@ -34,6 +37,7 @@ pub static SPEC: FormatSpec = FormatSpec {
         ),
     ],
     kind,
+    version: Some(version),
 };
 
 /// The FOCUS version a header row implies: the newest version whose own columns appear.
@@ -118,7 +122,7 @@ mod tests {
 
     #[test]
     fn names_of_every_version_bind() {
-        use crate::ingest::header::detect;
+        use crate::ingest::formats::detect::detect;
         let h = |s: &str| s.split(',').map(String::from).collect::<Vec<_>>();
         let v12 = "BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,ChargeFrequency,ChargePeriodEnd,ChargePeriodStart,ConsumedQuantity,ContractedCost,EffectiveCost,InvoiceId,InvoiceIssuer,ListCost,PricingCategory,PricingQuantity,PricingUnit,Provider,Publisher,RegionId,ResourceId,ResourceName,ServiceCategory,ServiceName,Tags,x_BillType";
         let v13 = "BilledCost,BillingCurrency,ChargeCategory,ChargeClass,ChargePeriodEnd,ChargePeriodStart,ConsumedQuantity,InvoiceIssuerName,ProviderName,PublisherName,ResourceId,ResourceName,ServiceName";
@@ -132,7 +136,7 @@ mod tests {
             (snake, "provider_name", "1.3"),
         ] {
             let b = detect(&h(hdr)).unwrap_or_else(|| panic!("{hdr}"));
-            assert_eq!(b.spec.format, Format::Focus);
+            assert_eq!(b.spec.format, SPEC.format);
             assert_eq!(b.name(Field::Provider), provider);
             assert_eq!(
                 b.name(Field::Amount).to_ascii_lowercase().replace('_', ""),

@@ -1,7 +1,7 @@
-//! Header rows: folding a header cell to a comparable key, binding columns by name through each
-//! format's alias table, and detecting the format a header belongs to.
+//! Header rows: folding a header cell to a comparable key, and binding columns by name through a
+//! format's alias table.
 
-use super::spec::{Field, FormatSpec, SPECS};
+use super::{Field, FormatSpec, FORMATS};
 
 /// A header row bound to one format: which column holds each field.
 #[derive(Debug, Clone)]
@@ -19,7 +19,7 @@ impl Binding {
     /// A binding to nothing, for a scan value not yet filled.
     pub fn empty() -> Self {
         Binding {
-            spec: super::spec::SPECS[0],
+            spec: FORMATS[0],
             cols: [None; Field::COUNT],
             names: Default::default(),
             header_currency: None,
@@ -85,7 +85,7 @@ pub fn bind(spec: &'static FormatSpec, header: &[String]) -> Option<Binding> {
     missing(&b).is_empty().then_some(b)
 }
 
-fn bind_partial(spec: &'static FormatSpec, header: &[String]) -> Binding {
+pub fn bind_partial(spec: &'static FormatSpec, header: &[String]) -> Binding {
     let folded: Vec<(String, Option<&'static str>)> = header.iter().map(|h| fold(h)).collect();
     let mut b = Binding {
         spec,
@@ -134,48 +134,10 @@ pub fn missing(b: &Binding) -> Vec<Field> {
     out
 }
 
-/// Detects the format of a header row: the format that binds every field it needs and the most
-/// columns overall.
-pub fn detect(header: &[String]) -> Option<Binding> {
-    SPECS
-        .iter()
-        .filter_map(|spec| bind(spec, header))
-        .max_by_key(|b| b.cols.iter().filter(|c| c.is_some()).count())
-}
-
-/// For a header no format accepts: the closest format and the fields it misses, with the
-/// header names it looked for.
-pub fn closest(header: &[String]) -> (&'static FormatSpec, Vec<(Field, Vec<&'static str>)>) {
-    let best = SPECS
-        .iter()
-        .map(|spec| bind_partial(spec, header))
-        .max_by_key(|b| {
-            // Prefer the format with the fewest missing fields, then the most bound columns.
-            let bound = b.cols.iter().filter(|c| c.is_some()).count();
-            (usize::MAX - missing(b).len(), bound)
-        })
-        .expect("SPECS is not empty");
-    let miss = missing(&best)
-        .into_iter()
-        .map(|f| {
-            let names = if f == Field::UsageStart {
-                [Field::UsageStart, Field::ChargeTime, Field::ExpenditureTime]
-                    .iter()
-                    .flat_map(|g| best.spec.aliases(*g).iter().take(2).copied())
-                    .collect()
-            } else {
-                best.spec.aliases(f).iter().take(3).copied().collect()
-            };
-            (f, names)
-        })
-        .collect();
-    (best.spec, miss)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Format;
+    use crate::ingest::formats::detect::detect;
 
     fn row(s: &str) -> Vec<String> {
         s.split(',').map(String::from).collect()
@@ -203,22 +165,6 @@ mod tests {
     }
 
     #[test]
-    fn formats_are_detected_from_headers() {
-        let cases = [
-            ("账期,产品类型编码,产品类型,消费时间,使用开始时间,使用结束时间,交易时间,账单类型,资源ID,资源名称,使用量,应付金额(¥)", Format::Huawei),
-            ("Resource ID,Service Type Code,Expenditure Time,Amount Due", Format::Huawei),
-            ("资源ID,交易时间,应付金额", Format::Huawei),
-            ("账期,产品Code,产品,消费时间,账单开始时间,账单结束时间,账单类型,实例ID,实例昵称,用量,应付金额", Format::Alibaba),
-            ("InstanceID,UsageStartTime,UsageEndTime,PretaxAmount,ProductCode", Format::Alibaba),
-            ("BilledCost,BillingCurrency,ChargeCategory,ChargePeriodEnd,ChargePeriodStart,ProviderName,ResourceId,ServiceName", Format::Focus),
-        ];
-        for (header, want) in cases {
-            let b = detect(&row(header)).unwrap_or_else(|| panic!("{header} not detected"));
-            assert_eq!(b.spec.format, want, "{header}");
-        }
-    }
-
-    #[test]
     fn bindings_record_columns_and_currency() {
         let b = detect(&row(
             "资源ID,使用开始时间,使用结束时间,应付金额(¥),官网价(¥)",
@@ -229,15 +175,5 @@ mod tests {
         assert_eq!(b.col(Field::Amount), Some(3));
         assert_eq!(b.name(Field::Amount), "应付金额(¥)");
         assert_eq!(b.header_currency, Some("CNY"));
-    }
-
-    #[test]
-    fn unknown_headers_name_the_closest_format_and_what_it_lacks() {
-        assert!(detect(&row("name,amount,date")).is_none());
-        let (spec, miss) = closest(&row("资源ID,资源名称,使用开始时间"));
-        assert_eq!(spec.format, Format::Huawei);
-        assert_eq!(miss.len(), 1);
-        assert_eq!(miss[0].0, Field::Amount);
-        assert!(miss[0].1.contains(&"应付金额"));
     }
 }

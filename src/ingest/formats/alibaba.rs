@@ -1,12 +1,14 @@
 //! Alibaba Cloud Bill Details (账单详情 / 明细账单): Chinese console headers (both the `原价` and
 //! the `官网价` variant), English console headers and the OSS-delivered CamelCase headers.
 
-use super::spec::{Field, FormatSpec};
+use super::{Field, FormatSpec};
 use crate::model::{Format, LineKind};
 
 pub static SPEC: FormatSpec = FormatSpec {
-    format: Format::Alibaba,
+    format: Format::named("alibaba"),
+    title: "Alibaba Cloud Bill Details",
     provider: Some("alibaba"),
+    providers: &["alibaba"],
     default_currency: "CNY",
     naive_is_utc: false,
     // Chinese console (both variants), OSS-delivered CamelCase (also the BSS API's keys; header
@@ -85,6 +87,7 @@ pub static SPEC: FormatSpec = FormatSpec {
         (Field::Currency, &["币种", "Currency"]),
     ],
     kind,
+    version: None,
 };
 
 /// `账单类型` / `Item` values (Chinese labels, API codes, English labels) to canonical kinds;
@@ -145,7 +148,7 @@ mod tests {
 
     #[test]
     fn every_header_variant_binds() {
-        use crate::ingest::header::detect;
+        use crate::ingest::formats::detect::detect;
         // Variant A (OSS-subscribed detail file, `原价`), variant B (`官网价`, full-width
         // brackets, `币种`), English console headers, OSS CamelCase headers.
         let a = "账期,财务单元,账号ID,账号,Owner账号,产品Code,产品,产品明细Code,产品明细,消费类型,消费时间,账单开始时间,账单结束时间,服务时长,订单号/账单号,账单类型,计费方式,实例ID,实例昵称,资源组,实例标签,实例配置,实例规格,公网IP,私网IP,地域,可用区,计费项,单价,单价单位,用量,用量单位,资源包抵扣,原价,优惠金额,优惠券抵扣,应付金额,现金支付,代金券抵扣,储值卡支付金额,欠费金额";
@@ -155,7 +158,7 @@ mod tests {
         for (h, currency) in [(a, false), (b, true), (en, true), (oss, true)] {
             let cells = header(h);
             let bd = detect(&cells).unwrap_or_else(|| panic!("not detected: {h}"));
-            assert_eq!(bd.spec.format, Format::Alibaba, "{h}");
+            assert_eq!(bd.spec.format, SPEC.format, "{h}");
             for f in [
                 Field::ResourceId,
                 Field::ResourceName,

@@ -1,12 +1,14 @@
 //! Huawei Cloud Expenditure Details (`PriceFactorBillDetail`, resource and transaction bills):
 //! Chinese and English console headers and the BSS API's field names.
 
-use super::spec::{starts_with_ic, Field, FormatSpec};
+use super::{starts_with_ic, Field, FormatSpec};
 use crate::model::{Format, LineKind};
 
 pub static SPEC: FormatSpec = FormatSpec {
-    format: Format::Huawei,
+    format: Format::named("huawei"),
+    title: "Huawei Cloud Expenditure Details",
     provider: Some("huawei"),
+    providers: &["huawei"],
     default_currency: "CNY",
     naive_is_utc: false,
     columns: &[
@@ -73,6 +75,7 @@ pub static SPEC: FormatSpec = FormatSpec {
         (Field::Currency, &["币种", "Currency", "currency"]),
     ],
     kind,
+    version: None,
 };
 
 /// `账单类型` values (Chinese labels, English labels, API codes) to canonical kinds.

@@ -1,0 +1,196 @@
+//! One plain file read in pieces on several cores: where the cuts fall, reading the records
+//! that start in one piece, and joining the pieces back into the scan of the whole file.
+//!
+//! A piece starts just past a newline, which is a record boundary unless a quoted cell holds
+//! that newline; [`merge_pieces`] only trusts a piece whose predecessor ended exactly at its
+//! start, and reads again the rare pieces that did not, so the result is the same as one
+//! reading from start to end.
+
+use super::formats::header::Binding;
+use super::records::{RawRecord, RecordReader};
+use super::scan::{Scan, SKIPPED_EXAMPLES};
+use super::source::{self, Encoding};
+use super::text::{read_rows, text_error};
+use super::{format_row_error, row_error, Count, Counts, FileScan, Hooks, RowError, ScanOptions};
+use crate::error::{Error, Result};
+use std::io::Read;
+
+/// How to read the data rows of a plain file in pieces.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub path: String,
+    pub input: usize,
+    /// The file on disk and the stream offset of its first byte (after a BOM).
+    pub file: String,
+    pub skip: u64,
+    pub encoding: Encoding,
+    pub delimiter: u8,
+    pub binding: Binding,
+    pub header_line: u64,
+    pub version: Option<&'static str>,
+    /// File offset and line where the data rows start.
+    pub data_offset: u64,
+    pub data_line: u64,
+    pub file_len: u64,
+    /// How the bytes are read, for `inspect`.
+    pub reading: String,
+}
+
+/// One piece of a plain file read on its own: the records starting in `[start, limit)`.
+pub struct Piece<T> {
+    pub start: u64,
+    pub limit: u64,
+    out: FileScan<T>,
+    skipped: Vec<RowError>,
+    fatal: Option<RowError>,
+    /// Newlines in `[start, limit)`, to number the next piece's lines.
+    newlines: u64,
+    spans: bool,
+}
+
+/// Reads the records that start in `[start, limit)` of a plain file. `start` must be a record
+/// boundary for the result to be used; the caller checks that the previous piece ended on one.
+pub fn scan_piece<C: Count>(
+    plan: &Plan,
+    start: u64,
+    limit: u64,
+    opts: &ScanOptions,
+    hooks: Hooks<'_, C>,
+    wrap: source::Wrap<'_>,
+) -> Result<Piece<C::Counts>> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::File::open(&plan.file).map_err(|e| Error::io(&plan.file, e))?;
+    file.seek(SeekFrom::Start(start))
+        .map_err(|e| Error::io(&plan.file, e))?;
+    let reader = wrap(Box::new(file.take(limit - start)));
+    // Lines are counted from the piece's start; the merge adds the lines before it.
+    let mut rdr = RecordReader::new(reader, plan.delimiter, start - plan.skip, 1);
+    let mut rec = RawRecord::default();
+    let mut st = Scan::new(
+        &plan.path,
+        plan.input,
+        &plan.binding,
+        opts,
+        plan.encoding,
+        hooks.count,
+    );
+    st.keep_skipped = true;
+    let end = read_rows(
+        &mut rdr,
+        &mut rec,
+        &mut st,
+        opts,
+        hooks.select,
+        limit == plan.file_len,
+    )
+    .map_err(|e| text_error(&plan.path, e))?;
+    let newlines = rdr.position().1 - 1;
+    let skipped = std::mem::take(&mut st.skipped);
+    Ok(Piece {
+        start,
+        limit,
+        out: st.finish(),
+        skipped,
+        fatal: end.fatal,
+        newlines,
+        spans: end.spans,
+    })
+}
+
+/// The offset of the first record boundary candidate at or after `at`: just past the first
+/// newline at or after `at − 1` (the data start for the first piece).
+pub fn boundary(plan: &Plan, at: u64) -> Result<u64> {
+    use std::io::{BufRead, BufReader, Seek, SeekFrom};
+    if at <= plan.data_offset {
+        return Ok(plan.data_offset);
+    }
+    if at >= plan.file_len {
+        return Ok(plan.file_len);
+    }
+    let mut file = std::fs::File::open(&plan.file).map_err(|e| Error::io(&plan.file, e))?;
+    file.seek(SeekFrom::Start(at - 1))
+        .map_err(|e| Error::io(&plan.file, e))?;
+    let mut r = BufReader::with_capacity(64 * 1024, file);
+    let mut pos = at - 1;
+    loop {
+        let buf = r.fill_buf().map_err(|e| Error::io(&plan.file, e))?;
+        if buf.is_empty() {
+            return Ok(plan.file_len);
+        }
+        if let Some(i) = buf.iter().position(|b| *b == b'\n') {
+            return Ok(pos + i as u64 + 1);
+        }
+        let n = buf.len();
+        pos += n as u64;
+        r.consume(n);
+    }
+}
+
+/// Joins the pieces of a plain file, in order, into one scan. A piece that ran past its limit
+/// (a quoted cell with a newline straddled the cut) is read again together with the next one;
+/// pieces are only trusted from a start the previous piece proved to be a record boundary.
+pub fn merge_pieces<C: Count>(
+    plan: &Plan,
+    mut pieces: Vec<Result<Piece<C::Counts>>>,
+    opts: &ScanOptions,
+    hooks: Hooks<'_, C>,
+) -> Result<FileScan<C::Counts>> {
+    let mut out = Scan::new(
+        &plan.path,
+        plan.input,
+        &plan.binding,
+        opts,
+        plan.encoding,
+        hooks.count,
+    )
+    .finish();
+    out.reading = plan.reading.clone();
+    out.header_line = plan.header_line;
+    out.version = plan.version;
+    let mut line = plan.data_line;
+    let mut i = 0;
+    let identity: source::Wrap<'_> = &|r| r;
+    while i < pieces.len() {
+        let mut piece = std::mem::replace(&mut pieces[i], Ok(empty_piece()))?;
+        let mut j = i;
+        while piece.spans && j + 1 < pieces.len() {
+            // Rare: a quoted cell holds a newline across the cut. Read this piece and the next
+            // as one (the next one's own result started mid-record and is discarded).
+            j += 1;
+            let limit = match &pieces[j] {
+                Ok(p) => p.limit,
+                Err(_) => plan.file_len,
+            };
+            piece = scan_piece(plan, piece.start, limit, opts, hooks, identity)?;
+        }
+        let base = line - 1;
+        piece.out.tallies.renumber(base);
+        for (l, _, _) in &mut piece.skipped {
+            *l += base;
+        }
+        if let Some((l, col, msg)) = piece.fatal {
+            return Err(row_error(&plan.path, (l + base, col, msg)));
+        }
+        for e in &piece.skipped {
+            if out.skipped_examples.len() < SKIPPED_EXAMPLES {
+                out.skipped_examples.push(format_row_error(&plan.path, e));
+            }
+        }
+        out.absorb(piece.out);
+        line += piece.newlines;
+        i = j + 1;
+    }
+    Ok(out)
+}
+
+fn empty_piece<T: Counts>() -> Piece<T> {
+    Piece {
+        start: 0,
+        limit: 0,
+        out: FileScan::empty(),
+        skipped: Vec::new(),
+        fatal: None,
+        newlines: 0,
+        spans: false,
+    }
+}

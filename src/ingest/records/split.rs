@@ -1,0 +1,338 @@
+//! The line splitter behind the record reader's fast path: finds a line's delimiters and end
+//! with vector compares (AVX2 or SSE2, a word-at-a-time loop elsewhere), and declines any line
+//! whose quoting needs the full CSV parser.
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in every byte of `word` equal to `byte`, exactly (no false positives).
+#[inline]
+fn eq_mask(word: u64, byte: u8) -> u64 {
+    let x = word ^ (LO * u64::from(byte));
+    !(((x & !HI).wrapping_add(!HI)) | x) & HI
+}
+
+/// How many bytes of `bytes` equal `byte`, eight at a time.
+#[inline]
+pub(super) fn count(bytes: &[u8], byte: u8) -> usize {
+    let mut words = bytes.chunks_exact(8);
+    let mut n = 0usize;
+    for w in &mut words {
+        let m = eq_mask(u64::from_le_bytes(w.try_into().unwrap_or([0; 8])), byte) >> 7;
+        // Each byte of `m` is 0 or 1: the multiply sums them into the top byte.
+        n += (m.wrapping_mul(LO) >> 56) as usize;
+    }
+    n + words.remainder().iter().filter(|b| **b == byte).count()
+}
+
+/// A line the splitter read: where its last cell ends, how many bytes it takes with its line
+/// end, and whether some cells are quoted (their quotes are still around them in the buffer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Split {
+    pub body: usize,
+    pub used: usize,
+    pub quoted: bool,
+}
+
+/// Splits the line at the start of `buf` the fast way most bill lines take, writing the
+/// delimiters' positions and then the line's end to `bounds`. It reads lines whose quoted
+/// cells are simple (a quote opens a cell and closes it, with no `""` or line end inside) and
+/// whose only carriage return is in a final `\r\n`. `None` when the line needs the full CSV
+/// parser or its `\n` is not in `buf`.
+#[inline]
+pub(super) fn split_line(
+    buf: &[u8],
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+    splitter: Splitter,
+) -> Option<Split> {
+    match splitter {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Splitter::Avx2` is only made where the CPU was seen to have AVX2.
+        Splitter::Avx2 => unsafe { split_line_avx2(buf, delimiter, bounds) },
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        // SAFETY: SSE2 is part of this target (checked by the `cfg`).
+        Splitter::Sse2 => unsafe { split_line_sse2(buf, delimiter, bounds) },
+        _ => split_line_scalar(buf, delimiter, bounds),
+    }
+}
+
+/// Which line splitter this CPU runs, chosen once per reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // Which variants are made depends on the target.
+pub enum Splitter {
+    Avx2,
+    Sse2,
+    Scalar,
+}
+
+impl Splitter {
+    pub fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                return Splitter::Avx2;
+            }
+        }
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        {
+            Splitter::Sse2
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+        {
+            Splitter::Scalar
+        }
+    }
+}
+
+/// Whether a closing quote at `p` really closes its cell: a delimiter or the line end must
+/// follow. Anything else (a `""` escape, text after the quote) is left to the CSV parser.
+#[inline]
+fn closes_cell(buf: &[u8], p: usize, delimiter: u8) -> bool {
+    match buf.get(p + 1) {
+        Some(&c) if c == delimiter || c == b'\n' => true,
+        Some(b'\r') => buf.get(p + 2) == Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// Bits `from..=to` of a mask.
+#[inline]
+fn span(from: usize, to: usize) -> u64 {
+    (u64::MAX >> (63 - to)) & (u64::MAX << from)
+}
+
+/// The block loop behind the vector splitters: `masks(at)` gives, for the `W` bytes at `at`,
+/// one bit per byte that is a newline, one per quote or carriage return, and one per
+/// delimiter. The delimiters are read off the mask and the bytes are touched once: this is
+/// the hot loop of every scan. Blocks holding quotes or carriage returns take a slower step
+/// that masks out what lies inside quoted cells.
+#[inline(always)]
+fn split_blocks<const W: usize>(
+    buf: &[u8],
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+    masks: impl Fn(usize) -> (u64, u64, u64),
+) -> Option<Split> {
+    bounds.clear();
+    let n = buf.len();
+    let mut at = 0;
+    let push = |bounds: &mut Vec<u32>, base: usize, mut mask: u64| {
+        while mask != 0 {
+            bounds.push((base + mask.trailing_zeros() as usize) as u32);
+            mask &= mask - 1;
+        }
+    };
+    let all = u64::MAX >> (64 - W);
+    // Where the quoted cell open at the end of the previous block started (bit 0 here).
+    let mut open = false;
+    let mut quoted = false;
+    while at + W <= n {
+        let (m_nl, m_special, m_delim) = masks(at);
+        if m_special == 0 && !open {
+            if m_nl != 0 {
+                let k = m_nl.trailing_zeros() as usize;
+                push(bounds, at, m_delim & ((1u64 << k) - 1));
+                bounds.push((at + k) as u32);
+                return Some(Split {
+                    body: at + k,
+                    used: at + k + 1,
+                    quoted,
+                });
+            }
+            push(bounds, at, m_delim);
+            at += W;
+            continue;
+        }
+        // The first newline ends the line unless a quoted cell is open there, which is left
+        // to the parser; specials past it belong to the next line.
+        let k = if m_nl != 0 {
+            m_nl.trailing_zeros() as usize
+        } else {
+            W
+        };
+        let before = if k == W { all } else { (1u64 << k) - 1 };
+        let mut specials = m_special & before;
+        let mut inside = 0u64;
+        let mut cr = 0u64;
+        let mut opened_at = if open { Some(0) } else { None };
+        while specials != 0 {
+            let b = specials.trailing_zeros() as usize;
+            specials &= specials - 1;
+            let p = at + b;
+            if buf[p] == b'\r' {
+                if opened_at.is_none() {
+                    cr |= 1 << b;
+                }
+                continue;
+            }
+            match opened_at {
+                None => {
+                    // A quote opens a cell only at its start; elsewhere it is the parser's.
+                    if p != 0 && buf[p - 1] != delimiter {
+                        return None;
+                    }
+                    opened_at = Some(b);
+                    quoted = true;
+                }
+                Some(o) => {
+                    if !closes_cell(buf, p, delimiter) {
+                        return None;
+                    }
+                    inside |= span(o, b);
+                    opened_at = None;
+                }
+            }
+        }
+        open = opened_at.is_some();
+        if let Some(o) = opened_at {
+            if k < W {
+                return None;
+            }
+            inside |= span(o, W - 1);
+        }
+        let delims = m_delim & before & !inside;
+        if k < W {
+            let body = if cr == 0 {
+                at + k
+            } else if cr == 1 << (k - 1) {
+                at + k - 1
+            } else {
+                return None;
+            };
+            push(bounds, at, delims);
+            bounds.push(body as u32);
+            return Some(Split {
+                body,
+                used: at + k + 1,
+                quoted,
+            });
+        }
+        if cr != 0 {
+            // A `\r` closing the block may be the first half of a `\r\n` split across blocks.
+            let last = W - 1;
+            if cr == 1 << last && buf.get(at + W) == Some(&b'\n') {
+                push(bounds, at, delims);
+                bounds.push((at + last) as u32);
+                return Some(Split {
+                    body: at + last,
+                    used: at + W + 1,
+                    quoted,
+                });
+            }
+            return None;
+        }
+        push(bounds, at, delims);
+        at += W;
+    }
+    split_tail(buf, at, delimiter, bounds, open, quoted)
+}
+
+/// [`split_line`] sixteen bytes at a time.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[target_feature(enable = "sse2")]
+fn split_line_sse2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<Split> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    let nl = _mm_set1_epi8(b'\n' as i8);
+    let quote = _mm_set1_epi8(b'"' as i8);
+    let cr = _mm_set1_epi8(b'\r' as i8);
+    let delim = _mm_set1_epi8(delimiter as i8);
+    split_blocks::<16>(buf, delimiter, bounds, |at| {
+        // SAFETY: the block loop asks only for `at + 16 <= buf.len()`, so the unaligned load
+        // reads only `buf`.
+        let v = unsafe { _mm_loadu_si128(buf.as_ptr().add(at).cast::<__m128i>()) };
+        let mask = |m| u64::from(_mm_movemask_epi8(m) as u16);
+        (
+            mask(_mm_cmpeq_epi8(v, nl)),
+            mask(_mm_or_si128(
+                _mm_cmpeq_epi8(v, quote),
+                _mm_cmpeq_epi8(v, cr),
+            )),
+            mask(_mm_cmpeq_epi8(v, delim)),
+        )
+    })
+}
+
+/// [`split_line`] thirty-two bytes at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn split_line_avx2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<Split> {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8,
+    };
+    let nl = _mm256_set1_epi8(b'\n' as i8);
+    let quote = _mm256_set1_epi8(b'"' as i8);
+    let cr = _mm256_set1_epi8(b'\r' as i8);
+    let delim = _mm256_set1_epi8(delimiter as i8);
+    split_blocks::<32>(buf, delimiter, bounds, |at| {
+        // SAFETY: the block loop asks only for `at + 32 <= buf.len()`, so the unaligned load
+        // reads only `buf`.
+        let v = unsafe { _mm256_loadu_si256(buf.as_ptr().add(at).cast::<__m256i>()) };
+        let mask = |m| u64::from(_mm256_movemask_epi8(m) as u32);
+        (
+            mask(_mm256_cmpeq_epi8(v, nl)),
+            mask(_mm256_or_si256(
+                _mm256_cmpeq_epi8(v, quote),
+                _mm256_cmpeq_epi8(v, cr),
+            )),
+            mask(_mm256_cmpeq_epi8(v, delim)),
+        )
+    })
+}
+
+/// [`split_line`] a byte at a time, where no vector unit is assumed.
+fn split_line_scalar(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<Split> {
+    bounds.clear();
+    split_tail(buf, 0, delimiter, bounds, false, false)
+}
+
+/// The byte-at-a-time rules of [`split_blocks`], for the bytes after the last whole block;
+/// `open` says a quoted cell is open at `from`.
+fn split_tail(
+    buf: &[u8],
+    from: usize,
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+    mut open: bool,
+    mut quoted: bool,
+) -> Option<Split> {
+    for (i, &b) in buf.iter().enumerate().skip(from) {
+        if open {
+            match b {
+                b'"' if closes_cell(buf, i, delimiter) => open = false,
+                b'"' | b'\n' => return None,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'\n' => {
+                bounds.push(i as u32);
+                return Some(Split {
+                    body: i,
+                    used: i + 1,
+                    quoted,
+                });
+            }
+            b'\r' if buf.get(i + 1) == Some(&b'\n') => {
+                bounds.push(i as u32);
+                return Some(Split {
+                    body: i,
+                    used: i + 2,
+                    quoted,
+                });
+            }
+            b'"' if i == 0 || buf[i - 1] == delimiter => {
+                open = true;
+                quoted = true;
+            }
+            b'"' | b'\r' => return None,
+            b if b == delimiter => bounds.push(i as u32),
+            _ => {}
+        }
+    }
+    None
+}

@@ -1,0 +1,807 @@
+//! The per-row logic every reading goes through (CSV records and Parquet rows alike): a record
+//! becomes coverage figures, checks of its amount and times, and, when the [`Select`] keeps it,
+//! one [`BillLine`] handed to the [`Count`].
+//!
+//! Hot: it runs for every row of every export. Rows are identified before anything else is
+//! parsed, and most cells are compared as raw bytes with the previous row's.
+
+use super::formats::header::Binding;
+use super::formats::{self, Field};
+use super::records::Cells;
+use super::source::{decode, Encoding};
+use super::{
+    format_row_error, Count, FileScan, LineIds, ProviderSpan, RowError, ScanOptions, Select,
+    Selected,
+};
+use crate::model::{canonical_provider, BillLine, LineKey, LineKind};
+use crate::money::parse_decimal;
+use crate::time::{parse_end, parse_time, split_range};
+use chrono::{DateTime, FixedOffset, Utc};
+use rust_decimal::Decimal;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+pub(super) const SKIPPED_EXAMPLES: usize = 5;
+
+/// One record of an export as the per-row logic reads it: text cells by column position. CSV
+/// records are read as they are; a Parquet row is rendered to the same canonical text first, so
+/// both go through the same [`Scan::row`].
+pub(super) trait Record {
+    fn width(&self) -> usize;
+    fn cell(&self, i: usize) -> Option<&[u8]>;
+    /// Whether every cell is empty or blank.
+    fn is_blank(&self) -> bool;
+    /// Hash of the whole record, to recognise the same line in another input file.
+    fn fingerprint(&self) -> u64;
+}
+
+/// Whether every cell is empty or blank.
+pub(super) fn blank<'a>(mut cells: impl Iterator<Item = &'a [u8]>) -> bool {
+    cells.all(|c| c.iter().all(u8::is_ascii_whitespace))
+}
+
+/// Hash of a record's cells, the same for the same cells however they were read.
+pub(super) fn fingerprint<'a>(cells: impl Iterator<Item = &'a [u8]>) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    for cell in cells {
+        cell.hash(&mut h);
+    }
+    h.finish()
+}
+
+impl Record for Cells<'_> {
+    #[inline]
+    fn width(&self) -> usize {
+        self.len()
+    }
+
+    #[inline]
+    fn cell(&self, i: usize) -> Option<&[u8]> {
+        self.get(i)
+    }
+
+    fn is_blank(&self) -> bool {
+        blank(self.iter())
+    }
+
+    fn fingerprint(&self) -> u64 {
+        fingerprint(self.iter())
+    }
+}
+
+/// What a row tells coverage: usage start, usage end, time charged.
+type Span = (
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+/// Row-by-row state of one scan.
+pub(super) struct Scan<'o, C: Count> {
+    input: usize,
+    opts: ScanOptions<'o>,
+    count: &'o C,
+    enc: Encoding,
+    cols: [Option<usize>; Field::COUNT],
+    width: usize,
+    spec: &'static formats::FormatSpec,
+    naive_tz: FixedOffset,
+    header_currency: Option<&'static str>,
+    s: Scratch,
+    start_cache: TimeCache,
+    end_cache: TimeCache,
+    memo: super::memo::SelectMemo,
+    /// The times the previous row noted for coverage, and where its provider's span is: rows
+    /// of an hourly export repeat them, and noting them again changes nothing.
+    last_span: Option<Span>,
+    span_at: usize,
+    provider_raw: Vec<u8>,
+    provider: String,
+    currency_raw: Vec<u8>,
+    /// Skipped rows kept raw (line, column, reason) when lines are renumbered later.
+    pub(super) keep_skipped: bool,
+    pub(super) skipped: Vec<RowError>,
+    /// The row just read, when it is kept (`has_kept`), until its line number is known. Its
+    /// buffers are reused from row to row: a kept row allocates nothing.
+    kept: Kept,
+    pub(super) has_kept: bool,
+    out: FileScan<C::Counts>,
+}
+
+/// What a kept row tells its tallies (the line number is added when it is counted).
+#[derive(Default)]
+struct Kept {
+    sel: Arc<Selected>,
+    bill_id: String,
+    resource_name: String,
+    product: String,
+    product_code: String,
+    currency: String,
+    time: DateTime<Utc>,
+    usage_end: Option<DateTime<Utc>>,
+    kind: LineKind,
+    amount: Decimal,
+    usage: Option<Decimal>,
+    /// Only when lines are fingerprinted or dropped.
+    fingerprint: Option<u64>,
+}
+
+/// Reusable buffers for cells that need decoding (GB18030), one per field read together.
+#[derive(Default)]
+struct Scratch {
+    id: String,
+    child: String,
+    code: String,
+    name: String,
+    rname: String,
+    other: String,
+}
+
+/// Consecutive rows of an hourly export mostly share their timestamps: read each cell's bytes
+/// once (an empty cell or marker reads as no time).
+#[derive(Default)]
+struct TimeCache {
+    raw: Vec<u8>,
+    value: Option<Option<DateTime<Utc>>>,
+}
+
+impl TimeCache {
+    fn get(
+        &mut self,
+        raw: &[u8],
+        parse: impl FnOnce(&str) -> Result<DateTime<Utc>, String>,
+    ) -> Result<Option<DateTime<Utc>>, String> {
+        if let Some(v) = self.value {
+            if self.raw == raw {
+                return Ok(v);
+            }
+        }
+        let text = value(std::str::from_utf8(raw).unwrap_or("?"));
+        let v = if text.is_empty() {
+            None
+        } else {
+            Some(parse(text)?)
+        };
+        self.raw.clear();
+        self.raw.extend_from_slice(raw);
+        self.value = Some(v);
+        Ok(v)
+    }
+}
+
+type RowResult = std::result::Result<(), (Option<usize>, String)>;
+
+/// Cells meaning "empty": the consoles write `-` (Alibaba) and `--` (Huawei).
+fn value(s: &str) -> &str {
+    let t = s.trim();
+    if t == "-" || t == "--" {
+        ""
+    } else {
+        t
+    }
+}
+
+/// Whether a raw cell reads as empty (blank, `-` or `--`), without decoding a cell that plainly
+/// is not.
+fn is_empty_cell(c: &[u8]) -> bool {
+    let t = c.trim_ascii();
+    match (t.first(), t.last()) {
+        (None, _) => true,
+        // Printable ASCII at both ends: no trimming can shorten it further.
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => {
+            t == b"-" || t == b"--"
+        }
+        _ => value(std::str::from_utf8(c).unwrap_or("?")).is_empty(),
+    }
+}
+
+/// A totals row's first cell reads `合计`, `总计` or `Total` (in any encoding the file uses).
+/// Whether a record's first cell opens a totals row; `enc` decodes it (a GBK `合计` too).
+fn is_totals(first: &[u8], enc: Encoding) -> bool {
+    let mut scratch = String::new();
+    let t = decode(first, enc, &mut scratch).trim();
+    t.starts_with("合计") || t.starts_with("总计") || formats::starts_with_ic(t, "total")
+}
+
+impl<'o, C: Count> Scan<'o, C> {
+    pub(super) fn new(
+        path: &str,
+        input: usize,
+        b: &Binding,
+        opts: &ScanOptions<'o>,
+        enc: Encoding,
+        count: &'o C,
+    ) -> Self {
+        let utc = FixedOffset::east_opt(0).expect("zero offset");
+        Scan {
+            input,
+            opts: *opts,
+            count,
+            enc,
+            cols: b.cols,
+            width: b.width,
+            spec: b.spec,
+            naive_tz: if b.spec.naive_is_utc { utc } else { opts.tz },
+            header_currency: b.header_currency,
+            s: Scratch::default(),
+            start_cache: TimeCache::default(),
+            end_cache: TimeCache::default(),
+            memo: super::memo::SelectMemo::default(),
+            last_span: None,
+            span_at: 0,
+            provider_raw: Vec::new(),
+            provider: b.spec.provider.unwrap_or("").to_string(),
+            currency_raw: Vec::new(),
+            keep_skipped: false,
+            skipped: Vec::new(),
+            kept: Kept::default(),
+            has_kept: false,
+            out: FileScan {
+                path: path.to_string(),
+                format: b.spec.format,
+                binding: b.clone(),
+                ..FileScan::empty()
+            },
+        }
+    }
+
+    /// A row failed: counted and kept as an example with `--skip-bad-rows`, else returned.
+    pub(super) fn fail(
+        &mut self,
+        opts: &ScanOptions,
+        e: RowError,
+    ) -> std::result::Result<(), RowError> {
+        if !opts.skip_bad_rows {
+            return Err(e);
+        }
+        self.out.skipped_rows += 1;
+        if self.keep_skipped {
+            if self.skipped.len() < SKIPPED_EXAMPLES {
+                self.skipped.push(e);
+            }
+        } else if self.out.skipped_examples.len() < SKIPPED_EXAMPLES {
+            self.out
+                .skipped_examples
+                .push(format_row_error(&self.out.path, &e));
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(self) -> FileScan<C::Counts> {
+        self.out
+    }
+
+    /// Reads one record: counts it for coverage, checks it, and when it mentions a deleted
+    /// resource leaves it in `self.kept` for [`Scan::keep`].
+    pub(super) fn row<R: Record>(&mut self, rec: &R, select: &dyn Select) -> RowResult {
+        let first = rec.cell(0).unwrap_or(b"");
+        if rec.width() != self.width {
+            let totals = is_totals(first, self.enc);
+            if totals || rec.is_blank() {
+                self.out.totals_rows += u64::from(totals);
+                return Ok(());
+            }
+            let col = rec.width().min(self.width) + 1;
+            return Err((
+                Some(col),
+                format!(
+                    "expected {} fields as in the header, found {}",
+                    self.width,
+                    rec.width()
+                ),
+            ));
+        }
+        // A full-width totals row carries no resource; a resource named `total-…` is a line.
+        let no_id = self.cols[Field::ResourceId as usize]
+            .and_then(|i| rec.cell(i))
+            .is_none_or(is_empty_cell);
+        if no_id && is_totals(first, self.enc) {
+            self.out.totals_rows += 1;
+            return Ok(());
+        }
+        let enc = self.enc;
+        let cols = self.cols;
+        let cell = |f: Field| cols[f as usize].and_then(|i| rec.cell(i));
+
+        // Provider: fixed by the format, or per line (FOCUS ProviderName).
+        if let Some(raw) = cell(Field::Provider) {
+            if raw != self.provider_raw.as_slice() {
+                self.last_span = None;
+                self.provider_raw.clear();
+                self.provider_raw.extend_from_slice(raw);
+                let name = value(decode(raw, enc, &mut self.s.other));
+                self.provider = if name.is_empty() {
+                    "focus".into()
+                } else {
+                    canonical_provider(name)
+                };
+            }
+        }
+
+        // Identify first: most rows mention nothing that was deleted.
+        let raw = |f: Field| cell(f).unwrap_or(b"");
+        let s = &mut self.s;
+        let (provider, format) = (&self.provider, self.spec.format.name());
+        // A provider fixed by the format is the same for every row: no need to compare it.
+        let per_row_provider = cols[Field::Provider as usize].is_some();
+        let parts = [
+            if per_row_provider {
+                provider.as_bytes()
+            } else {
+                b""
+            },
+            raw(Field::ResourceId),
+            raw(Field::ChildResourceId),
+            raw(Field::ProductCode),
+            raw(Field::ProductName),
+        ];
+        let selected = self.memo.get(parts, || {
+            let ids = LineIds {
+                provider,
+                format,
+                product_code: value(
+                    cell(Field::ProductCode).map_or("", |c| decode(c, enc, &mut s.code)),
+                ),
+                product_name: value(
+                    cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)),
+                ),
+                id: crate::ids::normalize::clean_id(value(
+                    cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
+                )),
+                child_id: crate::ids::normalize::clean_id(value(
+                    cell(Field::ChildResourceId).map_or("", |c| decode(c, enc, &mut s.child)),
+                )),
+            };
+            select.select(&ids)
+        });
+
+        // Times: every row feeds coverage.
+        let tz = self.naive_tz;
+        let col_of = |f: Field| cols[f as usize].map(|i| i + 1);
+        let mut usage_start = None;
+        let mut usage_end = None;
+        let mut charged_at = None;
+        if let Some(c) = cell(Field::UsageStart) {
+            usage_start = self
+                .start_cache
+                .get(c, |t| parse_time(t, tz))
+                .map_err(|m| (col_of(Field::UsageStart), format!("usage start: {m}")))?;
+        }
+        if let Some(c) = cell(Field::UsageEnd) {
+            usage_end = self
+                .end_cache
+                .get(c, |t| parse_end(t, tz))
+                .map_err(|m| (col_of(Field::UsageEnd), format!("usage end: {m}")))?;
+        }
+        // With a full usage window, the expenditure and transaction times add nothing: the window
+        // dates the line and feeds coverage.
+        if usage_start.is_none() || usage_end.is_none() {
+            let exp_text = cell(Field::ExpenditureTime)
+                .map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+            let charge_text = cell(Field::ChargeTime)
+                .map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+            if !exp_text.is_empty() {
+                let col = col_of(Field::ExpenditureTime);
+                if let Some((a, b)) = split_range(exp_text) {
+                    // A `start ~ end` expenditure time is the usage window of a pay-per-use line.
+                    if usage_start.is_none() {
+                        usage_start = Some(
+                            parse_time(a, tz)
+                                .map_err(|m| (col, format!("expenditure time: {m}")))?,
+                        );
+                    }
+                    if usage_end.is_none() {
+                        usage_end = Some(
+                            parse_end(b, tz)
+                                .map_err(|m| (col, format!("expenditure time: {m}")))?,
+                        );
+                    }
+                } else if charge_text.is_empty() {
+                    charged_at = Some(
+                        parse_time(exp_text, tz)
+                            .map_err(|m| (col, format!("expenditure time: {m}")))?,
+                    );
+                }
+            }
+            if !charge_text.is_empty() {
+                charged_at = Some(
+                    parse_time(charge_text, tz)
+                        .map_err(|m| (col_of(Field::ChargeTime), format!("time charged: {m}")))?,
+                );
+            }
+        }
+        if let (Some(a), Some(b)) = (usage_start, usage_end) {
+            if b < a {
+                return Err((
+                    col_of(Field::UsageEnd),
+                    "usage end is before usage start".into(),
+                ));
+            }
+        }
+
+        // Amount: every row must carry a readable one.
+        let amount_raw = raw(Field::Amount);
+        let amount = if selected.is_some() || !plain_decimal(amount_raw.trim_ascii()) {
+            let amount_text = value(std::str::from_utf8(amount_raw).unwrap_or("?"));
+            Some(
+                parse_decimal(amount_text)
+                    .map_err(|m| (col_of(Field::Amount), format!("amount: {m}")))?,
+            )
+        } else {
+            None
+        };
+
+        self.out.rows += 1;
+        self.note_currency(rec);
+        self.note_span(usage_start, usage_end, charged_at);
+
+        let Some(sel) = selected else { return Ok(()) };
+        let Some(time) = usage_start.or(charged_at) else {
+            return Err((
+                None,
+                "the line has no usage start and no time charged".into(),
+            ));
+        };
+        let usage_text =
+            cell(Field::Usage).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
+        let usage = if usage_text.is_empty() {
+            None
+        } else {
+            Some(
+                parse_decimal(usage_text)
+                    .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?,
+            )
+        };
+        let mut currency = std::mem::take(&mut self.kept.currency);
+        self.currency_into(rec, &mut currency);
+        self.kept.currency = currency;
+        let kind_text = cell(Field::Kind).map_or("", |c| decode(c, enc, &mut self.s.other));
+        let class_text =
+            cell(Field::ChargeClass).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("")));
+        let kind = (self.spec.kind)(value(kind_text), class_text);
+        let s = &mut self.s;
+        let id = crate::ids::normalize::clean_id(value(
+            cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
+        ));
+        let product_code =
+            value(cell(Field::ProductCode).map_or("", |c| decode(c, enc, &mut s.code)));
+        let product_name =
+            value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
+        let resource_name =
+            value(cell(Field::ResourceName).map_or("", |c| decode(c, enc, &mut s.rname)));
+        let want_fingerprint = self.opts.fingerprints || self.opts.drop.is_some();
+        let k = &mut self.kept;
+        for (to, from) in [
+            (&mut k.bill_id, id),
+            (&mut k.resource_name, resource_name),
+            (&mut k.product, product_name),
+            (&mut k.product_code, product_code),
+        ] {
+            to.clear();
+            to.push_str(from);
+        }
+        k.sel = sel;
+        k.time = time;
+        k.usage_end = usage_end;
+        k.kind = kind;
+        k.amount = amount.unwrap_or_default();
+        k.usage = usage;
+        k.fingerprint = want_fingerprint.then(|| rec.fingerprint());
+        self.has_kept = true;
+        Ok(())
+    }
+
+    /// Counts the row [`Scan::row`] kept, at `line`, into the tallies of the deletions it
+    /// mentions (unless it is a duplicate another input counts).
+    pub(super) fn keep(&mut self, line: u64) {
+        if !std::mem::take(&mut self.has_kept) {
+            return;
+        }
+        let k = &self.kept;
+        if let Some(fp) = k.fingerprint {
+            if self.opts.drop.is_some_and(|d| d.drops(fp, self.input)) {
+                self.out.duplicate_rows += 1;
+                return;
+            }
+            if self.opts.fingerprints {
+                self.out.fingerprints.push(fp);
+            }
+        }
+        let l = BillLine {
+            key: LineKey {
+                time: k.time,
+                input: self.input as u32,
+                line,
+            },
+            usage_end: k.usage_end,
+            kind: k.kind,
+            amount: k.amount,
+            usage: k.usage,
+            currency: &k.currency,
+            provider: &self.provider,
+            bill_id: &k.bill_id,
+            rule: &k.sel.rule,
+            resource_name: &k.resource_name,
+            product: &k.product,
+            product_code: &k.product_code,
+        };
+        self.count.count(&mut self.out.tallies, &k.sel, &l);
+    }
+
+    fn currency_of<R: Record>(&self, rec: &R) -> String {
+        let mut c = String::new();
+        self.currency_into(rec, &mut c);
+        c
+    }
+
+    /// The row's currency code (upper case), else the header's or the format's, into `out`.
+    fn currency_into<R: Record>(&self, rec: &R, out: &mut String) {
+        let cell = self.cols[Field::Currency as usize]
+            .and_then(|i| rec.cell(i))
+            .unwrap_or(b"");
+        let c = value(std::str::from_utf8(cell).unwrap_or(""));
+        out.clear();
+        if c.is_empty() {
+            out.push_str(self.header_currency.unwrap_or(self.spec.default_currency));
+        } else {
+            out.push_str(c);
+            out.make_ascii_uppercase();
+        }
+    }
+
+    fn note_currency<R: Record>(&mut self, rec: &R) {
+        let cell = self.cols[Field::Currency as usize]
+            .and_then(|i| rec.cell(i))
+            .unwrap_or(b"");
+        if !self.out.currencies.is_empty() && cell == self.currency_raw.as_slice() {
+            return;
+        }
+        self.currency_raw.clear();
+        self.currency_raw.extend_from_slice(cell);
+        let c = self.currency_of(rec);
+        if !self.out.currencies.contains(&c) {
+            self.out.currencies.push(c);
+        }
+    }
+
+    fn note_span(
+        &mut self,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        charged: Option<DateTime<Utc>>,
+    ) {
+        if self.last_span == Some((start, end, charged)) {
+            return;
+        }
+        if let Some(s) = start {
+            self.out.first_usage = Some(self.out.first_usage.map_or(s, |f| f.min(s)));
+        }
+        if let Some(e) = end {
+            self.out.last_usage = Some(self.out.last_usage.map_or(e, |l| l.max(e)));
+        }
+        if self.last_span.is_none() {
+            self.span_at = match self
+                .out
+                .providers
+                .iter()
+                .position(|p| p.provider == self.provider)
+            {
+                Some(i) => i,
+                None => {
+                    self.out.providers.push(ProviderSpan {
+                        provider: self.provider.clone(),
+                        latest_usage_end: None,
+                        latest_long_end: None,
+                        latest_charge: None,
+                    });
+                    self.out.providers.len() - 1
+                }
+            };
+        }
+        self.last_span = Some((start, end, charged));
+        let span = &mut self.out.providers[self.span_at];
+        // Only metered usage (a window of a day or less) says how far the bill has been
+        // settled: a subscription's window runs to the end of the period it prepays, in the
+        // future, and a month-settled line arrives late anyway.
+        if let (Some(s), Some(e)) = (start, end) {
+            let latest = if e - s <= chrono::Duration::days(1) {
+                &mut span.latest_usage_end
+            } else {
+                &mut span.latest_long_end
+            };
+            *latest = Some(latest.map_or(e, |l| l.max(e)));
+        }
+        if let Some(c) = charged {
+            span.latest_charge = Some(span.latest_charge.map_or(c, |l| l.max(c)));
+        }
+    }
+}
+
+/// A quick check that an amount is a plain decimal that fits (optional `-`, digits, one `.`,
+/// at most 28 digits, of which at most 18 before the point, as `parse_decimal` accepts);
+/// anything else goes through the full parser for its verdict and message.
+fn plain_decimal(b: &[u8]) -> bool {
+    let body = b.strip_prefix(b"-").unwrap_or(b);
+    let mut dots = 0;
+    let mut digits = 0;
+    let mut before_point = 0;
+    for c in body {
+        match c {
+            b'0'..=b'9' => {
+                digits += 1;
+                before_point += usize::from(dots == 0);
+            }
+            b'.' => dots += 1,
+            _ => return false,
+        }
+    }
+    digits > 0 && digits <= 28 && before_point <= crate::money::MAX_DIGITS_BEFORE_POINT && dots <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::source::{self, Opened};
+    use crate::ingest::{scan, Hooks};
+    use crate::model::DeletionIdx;
+    use crate::reconcile::count::{Counter, Tallies};
+
+    #[test]
+    fn plain_decimals_are_recognised_without_parsing() {
+        for ok in ["1", "-3.46000000", "0.014", ".5", "123456789012345678.9"] {
+            assert!(plain_decimal(ok.as_bytes()), "{ok}");
+        }
+        for no in [
+            "",
+            "-",
+            ".",
+            "1.2.3",
+            "1e5",
+            "abc",
+            "1,234",
+            "12345678901234567890123456789",
+            "1234567890123456789",
+        ] {
+            assert!(!plain_decimal(no.as_bytes()), "{no}");
+        }
+    }
+
+    #[test]
+    fn totals_rows_are_recognised() {
+        let utf8 = Encoding::Utf8;
+        assert!(is_totals("合计".as_bytes(), utf8));
+        assert!(is_totals("总计：".as_bytes(), utf8));
+        assert!(is_totals(b"Total", utf8));
+        assert!(is_totals(b" TOTAL amount", utf8));
+        assert!(!is_totals(b"2026-10", utf8));
+        let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
+        assert!(is_totals(&gbk, Encoding::Gb18030));
+        let u = Encoding::Utf8;
+        assert!(is_totals("合计".as_bytes(), u));
+        assert!(is_totals("总计：".as_bytes(), u));
+        assert!(is_totals(b"Total", u));
+        assert!(is_totals(b" TOTAL amount", u));
+        assert!(!is_totals(b"2026-10", u));
+        let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
+        assert!(is_totals(&gbk, Encoding::Gb18030));
+        assert!(is_totals(&gbk, u), "a GBK cell in a file sniffed as UTF-8");
+    }
+
+    struct All;
+
+    impl Select for All {
+        fn select(&self, ids: &LineIds<'_>) -> Option<Selected> {
+            Some(Selected {
+                norm_id: ids.id.to_ascii_lowercase(),
+                rule: "test".into(),
+                hits: vec![DeletionIdx(0)],
+            })
+        }
+    }
+
+    fn scan_text(text: &str) -> crate::error::Result<FileScan<Tallies>> {
+        let src = source::from_reader("t.csv", Box::new(std::io::Cursor::new(text.to_string())))?;
+        let counter = Counter::new(vec![DateTime::<Utc>::MIN_UTC], chrono::Duration::zero());
+        let opts = ScanOptions {
+            fingerprints: true,
+            ..ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), false)
+        };
+        let hooks = Hooks {
+            select: &All,
+            count: &counter,
+        };
+        scan("t.csv", 0, Opened::Text(src), &opts, hooks)
+    }
+
+    #[test]
+    fn crlf_line_ends_cite_the_right_lines() {
+        let text = "ResourceId,ChargePeriodStart,BilledCost\r\n\
+                    a,2024-01-01T00:00:00Z,\"1.50\"\r\n\
+                    b,2024-01-01T00:00:00Z,\"2\"\r\n";
+        let s = scan_text(text).unwrap();
+        let lines: Vec<(Vec<u64>, String)> = s
+            .tallies
+            .of(DeletionIdx(0))
+            .unwrap()
+            .values()
+            .map(|t| {
+                (
+                    t.sources.iter().map(|k| k.line).collect(),
+                    t.amount_after_deletion.amounts().display(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [(vec![2], "XXX 1.50".into()), (vec![3], "XXX 2.00".into())]
+        );
+        let lf = scan_text(&text.replace("\r\n", "\n")).unwrap();
+        // The same line whatever the line end: overlapping CRLF and LF copies dedupe.
+        assert_eq!(s.fingerprints, lf.fingerprints);
+        assert_eq!(s.fingerprints.len(), 2);
+        let bad = "ResourceId,ChargePeriodStart,BilledCost\r\na,2024-01-01,1\r\nb,2024-01-01,x\r\n";
+        let e = scan_text(bad).unwrap_err().to_string();
+        assert!(e.starts_with("t.csv:3:3: amount"), "{e}");
+    }
+
+    #[test]
+    fn empty_markers_read_as_empty() {
+        assert_eq!(value(" -- "), "");
+        assert_eq!(value("-"), "");
+        assert_eq!(value("-1"), "-1");
+        assert_eq!(value(" x "), "x");
+    }
+
+    #[test]
+    fn raw_cells_are_empty_exactly_when_their_text_is() {
+        for cell in [
+            "",
+            " ",
+            "--",
+            " - ",
+            "-",
+            "\u{3000}",
+            "\u{3000}--\u{a0}",
+            "\x0b",
+            "x",
+            "-1",
+            "---",
+            " ecs-1 ",
+            "\u{3000}ecs",
+            "资源",
+            "\x0b-",
+        ] {
+            assert_eq!(
+                is_empty_cell(cell.as_bytes()),
+                value(cell).is_empty(),
+                "{cell:?}"
+            );
+        }
+        assert!(!is_empty_cell(b"\xff"), "undecodable bytes are not empty");
+    }
+
+    #[test]
+    fn time_cells_are_read_once_per_distinct_text() {
+        let mut cache = TimeCache::default();
+        let calls = std::cell::Cell::new(0);
+        let parse = |t: &str| {
+            calls.set(calls.get() + 1);
+            parse_time(
+                t,
+                FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).unwrap()),
+            )
+        };
+        let a = cache.get(b"2026-10-01 08:00:00", parse).unwrap();
+        assert_eq!(cache.get(b"2026-10-01 08:00:00", parse).unwrap(), a);
+        assert_eq!(calls.get(), 1);
+        assert_eq!(cache.get(b"--", parse).unwrap(), None);
+        assert_eq!(cache.get(b"--", parse).unwrap(), None);
+        assert_eq!(calls.get(), 1, "an empty marker is never parsed");
+        assert!(cache.get(b"2026-02-30 00:00:00", parse).is_err());
+        assert!(
+            cache.get(b"2026-02-30 00:00:00", parse).is_err(),
+            "a failure is not remembered as a value"
+        );
+        assert_ne!(cache.get(b"2026-10-01 09:00:00", parse).unwrap(), a);
+    }
+}
