@@ -18,6 +18,7 @@ pub mod parallel;
 pub mod parquet;
 pub mod pieces;
 pub mod records;
+mod reference;
 mod scan;
 pub mod source;
 pub mod text;
@@ -27,6 +28,7 @@ use crate::model::{BillLine, DeletionIdx, Format};
 use chrono::{DateTime, FixedOffset, Utc};
 use dedupe::Drops;
 use formats::header::Binding;
+pub use reference::read_with_csv_crate;
 use source::Opened;
 pub use text::{scan_text, Scanned};
 
@@ -295,11 +297,3 @@ pub(crate) fn format_row_error(path: &str, (line, col, msg): &RowError) -> Strin
 pub(crate) fn row_error(path: &str, (line, col, msg): RowError) -> Error {
     Error::input(Location::at(path, line, col), msg)
 }
-
-/// The generator behind `scripts/bench` and `examples/gen-export.rs`, for the equivalence tests.
-#[cfg(test)]
-#[path = "../../tests/support/synth.rs"]
-mod synth;
-
-#[cfg(test)]
-mod equivalence;

@@ -1,11 +1,30 @@
-//! Integration tests: the `billrecon` binary run on the small quirk fixtures of `fixtures/`
-//! (each file is described in `fixtures/README.md`). Every test pins the exit code.
+//! The test harness: one binary. Most modules run the `billrecon` binary on the small quirk
+//! fixtures of `fixtures/` (each file is described in `fixtures/README.md`) and pin the exit
+//! code; the others hold the library's readings to each other (`equivalence`, `pieces`),
+//! replay what the fuzzers found (`fuzz_regressions`), check properties over generated bills
+//! (`properties`) and the generator behind `scripts/bench` (`generator`).
 
+mod adversarial;
 mod bad_input;
+mod equivalence;
+mod exports;
 mod formats;
+mod fuzz_regressions;
+mod generator;
 mod options;
+mod pieces;
+mod properties;
 mod quirks;
+mod readme;
 mod register;
 mod rules;
 mod util;
 mod verdicts;
+
+/// The checks the fuzz targets in `fuzz/` run, shared with them.
+#[path = "../support/fuzz.rs"]
+mod fuzz_harness;
+
+/// The synthetic-export generator behind `scripts/bench` and `examples/gen-export.rs`.
+#[path = "../support/synth.rs"]
+mod synth;

@@ -1,5 +1,5 @@
 //! The checks the fuzz targets in `fuzz/` run on each input, shared with
-//! `tests/fuzz_regressions.rs`, which replays the inputs the fuzzers found (kept in
+//! `tests/cli/fuzz_regressions.rs`, which replays the inputs the fuzzers found (kept in
 //! `fuzz/regressions/<target>/`) on every `cargo test`.
 //!
 //! Each check feeds the bytes to one input path of billrecon and asserts what must hold for any

@@ -18,7 +18,7 @@
 //! not deleted (storage keeps billing), yearly/monthly resources refunded or auto-renewed after
 //! deletion, deletions too close to the end of the data (pending), and IDs no line mentions.
 //!
-//! Use from a test: `#[path = "support/synth.rs"] mod synth;` then
+//! Used from the test harness (`tests/cli/main.rs` includes it as `mod synth`):
 //! `synth::huawei(2_000, 7)` returns `(export_bytes, register_bytes)`.
 #![allow(dead_code)]
 
@@ -28,7 +28,7 @@ use std::path::Path;
 
 /// Bumped whenever the bytes generated for some configuration change. `scripts/bench` keys its
 /// cached exports on it (not on this file's text, so edits that keep the output keep the
-/// cache), and `tests/synth.rs` pins digests of samples so that a change cannot go unnoticed.
+/// cache), and `tests/cli/generator.rs` pins digests of samples so that a change cannot go unnoticed.
 pub const VERSION: u32 = 1;
 
 /// FNV-1a over bytes: a dependency-free digest for pinning generated samples.

@@ -74,7 +74,7 @@ fn verdicts(
     exports: &[String],
 ) -> Vec<(String, String, String, u64, u64)> {
     std::fs::write(dir.join("reg.csv"), register).unwrap();
-    let mut cmd = assert_cmd::Command::cargo_bin("billrecon").unwrap();
+    let mut cmd = crate::util::billrecon();
     cmd.arg("check")
         .arg("--deleted")
         .arg(dir.join("reg.csv"))

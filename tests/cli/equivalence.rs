@@ -2,27 +2,14 @@
 //! files cut in pieces) against the slow, obvious reading: the `csv` crate's records, one after
 //! the other, through the same per-row logic.
 
-use super::formats::detect::detect;
-use super::scan::{blank, Record, Scan};
-use super::source::{self, decode};
-use super::synth;
-use super::*;
-use crate::reconcile::count::{Counter, Tallies};
-
-impl Record for csv::ByteRecord {
-    fn width(&self) -> usize {
-        self.len()
-    }
-    fn cell(&self, i: usize) -> Option<&[u8]> {
-        self.get(i)
-    }
-    fn is_blank(&self) -> bool {
-        blank(self.iter())
-    }
-    fn fingerprint(&self) -> u64 {
-        super::scan::fingerprint(self.iter())
-    }
-}
+use crate::synth;
+use billrecon::ingest::{
+    read_with_csv_crate, scan_text, source, FileScan, Hooks, LineIds, ScanOptions, Scanned, Select,
+    Selected,
+};
+use billrecon::model::DeletionIdx;
+use billrecon::reconcile::count::{Counter, Tallies};
+use chrono::{DateTime, FixedOffset, Utc};
 
 struct Everything;
 
@@ -110,34 +97,7 @@ fn essence(s: &FileScan<Tallies>) -> String {
 }
 
 fn slow(path: &str, bytes: &[u8]) -> FileScan<Tallies> {
-    let src = source::from_reader(path, Box::new(bytes)).unwrap();
-    let enc = src.encoding;
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(src.delimiter)
-        .from_reader(src.reader);
-    let mut rec = csv::ByteRecord::new();
-    let mut scratch = String::new();
-    let mut st: Option<Scan<Counter>> = None;
-    while rdr.read_byte_record(&mut rec).unwrap() {
-        match &mut st {
-            None => {
-                let cells: Vec<String> = rec
-                    .iter()
-                    .map(|c| decode(c, enc, &mut scratch).to_string())
-                    .collect();
-                if let Some(b) = detect(&cells) {
-                    st = Some(Scan::new(path, 0, &b, &opts(), enc, counter()));
-                }
-            }
-            Some(st) => match st.row(&rec, &Everything) {
-                Ok(()) => st.keep(0),
-                Err((col, msg)) => st.fail(&opts(), (0, col, msg)).unwrap(),
-            },
-        }
-    }
-    st.expect("a header").finish()
+    read_with_csv_crate(path, bytes, &opts(), hooks()).unwrap()
 }
 
 fn fast(path: &str, bytes: &[u8]) -> FileScan<Tallies> {

@@ -3,8 +3,7 @@
 //! error naming its file. The fuzz targets themselves are built and run from `fuzz/` (see the
 //! README's Development section); `cargo test` never builds them.
 
-#[path = "support/fuzz.rs"]
-mod harness;
+use crate::fuzz_harness as harness;
 
 use std::path::Path;
 

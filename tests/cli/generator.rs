@@ -2,10 +2,9 @@
 //! and `scripts/bench`): deterministic, sized as asked, and read by `billrecon check` in every
 //! format.
 
-#[path = "support/synth.rs"]
-mod synth;
+use crate::synth;
 
-use assert_cmd::Command;
+use crate::util::billrecon;
 use synth::{Config, Format, Target};
 
 const FORMATS: [Format; 3] = [Format::Huawei, Format::Alibaba, Format::Focus];
@@ -72,8 +71,7 @@ fn billrecon_reads_every_format_and_finds_every_kind_of_verdict() {
         let register = dir.join(format!("{name}.register.csv"));
         let cfg = Config::new(format, 9, Target::Lines(60_000));
         let stats = synth::write_files(&cfg, &export, &register).unwrap();
-        let out = Command::cargo_bin("billrecon")
-            .unwrap()
+        let out = billrecon()
             .args(["check", "-f", "json", "-q", "--exit-zero", "--deleted"])
             .arg(&register)
             .arg(&export)

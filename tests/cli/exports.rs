@@ -1,14 +1,10 @@
 //! Every export users have, end to end: Alibaba Bill Details header variants, FOCUS 1.0–1.3 and
 //! the providers' deviations, the delivery wrappers (gzip, zip, GBK, UTF-16, Parquet), mixed
-//! runs, and `billrecon inspect`. Fixtures are described in fixtures/README-formats.md.
+//! runs, and `billrecon inspect`. Fixtures are described in fixtures/README.md.
 
-use assert_cmd::Command;
+use crate::util::billrecon;
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-fn billrecon() -> Command {
-    Command::cargo_bin("billrecon").expect("binary builds")
-}
 
 /// Runs `check -f json` and returns the exit code and the report.
 fn check_json(register: &str, exports: &[&str]) -> (i32, Value) {
@@ -516,8 +512,7 @@ fn broken_wrappers_are_bad_input_not_panics() {
 fn a_prepaid_period_ending_next_month_does_not_stretch_coverage() {
     // The purchase's window runs to 2026-11-10; metered usage ends 2026-10-10 02:00, so the
     // data is complete through 00:00 and a deletion at 00:30 is still pending.
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_billrecon"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = billrecon()
         .args([
             "check",
             "-f",

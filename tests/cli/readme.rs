@@ -18,8 +18,7 @@ fn readme_example_prints_what_the_readme_shows() {
     let start = readme.find("```text\n").expect("README shows the output") + "```text\n".len();
     let shown = &readme[start..start + readme[start..].find("```").unwrap()];
 
-    let out = assert_cmd::Command::cargo_bin("billrecon")
-        .unwrap()
+    let out = crate::util::billrecon()
         .current_dir(root)
         .args(&args)
         .output()

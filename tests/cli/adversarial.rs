@@ -7,6 +7,7 @@
 //! Big and binary inputs are generated here, in a temporary directory, never committed.
 //! (The bad inputs pinned by `tests/cli/bad_input.rs` are not repeated.)
 
+use crate::util::billrecon;
 use assert_cmd::assert::Assert;
 use assert_cmd::Command;
 use serde_json::Value;
@@ -48,10 +49,6 @@ impl Drop for Dir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn billrecon() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_billrecon"))
 }
 
 const HEADER: &str = "账期,产品类型编码,产品类型,计费模式,使用开始时间,使用结束时间,交易时间,账单类型,资源ID,资源名称,使用量,使用量单位,应付金额(¥)";
