@@ -12,21 +12,21 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A register key and the deletions filed under it.
-struct Entry {
+struct Filed {
     key: String,
     deletions: Vec<(DeletionIdx, Option<String>)>,
 }
 
 pub struct Matcher<'n> {
     normalizer: &'n Normalizer,
-    by_hash: HashMap<u64, Vec<Entry>, BuildHasherDefault<PassThrough>>,
+    by_hash: HashMap<u64, Vec<Filed>, BuildHasherDefault<PassThrough>>,
     /// Product-level cleanups: (product, provider, deletion index).
     products: Vec<(String, Option<String>, DeletionIdx)>,
 }
 
 impl<'n> Matcher<'n> {
     pub fn new(normalizer: &'n Normalizer, deletions: &[Deletion]) -> Self {
-        let mut by_hash: HashMap<u64, Vec<Entry>, BuildHasherDefault<PassThrough>> =
+        let mut by_hash: HashMap<u64, Vec<Filed>, BuildHasherDefault<PassThrough>> =
             HashMap::default();
         let mut products = Vec::new();
         for (i, d) in crate::deletions::indexed(deletions) {
@@ -35,7 +35,7 @@ impl<'n> Matcher<'n> {
                     let bucket = by_hash.entry(hash_ci(key)).or_default();
                     match bucket.iter_mut().find(|e| e.key.eq_ignore_ascii_case(key)) {
                         Some(e) => e.deletions.push((i, d.provider.clone())),
-                        None => bucket.push(Entry {
+                        None => bucket.push(Filed {
                             key: key.clone(),
                             deletions: vec![(i, d.provider.clone())],
                         }),

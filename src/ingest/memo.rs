@@ -26,13 +26,13 @@ pub struct SelectMemo {
     key: Vec<u8>,
     /// Hash of a key → the newest entry with that hash.
     index: HashMap<u64, u32, BuildHasherDefault<Mixed>>,
-    entries: Vec<Entry>,
+    entries: Vec<Remembered>,
     arena: Vec<u8>,
     selected: Vec<Arc<Selected>>,
 }
 
 #[derive(Clone, Copy)]
-struct Entry {
+struct Remembered {
     start: u32,
     len: u32,
     /// The next older entry with the same hash.
@@ -91,7 +91,7 @@ impl SelectMemo {
             self.selected.clear();
             return selected;
         }
-        let entry = Entry {
+        let entry = Remembered {
             start: self.arena.len() as u32,
             len: self.key.len() as u32,
             next: head.unwrap_or(NONE),

@@ -436,7 +436,7 @@ pub fn scan<C: Count>(
                 row: r,
             };
             match st.row(&row, hooks.select) {
-                Ok(()) => st.keep(line),
+                Ok(()) => st.count_matched(line),
                 Err(e) => st
                     .fail(opts, (line, e.0, e.1))
                     .map_err(|e| row_error(path, e))?,

@@ -55,7 +55,7 @@ pub fn read_with_csv_crate<C: Count>(
                 }
             }
             Some(st) => match st.row(&rec, hooks.select) {
-                Ok(()) => st.keep(0),
+                Ok(()) => st.count_matched(0),
                 Err((col, msg)) => st
                     .fail(opts, (0, col, msg))
                     .map_err(|e| row_error(path, e))?,

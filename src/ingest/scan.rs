@@ -101,16 +101,16 @@ pub(super) struct Scan<'o, C: Count> {
     /// Skipped rows kept raw (line, column, reason) when lines are renumbered later.
     pub(super) keep_skipped: bool,
     pub(super) skipped: Vec<RowError>,
-    /// The row just read, when it is kept (`has_kept`), until its line number is known. Its
-    /// buffers are reused from row to row: a kept row allocates nothing.
-    kept: Kept,
-    pub(super) has_kept: bool,
+    /// The row just read, when the selector matched it (`has_matched`), until its line number is
+    /// known. Its buffers are reused from row to row: a matched row allocates nothing.
+    matched: Matched,
+    pub(super) has_matched: bool,
     out: FileScan<C::Counts>,
 }
 
-/// What a kept row tells its tallies (the line number is added when it is counted).
+/// What a matched row tells the [`Count`] (the line number is added when it is counted).
 #[derive(Default)]
-struct Kept {
+struct Matched {
     sel: Arc<Selected>,
     bill_id: String,
     resource_name: String,
@@ -234,8 +234,8 @@ impl<'o, C: Count> Scan<'o, C> {
             currency_raw: Vec::new(),
             keep_skipped: false,
             skipped: Vec::new(),
-            kept: Kept::default(),
-            has_kept: false,
+            matched: Matched::default(),
+            has_matched: false,
             out: FileScan {
                 path: path.to_string(),
                 format: b.spec.format,
@@ -272,7 +272,7 @@ impl<'o, C: Count> Scan<'o, C> {
     }
 
     /// Reads one record: counts it for coverage, checks it, and when it mentions a deleted
-    /// resource leaves it in `self.kept` for [`Scan::keep`].
+    /// resource leaves it in `self.matched` for [`Scan::count_matched`].
     pub(super) fn row<R: Record>(&mut self, rec: &R, select: &dyn Select) -> RowResult {
         let first = rec.cell(0).unwrap_or(b"");
         if rec.width() != self.width {
@@ -452,9 +452,9 @@ impl<'o, C: Count> Scan<'o, C> {
                     .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?,
             )
         };
-        let mut currency = std::mem::take(&mut self.kept.currency);
+        let mut currency = std::mem::take(&mut self.matched.currency);
         self.currency_into(rec, &mut currency);
-        self.kept.currency = currency;
+        self.matched.currency = currency;
         let kind_text = cell(Field::Kind).map_or("", |c| decode(c, enc, &mut self.s.other));
         let class_text =
             cell(Field::ChargeClass).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("")));
@@ -470,7 +470,7 @@ impl<'o, C: Count> Scan<'o, C> {
         let resource_name =
             value(cell(Field::ResourceName).map_or("", |c| decode(c, enc, &mut s.rname)));
         let want_fingerprint = self.opts.fingerprints || self.opts.drop.is_some();
-        let k = &mut self.kept;
+        let k = &mut self.matched;
         for (to, from) in [
             (&mut k.bill_id, id),
             (&mut k.resource_name, resource_name),
@@ -487,17 +487,17 @@ impl<'o, C: Count> Scan<'o, C> {
         k.amount = amount.unwrap_or_default();
         k.usage = usage;
         k.fingerprint = want_fingerprint.then(|| rec.fingerprint());
-        self.has_kept = true;
+        self.has_matched = true;
         Ok(())
     }
 
-    /// Counts the row [`Scan::row`] kept, at `line`, into the tallies of the deletions it
-    /// mentions (unless it is a duplicate another input counts).
-    pub(super) fn keep(&mut self, line: u64) {
-        if !std::mem::take(&mut self.has_kept) {
+    /// Hands the row [`Scan::row`] matched, at `line`, to the [`Count`] (unless it is a duplicate
+    /// another input counts).
+    pub(super) fn count_matched(&mut self, line: u64) {
+        if !std::mem::take(&mut self.has_matched) {
             return;
         }
-        let k = &self.kept;
+        let k = &self.matched;
         if let Some(fp) = k.fingerprint {
             if self.opts.drop.is_some_and(|d| d.drops(fp, self.input)) {
                 self.out.duplicate_rows += 1;

@@ -107,8 +107,8 @@ pub(super) fn read_rows<R: Read, C: Count>(
             ))
         } else {
             let r = st.row(&rdr.cells(rec), select);
-            if st.has_kept {
-                st.keep(rec.line);
+            if st.has_matched {
+                st.count_matched(rec.line);
             }
             r
         };
