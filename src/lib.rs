@@ -1,9 +1,11 @@
 //! billrecon: which deleted cloud resources are still billing.
 //!
-//! Data flows one way: `cli` (arguments) → `config` (checked settings) → `ingest` (exports and
-//! register in; `matcher` and `normalize` decide which lines matter, and the lines that do are
-//! counted into a `tally` per deletion and resource as they are read) → `reconcile` (verdicts,
-//! with the lag rules of `settle`) → `report` (one renderer per output format).
+//! Data flows one way: `cli` (arguments) → `config` (checked settings) → `deletions` (what was
+//! deleted, and when) and `ids` (how bill IDs match them) → `ingest` (exports in: every row feeds
+//! coverage; each line `ids::matcher` selects is handed to `reconcile::count` through the
+//! `ingest::Count` seam as it is read) → `reconcile` (the lag rules of `reconcile::verdict`,
+//! tallies, verdicts, one [`report::Report`]) → `report` (one renderer per output format).
+//! `cmd` holds the subcommands that wire these together; `exit` the exit codes they end in.
 
 pub mod cli;
 pub mod cmd;

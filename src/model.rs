@@ -1,5 +1,6 @@
-//! The canonical types every stage shares: a deletion, and the small vocabularies (export
-//! formats, kinds of line, verdicts).
+//! The canonical types every stage shares: a deletion and its index, a matched bill line, and
+//! the small vocabularies (export formats, kinds of line, verdicts). Types only: no reading,
+//! matching or deciding.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;

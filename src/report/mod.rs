@@ -1,7 +1,9 @@
 //! The report: what a check found, as one value every output format renders.
 //!
 //! The JSON form is the contract (`schema_version` 1); the other formats are views of the same
-//! value and never compute anything of their own.
+//! value and never compute anything of their own. Owns rendering only: it reads no input and
+//! decides no verdict (`reconcile` fills the value). A new output format is one file here and
+//! its [`OutputFormat`] variant.
 
 mod csv;
 pub mod inspect;
