@@ -259,7 +259,7 @@ pub fn scan<C: Count>(
     match opened {
         Opened::Text(source) => match scan_text(path, input, source, opts, hooks, None)? {
             Scanned::Done(out) => Ok(out),
-            Scanned::Split(_) => unreachable!("no chunk size was given"),
+            Scanned::Split(_) => unreachable!("no piece size was given"),
         },
         Opened::Parquet(file) => parquet::scan(path, &file, input, opts, hooks),
     }

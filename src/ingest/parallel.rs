@@ -18,12 +18,15 @@ use std::sync::{Condvar, Mutex};
 /// stay busy to the end of a file.
 pub const PIECE: u64 = 32 << 20;
 
-enum Unit {
+/// One unit of work for a worker: open an input (and read it, or plan its pieces), or read one
+/// piece of a planned input.
+enum Job {
     Open(usize),
     Piece(usize, usize),
 }
 
-enum Slot<T> {
+/// Where each input stands: not yet read, read, or planned and being read in pieces.
+enum InputState<T> {
     Waiting,
     Done(Box<Result<FileScan<T>>>),
     Split {
@@ -34,7 +37,7 @@ enum Slot<T> {
 }
 
 struct Work {
-    queue: VecDeque<Unit>,
+    queue: VecDeque<Job>,
     active: usize,
     failed: bool,
 }
@@ -75,15 +78,15 @@ pub fn scan_some<C: Count>(
         .iter()
         .map(|e| progress.bar(&e.name, e.size))
         .collect();
-    let slots: Mutex<Vec<Slot<C::Counts>>> =
-        Mutex::new(entries.iter().map(|_| Slot::Waiting).collect());
+    let slots: Mutex<Vec<InputState<C::Counts>>> =
+        Mutex::new(entries.iter().map(|_| InputState::Waiting).collect());
     let work = Mutex::new(Work {
-        queue: (0..entries.len()).map(Unit::Open).collect(),
+        queue: (0..entries.len()).map(Job::Open).collect(),
         active: 0,
         failed: false,
     });
     let wake = Condvar::new();
-    let chunk = (threads > 1).then_some(piece.max(1));
+    let split_above = (threads > 1).then_some(piece.max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|| loop {
@@ -109,30 +112,30 @@ pub fn scan_some<C: Count>(
                 let mut more = Vec::new();
                 let mut failed = false;
                 match unit {
-                    Unit::Open(i) => {
+                    Job::Open(i) => {
                         let entry = entries[i];
                         let input = which[i];
                         let bar = &bars[i];
                         let r = source::with_entry(entry, &|r| Progress::wrap(bar, r), |opened| {
                             match opened {
                                 Opened::Text(src) => {
-                                    scan_text(&entry.name, input, src, opts, hooks, chunk)
+                                    scan_text(&entry.name, input, src, opts, hooks, split_above)
                                 }
                                 parquet => scan(&entry.name, input, parquet, opts, hooks)
                                     .map(Scanned::Done),
                             }
                         });
                         let slot = match r.and_then(|s| match s {
-                            Scanned::Done(f) => Ok(Slot::Done(Box::new(Ok(f)))),
+                            Scanned::Done(f) => Ok(InputState::Done(Box::new(Ok(f)))),
                             Scanned::Split(plan) => split(plan, piece.max(1)),
                         }) {
-                            Ok(Slot::Split {
+                            Ok(InputState::Split {
                                 plan,
                                 bounds,
                                 pieces,
                             }) => {
-                                more.extend((0..pieces.len()).map(|k| Unit::Piece(i, k)));
-                                Slot::Split {
+                                more.extend((0..pieces.len()).map(|k| Job::Piece(i, k)));
+                                InputState::Split {
                                     plan,
                                     bounds,
                                     pieces,
@@ -141,16 +144,16 @@ pub fn scan_some<C: Count>(
                             Ok(slot) => slot,
                             Err(e) => {
                                 failed = true;
-                                Slot::Done(Box::new(Err(e)))
+                                InputState::Done(Box::new(Err(e)))
                             }
                         };
                         if let Ok(mut s) = slots.lock() {
                             s[i] = slot;
                         }
                     }
-                    Unit::Piece(i, k) => {
+                    Job::Piece(i, k) => {
                         let job = slots.lock().ok().and_then(|s| match &s[i] {
-                            Slot::Split { plan, bounds, .. } => {
+                            InputState::Split { plan, bounds, .. } => {
                                 Some((plan.clone(), bounds[k], bounds[k + 1]))
                             }
                             _ => None,
@@ -161,7 +164,7 @@ pub fn scan_some<C: Count>(
                                 Progress::wrap(bar, r)
                             });
                             if let Ok(mut s) = slots.lock() {
-                                if let Slot::Split { pieces, .. } = &mut s[i] {
+                                if let InputState::Split { pieces, .. } = &mut s[i] {
                                     pieces[k] = Some(r);
                                 }
                             }
@@ -188,7 +191,7 @@ pub fn scan_some<C: Count>(
     if failed {
         // Report the input that failed, not an input (or a piece) left unread because of it.
         let first = slots.into_iter().find_map(|s| match s {
-            Slot::Done(r) => (*r).err(),
+            InputState::Done(r) => (*r).err(),
             _ => None,
         });
         return Err(first.unwrap_or_else(|| {
@@ -198,8 +201,8 @@ pub fn scan_some<C: Count>(
     let mut out = Vec::with_capacity(slots.len());
     for (i, slot) in slots.into_iter().enumerate() {
         match slot {
-            Slot::Done(r) => out.push((*r)?),
-            Slot::Split { plan, pieces, .. } => {
+            InputState::Done(r) => out.push((*r)?),
+            InputState::Split { plan, pieces, .. } => {
                 let pieces = pieces
                     .into_iter()
                     .map(|p| {
@@ -210,7 +213,7 @@ pub fn scan_some<C: Count>(
                     .collect();
                 out.push(merge_pieces(&plan, pieces, opts, hooks)?);
             }
-            Slot::Waiting => {
+            InputState::Waiting => {
                 return Err(Error::Usage(format!(
                     "{}: not read because an earlier error stopped the run",
                     entries[i].name
@@ -222,7 +225,7 @@ pub fn scan_some<C: Count>(
 }
 
 /// Cuts a plan's data rows into pieces at newline boundaries.
-fn split<T>(plan: Plan, piece: u64) -> Result<Slot<T>> {
+fn split<T>(plan: Plan, piece: u64) -> Result<InputState<T>> {
     let n = (plan.file_len - plan.data_offset).div_ceil(piece).max(1);
     let mut bounds = Vec::with_capacity(n as usize + 1);
     for k in 0..n {
@@ -236,7 +239,7 @@ fn split<T>(plan: Plan, piece: u64) -> Result<Slot<T>> {
         bounds.push(plan.file_len);
     }
     let pieces = (0..bounds.len().saturating_sub(1)).map(|_| None).collect();
-    Ok(Slot::Split {
+    Ok(InputState::Split {
         plan: Box::new(plan),
         bounds,
         pieces,

@@ -24,7 +24,7 @@ pub enum Scanned<T> {
     Split(Plan),
 }
 
-/// Reads a text stream: finds the header, then either reads every row, or, when `chunk` is
+/// Reads a text stream: finds the header, then either reads every row, or, when `piece` is
 /// given and the stream is a plain file larger than it, returns a [`Plan`] to read it in
 /// pieces.
 pub fn scan_text<C: Count>(
@@ -33,18 +33,18 @@ pub fn scan_text<C: Count>(
     source: Source<'_>,
     opts: &ScanOptions,
     hooks: Hooks<'_, C>,
-    chunk: Option<u64>,
+    piece: Option<u64>,
 ) -> Result<Scanned<C::Counts>> {
     let enc = source.encoding;
     let reading = format!("CSV, {}", source.reading);
     let mut rdr = RecordReader::new(source.reader, source.delimiter, 0, 1);
     let mut rec = RawRecord::default();
     let (binding, header_line, version) = find_header(path, &mut rdr, &mut rec, enc)?;
-    if let (Some(chunk), Some(seekable)) = (chunk, &source.seekable) {
+    if let (Some(piece), Some(seekable)) = (piece, &source.seekable) {
         let len = std::fs::metadata(&seekable.path).map_or(0, |m| m.len());
         let (offset, line) = rdr.position();
         let data_offset = seekable.skip + offset;
-        if len.saturating_sub(data_offset) > chunk {
+        if len.saturating_sub(data_offset) > piece {
             return Ok(Scanned::Split(Plan {
                 path: path.to_string(),
                 input,
