@@ -203,6 +203,15 @@ pub struct CheckArgs {
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// An earlier `-f json` report: mark each resource new, continuing, unchanged, resolved,
+    /// settled or added since then (read whole first, so -o may name it)
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// What exits 1: any finding (the default), or only findings new since --baseline
+    #[arg(long, value_enum, value_name = "WHAT", default_value_t = FailOnArg::Any, requires = "baseline")]
+    pub fail_on: FailOnArg,
+
     /// Exit 0 whenever the analysis completed, whatever the verdicts
     #[arg(long)]
     pub exit_zero: bool,
@@ -214,6 +223,15 @@ pub struct CheckArgs {
     /// No progress bars, no warnings
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Exit 1 on any resource still billing
+    Any,
+    /// Exit 1 only on a finding new since --baseline (new, or settled from pending): a known
+    /// leak pages nobody twice
+    New,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,7 +1,7 @@
 //! Checked settings: the command line's strings become typed values here, and clap's types go
 //! no further.
 
-use crate::cli::{CheckArgs, ExplainIdArgs, FormatArg, InspectArgs, InspectFormatArg};
+use crate::cli::{CheckArgs, ExplainIdArgs, FailOnArg, FormatArg, InspectArgs, InspectFormatArg};
 use crate::error::{Error, Result};
 use crate::report::OutputFormat;
 use crate::time::{parse_duration, parse_offset, parse_time};
@@ -25,6 +25,10 @@ pub struct CheckConfig {
     pub exit_zero: bool,
     pub skip_bad_rows: bool,
     pub quiet: bool,
+    /// `--baseline`: an earlier JSON report to compare with.
+    pub baseline: Option<String>,
+    /// `--fail-on new`: exit 1 only for findings new since the baseline.
+    pub fail_on_new: bool,
 }
 
 impl CheckConfig {
@@ -76,6 +80,8 @@ impl CheckConfig {
             exit_zero: a.exit_zero,
             skip_bad_rows: a.skip_bad_rows,
             quiet: a.quiet,
+            baseline: a.baseline.map(|p| p.to_string_lossy().into_owned()),
+            fail_on_new: a.fail_on == FailOnArg::New,
         })
     }
 }

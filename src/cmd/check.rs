@@ -10,6 +10,7 @@ use crate::ids::rules_file;
 use crate::ingest::{self, Hooks, ScanOptions};
 use crate::output::Sink;
 use crate::progress::Progress;
+use crate::reconcile::baseline::Baseline;
 use crate::reconcile::count::Counter;
 use crate::reconcile::{reconcile, Timing};
 use crate::report::{self, Settings};
@@ -21,6 +22,8 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     let mut inputs: Vec<&std::path::Path> = cfg.exports.iter().map(std::path::Path::new).collect();
     inputs.extend(cfg.register.iter().map(std::path::Path::new));
     inputs.extend(cfg.rules.iter().map(std::path::Path::new));
+    // Read whole before anything is written: `-o` may name the baseline itself.
+    let baseline = cfg.baseline.as_deref().map(Baseline::read).transpose()?;
     let sink = Sink::create(cfg.output.as_deref(), &inputs)?;
     let user_rules = match &cfg.rules {
         Some(path) => rules_file::read(path)?,
@@ -53,7 +56,10 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         as_of: cfg.as_of,
         tz: format_offset(cfg.tz),
     };
-    let report = reconcile(&deletions, scans, &timing, settings, warnings);
+    let mut report = reconcile(&deletions, scans, &timing, settings, warnings);
+    if let Some(b) = &baseline {
+        crate::reconcile::baseline::apply(&mut report, b);
+    }
     let mut bytes = Vec::new();
     report::render(&report, cfg.format, cfg.tz, &mut bytes).map_err(|e| Error::Output {
         target: "report".into(),
@@ -71,9 +77,14 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     }
 
     let s = &report.summary;
+    // `--fail-on new`: known findings set aside, only a finding nobody has seen pages.
+    let pages = report
+        .resources
+        .iter()
+        .any(|r| r.change.is_some_and(|c| c.pages()));
     let exit = if cfg.exit_zero {
         Exit::Stopped
-    } else if s.still_billing > 0 {
+    } else if cfg.fail_on_new && pages || !cfg.fail_on_new && s.still_billing > 0 {
         Exit::Findings
     } else if s.pending + s.not_in_bill > 0 {
         Exit::TooEarly

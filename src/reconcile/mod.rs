@@ -7,6 +7,7 @@
 //! [`Count`](crate::ingest::Count) seam and coverage figures in [`FileScan`]s; `report` renders
 //! what it returns.
 
+pub mod baseline;
 pub mod count;
 pub mod verdict;
 
@@ -193,6 +194,8 @@ pub fn reconcile(
         summary,
         resources,
         warnings,
+        baseline: None,
+        gone: None,
     }
 }
 
@@ -280,6 +283,8 @@ fn assess(
             })
             .collect(),
         note: d.note.clone(),
+        change: None,
+        previous_verdict: None,
     };
     let providers: BTreeSet<&str> = t.providers.iter().map(String::as_str).collect();
     if r.provider.is_none() && providers.len() == 1 {

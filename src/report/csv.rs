@@ -31,6 +31,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<&str> = HEADER.to_vec();
     header.extend(["complete_through", "sources"]);
+    let baseline = report.baseline.is_some();
+    if baseline {
+        header.extend(["change", "previous_verdict"]);
+    }
     w.write_record(&header)?;
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
     for r in &report.resources {
@@ -54,7 +58,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|s| format!("{}:{}", s.path, s.line))
                 .collect();
-            w.write_record([
+            let mut record = vec![
                 r.verdict.name().to_string(),
                 spreadsheet_safe(&r.resource_id),
                 spreadsheet_safe(&r.bill_ids.join(";")),
@@ -75,7 +79,12 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 amount(&r.refunds_after_deletion),
                 time(r.complete_through),
                 spreadsheet_safe(&sources.join(" ")),
-            ])?;
+            ];
+            if baseline {
+                record.push(r.change.map_or("", |c| c.name()).to_string());
+                record.push(r.previous_verdict.map_or("", |v| v.name()).to_string());
+            }
+            w.write_record(&record)?;
         }
     }
     w.flush()

@@ -10,8 +10,9 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
         let escaped: Vec<String> = cells.iter().map(|c| escape(c)).collect();
         format!("| {} |", escaped.join(" | "))
     };
-    writeln!(out, "{}", row(&headers(tz)))?;
-    writeln!(out, "|{}", "---|".repeat(7))?;
+    let head = headers(report, tz);
+    writeln!(out, "{}", row(&head))?;
+    writeln!(out, "|{}", "---|".repeat(head.len()))?;
     for r in &report.resources {
         let mut c = cells(r, report, tz);
         c[0] = format!("**{}**", c[0]);

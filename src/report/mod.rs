@@ -13,6 +13,7 @@ mod table;
 
 use crate::model::{Format, Verdict};
 use crate::money::Amounts;
+use crate::reconcile::baseline::Change;
 use crate::time::rfc3339;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Serialize, Serializer};
@@ -53,6 +54,54 @@ pub struct Report {
     pub resources: Vec<ResourceReport>,
     /// Things a reviewer should know that did not stop the check.
     pub warnings: Vec<String>,
+    /// `--baseline`: the earlier report compared with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInfo>,
+    /// `--baseline`: its entries this run's register no longer has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gone: Option<Vec<Gone>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BaselineInfo {
+    pub path: String,
+    /// How far the baseline's bill data reached (the latest of its providers).
+    pub complete_through: Option<String>,
+}
+
+/// A baseline entry this run does not have.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gone {
+    pub resource_id: String,
+    pub product: String,
+    pub provider: Option<String>,
+    /// Its verdict in the baseline.
+    pub verdict: Verdict,
+}
+
+/// How many resources moved each way since the baseline.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Changes {
+    pub new: usize,
+    pub continuing: usize,
+    pub unchanged: usize,
+    pub resolved: usize,
+    pub settled: usize,
+    pub added: usize,
+    pub gone: usize,
+}
+
+impl Changes {
+    pub fn count(&mut self, c: Change) {
+        *match c {
+            Change::New => &mut self.new,
+            Change::Continuing => &mut self.continuing,
+            Change::Unchanged => &mut self.unchanged,
+            Change::Resolved => &mut self.resolved,
+            Change::Settled => &mut self.settled,
+            Change::Added => &mut self.added,
+        } += 1;
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +153,9 @@ pub struct Summary {
     pub not_in_bill: usize,
     pub stopped: usize,
     pub amount_after_deletion: Amounts,
+    /// `--baseline`: the changes counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Changes>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -141,6 +193,12 @@ pub struct ResourceReport {
     pub sources: Vec<SourceRef>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// `--baseline`: how this resource moved since the earlier report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+    /// `--baseline`: its verdict in the earlier report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_verdict: Option<Verdict>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -39,6 +39,8 @@ fn resource(id: &str, verdict: Verdict) -> ResourceReport {
         complete_through: Some(t(14, 0, 12)),
         sources: Vec::new(),
         note: None,
+        change: None,
+        previous_verdict: None,
     }
 }
 
@@ -111,8 +113,11 @@ pub fn report() -> Report {
             not_in_bill: 1,
             stopped: 1,
             amount_after_deletion: amounts(&[("CNY", "25.60000000")]),
+            changes: None,
         },
         resources: vec![billing, pending, not_in_bill, stopped],
         warnings: vec![],
+        baseline: None,
+        gone: None,
     }
 }

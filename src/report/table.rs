@@ -8,7 +8,7 @@ use chrono::{Duration, FixedOffset};
 use std::io::{self, Write};
 
 /// The cells of one resource row, shared with the Markdown view.
-pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> [String; 7] {
+pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Vec<String> {
     let resource = match (r.resource_id.is_empty(), r.resource_name.is_empty()) {
         (true, _) => format!("(all of {})", r.product),
         (false, false) if !r.resource_name.eq_ignore_ascii_case(&r.resource_id) => {
@@ -64,7 +64,7 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> [St
         }
         Verdict::Stopped => "no charge after deletion".to_string(),
     };
-    [
+    let mut row = vec![
         r.verdict.name().to_string(),
         resource,
         if r.product.is_empty() {
@@ -76,11 +76,15 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> [St
         after,
         tail,
         note,
-    ]
+    ];
+    if report.baseline.is_some() {
+        row.insert(1, r.change.map_or("-", |c| c.name()).to_string());
+    }
+    row
 }
 
-pub(super) fn headers(tz: FixedOffset) -> [String; 7] {
-    [
+pub(super) fn headers(report: &Report, tz: FixedOffset) -> Vec<String> {
+    let mut head = vec![
         "VERDICT".into(),
         "RESOURCE".into(),
         "PRODUCT".into(),
@@ -88,17 +92,26 @@ pub(super) fn headers(tz: FixedOffset) -> [String; 7] {
         "AFTER DELETION".into(),
         "TAIL".into(),
         "NOTE".into(),
-    ]
+    ];
+    if report.baseline.is_some() {
+        head.insert(1, "CHANGE".into());
+    }
+    head
 }
 
 pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Result<()> {
-    let rows: Vec<[String; 7]> = report
+    let rows: Vec<Vec<String>> = report
         .resources
         .iter()
-        .map(|r| cells(r, report, tz).map(|c| printable(&c).into_owned()))
+        .map(|r| {
+            cells(r, report, tz)
+                .iter()
+                .map(|c| printable(c).into_owned())
+                .collect()
+        })
         .collect();
-    let head = headers(tz);
-    let mut widths = [0usize; 7];
+    let head = headers(report, tz);
+    let mut widths = vec![0usize; head.len()];
     for row in std::iter::once(&head).chain(&rows) {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(width(c));
@@ -106,7 +119,7 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
     }
     for row in std::iter::once(&head).chain(&rows) {
         let mut line = String::new();
-        for (i, (c, w)) in row.iter().zip(widths).enumerate() {
+        for (i, (c, &w)) in row.iter().zip(&widths).enumerate() {
             line.push_str(c);
             if i + 1 < row.len() {
                 line.push_str(&" ".repeat(w - width(c) + 2));
@@ -170,7 +183,62 @@ pub(super) fn summary_lines(report: &Report, tz: FixedOffset) -> Vec<String> {
         read.push_str(&format!("; {skipped} bad {rows} skipped"));
     }
     lines.push(read);
+    if let (Some(b), Some(c)) = (&report.baseline, &s.changes) {
+        lines.push(change_line(b, c, tz));
+        if let Some(gone) = report.gone.as_ref().filter(|g| !g.is_empty()) {
+            let ids: Vec<&str> = gone
+                .iter()
+                .map(|g| {
+                    if g.resource_id.is_empty() {
+                        g.product.as_str()
+                    } else {
+                        g.resource_id.as_str()
+                    }
+                })
+                .collect();
+            lines.push(format!(
+                "Gone from the register since the baseline: {}",
+                ids.join(", ")
+            ));
+        }
+    }
     lines
+}
+
+/// `1 new, 1 continuing since the baseline (bill complete through …)`: what a daily job's
+/// reader looks at first.
+fn change_line(b: &super::BaselineInfo, c: &super::Changes, tz: FixedOffset) -> String {
+    let counts: Vec<String> = [
+        (c.new, "new"),
+        (c.settled, "settled"),
+        (c.continuing, "continuing"),
+        (c.resolved, "resolved"),
+        (c.added, "added"),
+        (c.gone, "gone"),
+        (c.unchanged, "unchanged"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, w)| format!("{n} {w}"))
+    .collect();
+    let counts = if counts.is_empty() {
+        "no change".to_string()
+    } else {
+        counts.join(", ")
+    };
+    let through = b
+        .complete_through
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| {
+            format!(
+                " (bill complete through {} {})",
+                local(t.with_timezone(&chrono::Utc), tz),
+                format_offset(tz)
+            )
+        })
+        .unwrap_or_default();
+    format!("Since the baseline {}{through}: {counts}", b.path)
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -6,6 +6,7 @@
 
 mod adversarial;
 mod bad_input;
+mod baseline;
 mod equivalence;
 mod exports;
 mod formats;
