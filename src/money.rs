@@ -36,7 +36,12 @@ fn parse_unbounded(s: &str) -> Result<Decimal, String> {
     if t.is_empty() || t.len() > 64 {
         return Err(bad());
     }
-    let t = t.strip_prefix('+').unwrap_or(t);
+    let t = match t.strip_prefix('+') {
+        // `+-5` is no number a bill writes: reading it as -5 would turn a charge into a refund.
+        Some(rest) if rest.starts_with(['+', '-']) => return Err(bad()),
+        Some(rest) => rest,
+        None => t,
+    };
     let grouped;
     let t = if t.contains(',') {
         grouped = ungroup(t).ok_or_else(bad)?;
@@ -358,6 +363,12 @@ mod tests {
             "99999999999999999999999999999999",
             "1-2",
             "¥12",
+            "+-5",
+            "++5",
+            "-+5",
+            "--5",
+            "+-1,234.00",
+            "+-3e2",
         ] {
             assert!(parse_decimal(input).is_err(), "{input} should not parse");
         }

@@ -197,10 +197,23 @@ fn is_empty_cell(c: &[u8]) -> bool {
 
 /// A totals row's first cell reads `合计`, `总计` or `Total` (in any encoding the file uses).
 /// Whether a record's first cell opens a totals row; `enc` decodes it (a GBK `合计` too).
+///
+/// The word must stand alone (`Total`, `Total amount`, `合计：`): a cell such as
+/// `total-backup-01` or `Totalizer` is an ID or a name, and its row a line to read, never to drop.
 fn is_totals(first: &[u8], enc: Encoding) -> bool {
     let mut scratch = String::new();
     let t = decode(first, enc, &mut scratch).trim();
-    t.starts_with("合计") || t.starts_with("总计") || formats::starts_with_ic(t, "total")
+    let rest = if t.starts_with("合计") || t.starts_with("总计") {
+        &t["合计".len()..]
+    } else if formats::starts_with_ic(t, "total") {
+        &t["total".len()..]
+    } else {
+        return false;
+    };
+    !rest
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ';'))
 }
 
 impl<'o, C: Count> Scan<'o, C> {
@@ -685,6 +698,19 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
         assert!(is_totals(&gbk, Encoding::Gb18030));
         assert!(is_totals(&gbk, u), "a GBK cell in a file sniffed as UTF-8");
+        // IDs and names that merely begin with the word.
+        for id in [
+            "total-backup-01",
+            "Totalizer",
+            "total_db",
+            "TOTAL.x",
+            "合计费用",
+            "total;cn",
+        ] {
+            assert!(!is_totals(id.as_bytes(), u), "{id}");
+        }
+        assert!(is_totals("合计(¥)".as_bytes(), u));
+        assert!(is_totals(b"Total:", u));
     }
 
     struct All;

@@ -14,9 +14,8 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
     writeln!(out, "{}", row(&head))?;
     writeln!(out, "|{}", "---|".repeat(head.len()))?;
     for r in &report.resources {
-        let mut c = cells(r, report, tz);
-        c[0] = format!("**{}**", c[0]);
-        writeln!(out, "{}", row(&c))?;
+        let c: Vec<String> = cells(r, report, tz).iter().map(|c| escape(c)).collect();
+        writeln!(out, "| **{}** | {} |", c[0], c[1..].join(" | "))?;
     }
     writeln!(out)?;
     for line in summary_lines(report, tz) {
@@ -25,11 +24,26 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
     Ok(())
 }
 
-/// Pipes would split a cell and a leading `=`/`@` would be a formula once pasted into a sheet.
+/// Pipes would split a cell and a leading `=`/`@` would be a formula once pasted into a sheet;
+/// a ticket renders Markdown and some HTML, so tags, entities, link brackets and code spans are
+/// text too; control characters (ESC, BEL) are shown escaped as on a terminal.
 fn escape(s: &str) -> String {
     // Decided before line breaks become spaces: `\r=1+1` is a formula too.
     let formula = matches!(s.chars().next(), Some('=' | '+' | '-' | '@' | '\t' | '\r')) && s != "-";
-    let s = s.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let flat = s.replace(['\n', '\r'], " ");
+    let mut s = String::with_capacity(flat.len());
+    for c in super::printable(&flat).chars() {
+        match c {
+            '|' | '[' | ']' | '`' | '*' | '\\' => {
+                s.push('\\');
+                s.push(c);
+            }
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '&' => s.push_str("&amp;"),
+            _ => s.push(c),
+        }
+    }
     if formula {
         format!("'{s}")
     } else {
@@ -48,6 +62,17 @@ mod tests {
         assert_eq!(escape("-"), "-");
         assert_eq!(escape("\r=1+1"), "' =1+1");
         assert_eq!(escape("@x|y"), "'@x\\|y");
+        assert_eq!(
+            escape("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            escape("[x](javascript:alert(1))"),
+            "\\[x\\](javascript:alert(1))"
+        );
+        // Markdown shows `\\u{1b}` as `\u{1b}`: the escape is visible, the byte is gone.
+        assert_eq!(escape("a\u{1b}[2Jb\u{7}"), "a\\\\u{1b}\\[2Jb\\\\u{7}");
+        assert_eq!(escape("&#x3C;img"), "&amp;#x3C;img");
     }
 
     #[test]

@@ -103,10 +103,13 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
     let rows: Vec<Vec<String>> = report
         .resources
         .iter()
+        // A line end inside a cell would start a row of the reader's choosing (a forged
+        // `stopped` line): cells stay on one line.
         .map(|r| {
             cells(r, report, tz)
                 .iter()
-                .map(|c| printable(c).into_owned())
+                .map(|c| printable(c).replace('
+', "\n"))
                 .collect()
         })
         .collect();
@@ -283,6 +286,30 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("evil\\u{1b}[2J\\u{202e}name"), "{text}");
         assert!(!text.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn a_line_end_in_a_name_cannot_forge_a_row() {
+        let mut report = crate::report::sample::report();
+        report.resources[0].resource_name =
+            "x\nstopped        ecs-forged  ECS  2026-10-10 08:30  -  -  no charge after deletion"
+                .into();
+        let mut out = Vec::new();
+        render(&report, FixedOffset::east_opt(0).unwrap(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("stopped        ecs-forged")),
+            "{text}"
+        );
+        assert!(text.contains("(x\\nstopped"), "{text}");
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.starts_with("still_billing"))
+                .count(),
+            1
+        );
     }
 
     #[test]

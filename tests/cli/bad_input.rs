@@ -17,6 +17,26 @@ fn a_bad_amount_names_file_line_and_column() {
 }
 
 #[test]
+fn a_plus_minus_amount_is_bad_input_never_a_refund() {
+    // Read as -5, the charge after the deletion became a refund and the verdict `stopped`.
+    fails(&mut check("register/gone.csv", &["bad/plus-minus-amount.csv"])).stderr(
+        "billrecon: error: fixtures/bad/plus-minus-amount.csv:3:13: amount: `+-5` is not a number\n",
+    );
+}
+
+#[test]
+fn a_ragged_row_whose_id_starts_with_total_is_an_error_not_a_dropped_totals_row() {
+    fails(&mut check(
+        "register/total-backup.csv",
+        &["bad/ragged-total-id.csv"],
+    ))
+    .stderr(
+        "billrecon: error: fixtures/bad/ragged-total-id.csv:3:3: expected 3 fields as in the \
+         header, found 2\n",
+    );
+}
+
+#[test]
 fn control_characters_from_a_cell_reach_the_terminal_escaped() {
     fails(&mut check(
         "register/gone.csv",
