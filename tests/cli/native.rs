@@ -326,3 +326,76 @@ fn oci_corrections_are_never_new_charges() {
         json!({"USD": "-0.000000227205938461"})
     );
 }
+
+/// CUR 2.0 from Data Exports as Parquet: the documented types (`double` costs and amounts,
+/// `timestamp` periods, a `map` column), written here with the Parquet writer billrecon links.
+/// i-0pq deleted 08:30 UTC: 09:00 (USD 0.0416) bills after it, 08:00 is the tail.
+#[test]
+fn cur2_parquet_is_read_like_its_csv() {
+    use polars::prelude::*;
+    // 2024-03-10T00:00Z plus h hours, in milliseconds.
+    let hour = |h: i64| 1_710_028_800_000 + h * 3_600_000;
+    let ts = |name: &str, hours: &[i64]| {
+        Series::new(
+            name.into(),
+            hours.iter().map(|h| hour(*h)).collect::<Vec<_>>(),
+        )
+        .cast(&DataType::Datetime(
+            TimeUnit::Milliseconds,
+            Some(TimeZone::UTC),
+        ))
+        .unwrap()
+        .into_column()
+    };
+    let mut df = DataFrame::new(
+        3,
+        vec![
+            Column::new("identity_line_item_id".into(), ["a", "b", "c"]),
+            Column::new(
+                "line_item_line_item_type".into(),
+                ["Usage", "Usage", "Usage"],
+            ),
+            ts("line_item_usage_start_date", &[8, 9, 34]),
+            ts("line_item_usage_end_date", &[9, 10, 35]),
+            Column::new("line_item_product_code".into(), ["AmazonEC2"; 3]),
+            Column::new(
+                "line_item_resource_id".into(),
+                ["i-0pq", "i-0pq", "i-0keep"],
+            ),
+            Column::new("line_item_usage_amount".into(), [1.0f64, 1.0, 1.0]),
+            Column::new("line_item_currency_code".into(), ["USD"; 3]),
+            Column::new(
+                "line_item_unblended_cost".into(),
+                [0.0416f64, 0.0416, 0.0104],
+            ),
+            Column::new("pricing_unit".into(), ["Hrs"; 3]),
+        ],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cur2.parquet");
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let reg = dir.path().join("register.csv");
+    std::fs::write(&reg, "resource_id,deleted_at\ni-0pq,2024-03-10T08:30:00Z\n").unwrap();
+    let r = report(
+        billrecon()
+            .arg("check")
+            .arg("--deleted")
+            .arg(&reg)
+            .arg(&path),
+        1,
+    );
+    assert_eq!(r["inputs"][0]["format"], "cur");
+    let pq = resource(&r, "i-0pq");
+    assert_eq!(pq["verdict"], "still_billing");
+    assert_eq!(pq["amount_after_deletion"], json!({"USD": "0.0416"}));
+    assert_eq!(pq["tail_lines"], 1);
+    // Row 1 (09:00) is cited as line 3, as in the CSV of the same data.
+    assert_eq!(source_lines(pq), [3]);
+    assert_eq!(
+        coverage(&r),
+        json!([{"provider": "aws", "complete_through": "2024-03-11T09:00:00Z"}])
+    );
+}
