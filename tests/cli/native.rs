@@ -399,3 +399,54 @@ fn cur2_parquet_is_read_like_its_csv() {
         json!([{"provider": "aws", "complete_through": "2024-03-11T09:00:00Z"}])
     );
 }
+
+/// One coverage per provider whatever the format: AWS lines of a FOCUS export
+/// (`focus/focus-1.2.csv`) and of a CUR (`cur/savings-plan.csv`, usage to 2024-03-11 11:00)
+/// count for the one key `aws`, complete through the later of the two less the lag.
+#[test]
+fn one_coverage_per_provider_across_cur_and_focus() {
+    let r = report(
+        &mut check(
+            "cur/register-savings-plan.csv",
+            &["focus/focus-1.2.csv", "cur/savings-plan.csv"],
+        ),
+        1,
+    );
+    let cov = r["coverage"].as_array().unwrap();
+    assert_eq!(cov.len(), 1, "{cov:?}");
+    assert_eq!(cov[0]["provider"], "aws");
+    assert_eq!(cov[0]["complete_through"], "2024-03-11T09:00:00Z");
+    assert_eq!(r["inputs"][0]["format"], "focus");
+    assert_eq!(r["inputs"][1]["format"], "cur");
+}
+
+/// A rules file may scope a rule to the `oracle` provider (written `OCI`, which folds to it).
+#[test]
+fn rules_may_name_the_oracle_provider() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"oci-short\"\nprovider = \"OCI\"\npattern = '^ocid1\\.instance\\.oc1\\.iad\\.(?P<id>.+)$'\n",
+    )
+    .unwrap();
+    let reg = dir.path().join("register.csv");
+    std::fs::write(
+        &reg,
+        "resource_id,deleted_at\naaaaaaaainst01,2023-11-13T09:30:00Z\n",
+    )
+    .unwrap();
+    let r = report(
+        billrecon()
+            .arg("check")
+            .arg("--rules")
+            .arg(&rules)
+            .arg("--deleted")
+            .arg(&reg)
+            .arg(fixture("oci/cost-report.csv")),
+        1,
+    );
+    let inst = resource(&r, "aaaaaaaainst01");
+    assert_eq!(inst["verdict"], "still_billing");
+    assert_eq!(inst["rules"], json!(["oci-short"]));
+}
