@@ -74,7 +74,7 @@ pub struct ExplainIdArgs {
     #[arg(required = true, value_name = "BILL_ID")]
     pub ids: Vec<String>,
 
-    /// Provider of the bill line (huawei, alibaba, focus, aws, azure, gcp)
+    /// Provider of the bill line (huawei, alibaba, focus, aws, azure, gcp, oracle)
     #[arg(long, value_name = "P")]
     pub provider: Option<String>,
 

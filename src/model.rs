@@ -36,7 +36,7 @@ impl fmt::Display for Format {
 }
 
 /// The provider key used for coverage and for a register's `provider` column: `huawei`,
-/// `alibaba`, `aws`, `azure`, `gcp`, or a FOCUS `ProviderName` in lower case.
+/// `alibaba`, `aws`, `azure`, `gcp`, `oracle`, or a FOCUS `ProviderName` in lower case.
 pub fn canonical_provider(name: &str) -> String {
     let n = name.trim().to_ascii_lowercase();
     let squeezed: String = n
@@ -49,6 +49,7 @@ pub fn canonical_provider(name: &str) -> String {
         "aws" | "amazonwebservices" | "amazon" => "aws".into(),
         "azure" | "microsoft" | "microsoftazure" => "azure".into(),
         "gcp" | "google" | "googlecloud" | "googlecloudplatform" => "gcp".into(),
+        "oracle" | "oci" | "oraclecloud" | "oraclecloudinfrastructure" => "oracle".into(),
         _ => n,
     }
 }
@@ -179,6 +180,9 @@ mod tests {
             ("Microsoft", "azure"),
             ("Google Cloud", "gcp"),
             ("Oracle", "oracle"),
+            ("OCI", "oracle"),
+            ("Oracle Cloud Infrastructure", "oracle"),
+            ("Microsoft Azure", "azure"),
         ] {
             assert_eq!(canonical_provider(name), key, "{name}");
         }

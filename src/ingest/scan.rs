@@ -69,11 +69,13 @@ impl Record for Cells<'_> {
     }
 }
 
-/// What a row tells coverage: usage start, usage end, time charged.
+/// What a row tells coverage: usage start, usage end, time charged, and whether it is metered
+/// usage (see [`formats::Reading::coverage_from_usage_only`]).
 type Span = (
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
+    bool,
 );
 
 /// Row-by-row state of one scan.
@@ -98,6 +100,10 @@ pub(super) struct Scan<'o, C: Count> {
     provider_raw: Vec<u8>,
     provider: String,
     currency_raw: Vec<u8>,
+    /// The kind and charge-class cells of the previous row whose kind gated coverage, and
+    /// whether they made it metered usage: rows repeat them.
+    metered_raw: (Vec<u8>, Vec<u8>),
+    metered_last: Option<bool>,
     /// Skipped rows kept raw (line, column, reason) when lines are renumbered later.
     pub(super) keep_skipped: bool,
     pub(super) skipped: Vec<RowError>,
@@ -245,6 +251,8 @@ impl<'o, C: Count> Scan<'o, C> {
             provider_raw: Vec::new(),
             provider: b.spec.provider.unwrap_or("").to_string(),
             currency_raw: Vec::new(),
+            metered_raw: (Vec::new(), Vec::new()),
+            metered_last: None,
             keep_skipped: false,
             skipped: Vec::new(),
             matched: Matched::default(),
@@ -375,16 +383,21 @@ impl<'o, C: Count> Scan<'o, C> {
         let mut usage_end = None;
         let mut charged_at = None;
         if let Some(c) = cell(Field::UsageStart) {
-            usage_start = self
-                .start_cache
-                .get(c, |t| parse_time(t, tz))
-                .map_err(|m| (col_of(Field::UsageStart), format!("usage start: {m}")))?;
+            usage_start = match self.spec.reading.day {
+                Some(day) => self.start_cache.get(c, |t| day_start(day, t, tz)),
+                None => self.start_cache.get(c, |t| parse_time(t, tz)),
+            }
+            .map_err(|m| (col_of(Field::UsageStart), format!("usage start: {m}")))?;
         }
         if let Some(c) = cell(Field::UsageEnd) {
             usage_end = self
                 .end_cache
                 .get(c, |t| parse_end(t, tz))
                 .map_err(|m| (col_of(Field::UsageEnd), format!("usage end: {m}")))?;
+        }
+        // A format that dates its lines by day bills each line for that whole day.
+        if self.spec.reading.day.is_some() && usage_end.is_none() {
+            usage_end = usage_start.map(|s| s + chrono::Duration::days(1));
         }
         // With a full usage window, the expenditure and transaction times add nothing: the window
         // dates the line and feeds coverage.
@@ -446,7 +459,12 @@ impl<'o, C: Count> Scan<'o, C> {
 
         self.out.rows += 1;
         self.note_currency(rec);
-        self.note_span(usage_start, usage_end, charged_at);
+        let metered = !self.spec.reading.coverage_from_usage_only
+            || self.metered(
+                cell(Field::Kind).unwrap_or(b""),
+                cell(Field::ChargeClass).unwrap_or(b""),
+            );
+        self.note_span(usage_start, usage_end, charged_at, metered);
 
         let Some(sel) = selected else { return Ok(()) };
         let Some(time) = usage_start.or(charged_at) else {
@@ -577,13 +595,32 @@ impl<'o, C: Count> Scan<'o, C> {
         }
     }
 
+    /// Whether a row whose kind and charge-class cells are these is metered usage.
+    fn metered(&mut self, kind: &[u8], class: &[u8]) -> bool {
+        if let Some(m) = self.metered_last {
+            if self.metered_raw.0 == kind && self.metered_raw.1 == class {
+                return m;
+            }
+        }
+        let kind_text = value(decode(kind, self.enc, &mut self.s.other));
+        let class_text = value(std::str::from_utf8(class).unwrap_or(""));
+        let m = (self.spec.kind)(kind_text, class_text) == LineKind::Usage;
+        self.metered_raw.0.clear();
+        self.metered_raw.0.extend_from_slice(kind);
+        self.metered_raw.1.clear();
+        self.metered_raw.1.extend_from_slice(class);
+        self.metered_last = Some(m);
+        m
+    }
+
     fn note_span(
         &mut self,
         start: Option<DateTime<Utc>>,
         end: Option<DateTime<Utc>>,
         charged: Option<DateTime<Utc>>,
+        metered: bool,
     ) {
-        if self.last_span == Some((start, end, charged)) {
+        if self.last_span == Some((start, end, charged, metered)) {
             return;
         }
         if let Some(s) = start {
@@ -611,7 +648,10 @@ impl<'o, C: Count> Scan<'o, C> {
                 }
             };
         }
-        self.last_span = Some((start, end, charged));
+        self.last_span = Some((start, end, charged, metered));
+        if !metered {
+            return;
+        }
         let span = &mut self.out.providers[self.span_at];
         // Only metered usage (a window of a day or less) says how far the bill has been
         // settled: a subscription's window runs to the end of the period it prepays, in the
@@ -628,6 +668,20 @@ impl<'o, C: Count> Scan<'o, C> {
             span.latest_charge = Some(span.latest_charge.map_or(c, |l| l.max(c)));
         }
     }
+}
+
+/// The start of the day a day-dated format writes (`day` reads the cell), in `tz`.
+fn day_start(
+    day: formats::ReadDay,
+    text: &str,
+    tz: FixedOffset,
+) -> std::result::Result<DateTime<Utc>, String> {
+    use chrono::TimeZone;
+    let date = day(text)?;
+    tz.from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
+        .single()
+        .map(|d| d.with_timezone(&Utc))
+        .ok_or_else(|| format!("`{text}` is out of range"))
 }
 
 /// A quick check that an amount is a plain decimal that fits (optional `-`, digits, one `.`,

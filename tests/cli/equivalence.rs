@@ -112,7 +112,9 @@ fn fast(path: &str, bytes: &[u8]) -> FileScan<Tallies> {
 fn the_fast_reader_reads_what_the_csv_crate_reads() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut n = 0;
-    for dir in ["huawei", "alibaba", "focus", "example", "rules", "mixed"] {
+    for dir in [
+        "huawei", "alibaba", "focus", "example", "rules", "mixed", "cur", "azure", "oci",
+    ] {
         let Ok(files) = std::fs::read_dir(root.join(dir)) else {
             continue;
         };

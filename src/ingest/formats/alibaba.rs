@@ -1,7 +1,7 @@
 //! Alibaba Cloud Bill Details (账单详情 / 明细账单): Chinese console headers (both the `原价` and
 //! the `官网价` variant), English console headers and the OSS-delivered CamelCase headers.
 
-use super::{Field, FormatSpec};
+use super::{Field, FormatSpec, Reading};
 use crate::model::{Format, LineKind};
 
 pub static SPEC: FormatSpec = FormatSpec {
@@ -88,6 +88,7 @@ pub static SPEC: FormatSpec = FormatSpec {
     ],
     kind,
     version: None,
+    reading: Reading::PLAIN,
 };
 
 /// `账单类型` / `Item` values (Chinese labels, API codes, English labels) to canonical kinds;

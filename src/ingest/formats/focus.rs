@@ -2,7 +2,7 @@
 //! Times are UTC; `x_` columns are provider extensions and are not read.
 
 use super::header::fold;
-use super::{Field, FormatSpec};
+use super::{Field, FormatSpec, Reading};
 use crate::model::{Format, LineKind};
 
 pub static SPEC: FormatSpec = FormatSpec {
@@ -38,6 +38,7 @@ pub static SPEC: FormatSpec = FormatSpec {
     ],
     kind,
     version: Some(version),
+    reading: Reading::PLAIN,
 };
 
 /// The FOCUS version a header row implies: the newest version whose own columns appear.

@@ -117,11 +117,13 @@ pub fn bind_partial(spec: &'static FormatSpec, header: &[String]) -> Binding {
     b
 }
 
-/// The fields a binding still lacks: a resource ID, an amount, and some time.
+/// The fields a binding still lacks: a resource ID (unless the format may go without one), an
+/// amount, and some time.
 pub fn missing(b: &Binding) -> Vec<Field> {
     let mut out = Vec::new();
     for f in [Field::ResourceId, Field::Amount] {
-        if b.col(f).is_none() {
+        let optional = f == Field::ResourceId && b.spec.reading.id_optional;
+        if b.col(f).is_none() && !optional {
             out.push(f);
         }
     }

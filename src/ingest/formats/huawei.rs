@@ -1,7 +1,7 @@
 //! Huawei Cloud Expenditure Details (`PriceFactorBillDetail`, resource and transaction bills):
 //! Chinese and English console headers and the BSS API's field names.
 
-use super::{starts_with_ic, Field, FormatSpec};
+use super::{starts_with_ic, Field, FormatSpec, Reading};
 use crate::model::{Format, LineKind};
 
 pub static SPEC: FormatSpec = FormatSpec {
@@ -76,6 +76,7 @@ pub static SPEC: FormatSpec = FormatSpec {
     ],
     kind,
     version: None,
+    reading: Reading::PLAIN,
 };
 
 /// `账单类型` values (Chinese labels, English labels, API codes) to canonical kinds.

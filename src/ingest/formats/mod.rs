@@ -7,12 +7,16 @@
 //! detection, `inspect`) is derived from it.
 
 pub mod alibaba;
+pub mod azure;
+pub mod cur;
 pub mod detect;
 pub mod focus;
 pub mod header;
 pub mod huawei;
+pub mod oci;
 
 use crate::model::{Format, LineKind};
+use chrono::NaiveDate;
 
 /// The canonical fields a bill line can carry. Each format binds a subset by header name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,10 +38,15 @@ pub enum Field {
     Usage,
     Currency,
     Provider,
+    /// What is billed within the product: CUR usage type, Azure meter, OCI SKU description.
+    /// Bound and shown by `inspect`; not read yet (issue 12's billing items will).
+    BillingItem,
+    /// Unit of the usage quantity (`pricing/unit`, `UnitOfMeasure`, …); bound, not read yet.
+    Unit,
 }
 
 impl Field {
-    pub const COUNT: usize = 15;
+    pub const COUNT: usize = 17;
 
     pub const ALL: [Field; Field::COUNT] = [
         Field::ResourceId,
@@ -55,6 +64,8 @@ impl Field {
         Field::Usage,
         Field::Currency,
         Field::Provider,
+        Field::BillingItem,
+        Field::Unit,
     ];
 
     /// The meaning shown by `inspect` and in error messages.
@@ -75,6 +86,8 @@ impl Field {
             Field::Usage => "usage quantity",
             Field::Currency => "currency",
             Field::Provider => "provider",
+            Field::BillingItem => "billing item",
+            Field::Unit => "unit",
         }
     }
 }
@@ -99,6 +112,33 @@ pub struct FormatSpec {
     pub kind: fn(kind: &str, class: &str) -> LineKind,
     /// The version of the format a header row implies, for formats that have versions.
     pub version: Option<fn(header: &[String]) -> &'static str>,
+    /// Where the format departs from the common way of reading (most formats: [`Reading::PLAIN`]).
+    pub reading: Reading,
+}
+
+/// Reads a day-dated cell to its date, or says why it is not one.
+pub type ReadDay = fn(&str) -> Result<NaiveDate, String>;
+
+/// What a format reads differently from the others.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    /// The export may lack a resource-ID column (an AWS CUR written without resource IDs): its
+    /// lines then mention no resource, and only product-level cleanups match them.
+    pub id_optional: bool,
+    /// The usage-start column holds a day (Azure `Date`) that this function reads; the line's
+    /// usage window is that whole day, in UTC when `naive_is_utc`, else in `--tz`.
+    pub day: Option<ReadDay>,
+    /// Only lines of kind `Usage` feed coverage: the format's kind column tells metered usage
+    /// from taxes, fees, credits, refunds and corrections, which never say how far it is billed.
+    pub coverage_from_usage_only: bool,
+}
+
+impl Reading {
+    pub const PLAIN: Reading = Reading {
+        id_optional: false,
+        day: None,
+        coverage_from_usage_only: false,
+    };
 }
 
 impl FormatSpec {
@@ -112,9 +152,16 @@ impl FormatSpec {
 }
 
 /// Every format billrecon reads, in detection order: the one list a new format is added to.
-pub static FORMATS: &[&FormatSpec] = &[&huawei::SPEC, &alibaba::SPEC, &focus::SPEC];
+pub static FORMATS: &[&FormatSpec] = &[
+    &huawei::SPEC,
+    &alibaba::SPEC,
+    &focus::SPEC,
+    &cur::SPEC,
+    &azure::SPEC,
+    &oci::SPEC,
+];
 
-/// The format of this name (`huawei`, `alibaba`, `focus`).
+/// The format of this name (`huawei`, `alibaba`, `focus`, `cur`, `azure`, `oci`).
 pub fn by_name(name: &str) -> Option<&'static FormatSpec> {
     FORMATS.iter().copied().find(|s| s.format.name() == name)
 }
