@@ -108,8 +108,7 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
         .map(|r| {
             cells(r, report, tz)
                 .iter()
-                .map(|c| printable(c).replace('
-', "\n"))
+                .map(|c| printable(c).replace('\n', "\\n"))
                 .collect()
         })
         .collect();
