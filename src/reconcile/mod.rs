@@ -10,6 +10,8 @@
 pub mod count;
 pub mod verdict;
 
+pub mod refund;
+
 use crate::ingest::FileScan;
 use crate::model::{Deletion, Verdict};
 use crate::money::format_quantity;
