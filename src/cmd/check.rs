@@ -11,6 +11,7 @@ use crate::ingest::{self, Hooks, ScanOptions};
 use crate::output::Sink;
 use crate::progress::Progress;
 use crate::reconcile::count::Counter;
+use crate::reconcile::refund::Status;
 use crate::reconcile::{reconcile, Timing};
 use crate::report::{self, Settings};
 use crate::time::format_offset;
@@ -45,6 +46,7 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         window: cfg.window,
         grace: cfg.grace,
         as_of: cfg.as_of,
+        tz: cfg.tz,
     };
     let settings = Settings {
         lag_seconds: cfg.lag.num_seconds(),
@@ -71,11 +73,17 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     }
 
     let s = &report.summary;
+    // Short, over and missing refunds are findings; a refund not yet due is too early.
+    let refunds = report.resources.iter().filter_map(|r| r.refund.as_ref());
+    let refund_findings = refunds.clone().filter(|f| f.status.is_finding()).count();
+    let refunds_pending = refunds
+        .filter(|f| f.status == Status::RefundPending)
+        .count();
     let exit = if cfg.exit_zero {
         Exit::Stopped
-    } else if s.still_billing > 0 {
+    } else if s.still_billing + refund_findings > 0 {
         Exit::Findings
-    } else if s.pending + s.not_in_bill > 0 {
+    } else if s.pending + s.not_in_bill + refunds_pending > 0 {
         Exit::TooEarly
     } else {
         Exit::Stopped

@@ -10,6 +10,7 @@
 //! refund rounded down, the larger up), because both providers settle refunds to the cent
 //! without publishing their rounding mode: a refund the provider rounded either way stays in range.
 
+use crate::model::{Period, Unit};
 use crate::money::format_amount;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -56,51 +57,34 @@ pub enum OrderKind {
     Renewal,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Unit {
-    Year,
-    Month,
-    Day,
-    Hour,
+/// Whether a period is at most one year (Huawei's 10 % fee applies to monthly and one-year
+/// orders).
+fn within_a_year(p: Period) -> bool {
+    match p.unit {
+        Unit::Year => p.count <= 1,
+        Unit::Month => p.count <= 12,
+        Unit::Day => p.count <= 366,
+        Unit::Hour => p.count <= 366 * 24,
+    }
 }
 
-/// An order's subscription period: `count` units.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Period {
-    pub count: u32,
-    pub unit: Unit,
+fn within_three_years(p: Period) -> bool {
+    match p.unit {
+        Unit::Year => p.count <= 3,
+        Unit::Month => p.count <= 36,
+        Unit::Day => p.count <= 3 * 366,
+        Unit::Hour => p.count <= 3 * 366 * 24,
+    }
 }
 
-impl Period {
-    /// Whether the period is at most one year (Huawei's 10 % fee applies to monthly and
-    /// one-year orders).
-    fn within_a_year(self) -> bool {
-        match self.unit {
-            Unit::Year => self.count <= 1,
-            Unit::Month => self.count <= 12,
-            Unit::Day => self.count <= 366,
-            Unit::Hour => self.count <= 366 * 24,
-        }
-    }
-
-    fn within_three_years(self) -> bool {
-        match self.unit {
-            Unit::Year => self.count <= 3,
-            Unit::Month => self.count <= 36,
-            Unit::Day => self.count <= 3 * 366,
-            Unit::Hour => self.count <= 3 * 366 * 24,
-        }
-    }
-
-    /// The wall-clock time one period after `t`; `None` past the calendar's range.
-    fn after(self, t: NaiveDateTime) -> Option<NaiveDateTime> {
-        let n = self.count;
-        match self.unit {
-            Unit::Year => t.checked_add_months(chrono::Months::new(n.checked_mul(12)?)),
-            Unit::Month => t.checked_add_months(chrono::Months::new(n)),
-            Unit::Day => t.checked_add_days(chrono::Days::new(u64::from(n))),
-            Unit::Hour => t.checked_add_signed(Duration::try_hours(i64::from(n))?),
-        }
+/// The wall-clock time one period after `t`; `None` past the calendar's range.
+fn after(p: Period, t: NaiveDateTime) -> Option<NaiveDateTime> {
+    let n = p.count;
+    match p.unit {
+        Unit::Year => t.checked_add_months(chrono::Months::new(n.checked_mul(12)?)),
+        Unit::Month => t.checked_add_months(chrono::Months::new(n)),
+        Unit::Day => t.checked_add_days(chrono::Days::new(u64::from(n))),
+        Unit::Hour => t.checked_add_signed(Duration::try_hours(i64::from(n))?),
     }
 }
 
@@ -208,12 +192,12 @@ fn end_of(
             Some(e) => local(e - Duration::seconds(1), tz),
             None => local(start, tz),
         };
-        let expiry = period.after(base)?.date();
+        let expiry = after(period, base)?.date();
         let next_midnight = expiry.succ_opt()?.and_time(NaiveTime::MIN);
         return utc(next_midnight, tz);
     }
     let base = prev_end.unwrap_or(start);
-    utc(period.after(local(base, tz))?, tz)
+    utc(after(period, local(base, tz))?, tz)
 }
 
 /// Each order's term, in the order given; `None` for an order whose end cannot be known (no
@@ -432,8 +416,8 @@ fn huawei(
     // 10 % for monthly and one-year orders; 15 % is the highest published rate for two- and
     // three-year orders; longer terms' rates are not verified, so the lower bound is 0.
     let rate = match o.period {
-        Some(p) if !p.within_a_year() && p.within_three_years() => Some(Decimal::new(15, 2)),
-        Some(p) if !p.within_a_year() => None,
+        Some(p) if !within_a_year(p) && within_three_years(p) => Some(Decimal::new(15, 2)),
+        Some(p) if !within_a_year(p) => None,
         _ => Some(Decimal::new(10, 2)),
     };
     let (min, fee_text) = match rate {

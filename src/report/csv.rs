@@ -27,10 +27,23 @@ const HEADER: [&str; 18] = [
     "refunds_after_deletion",
 ];
 
+/// The refund check of an unsubscribed resource (empty for the others), after the Part 1 fields.
+const REFUND: [&str; 8] = [
+    "action",
+    "refund_status",
+    "refund_observed",
+    "refund_expected_min",
+    "refund_expected_max",
+    "refund_paid",
+    "refund_basis",
+    "refund_sources",
+];
+
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<&str> = HEADER.to_vec();
     header.extend(["complete_through", "sources"]);
+    header.extend(REFUND);
     w.write_record(&header)?;
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
     for r in &report.resources {
@@ -40,6 +53,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .chain(r.tail_amount.iter())
             .chain(r.refunds_after_deletion.iter())
             .map(|(c, _)| c)
+            .chain(r.refund.iter().flat_map(|f| f.currencies()))
             .collect();
         currencies.sort_unstable();
         currencies.dedup();
@@ -54,7 +68,27 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|s| format!("{}:{}", s.path, s.line))
                 .collect();
-            w.write_record([
+            let refund = match &r.refund {
+                Some(f) => {
+                    let [observed, min, max, paid] = f.cells(c);
+                    let cited: Vec<String> = f
+                        .sources
+                        .iter()
+                        .map(|s| format!("{}:{}", s.path, s.line))
+                        .collect();
+                    [
+                        f.status.name().to_string(),
+                        observed,
+                        min,
+                        max,
+                        paid,
+                        spreadsheet_safe(&f.basis),
+                        spreadsheet_safe(&cited.join(" ")),
+                    ]
+                }
+                None => Default::default(),
+            };
+            let mut record = vec![
                 r.verdict.name().to_string(),
                 spreadsheet_safe(&r.resource_id),
                 spreadsheet_safe(&r.bill_ids.join(";")),
@@ -75,7 +109,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 amount(&r.refunds_after_deletion),
                 time(r.complete_through),
                 spreadsheet_safe(&sources.join(" ")),
-            ])?;
+                r.action.name().to_string(),
+            ];
+            record.extend(refund);
+            w.write_record(&record)?;
         }
     }
     w.flush()

@@ -10,11 +10,20 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
         let escaped: Vec<String> = cells.iter().map(|c| escape(c)).collect();
         format!("| {} |", escaped.join(" | "))
     };
-    writeln!(out, "{}", row(&headers(tz)))?;
-    writeln!(out, "|{}", "---|".repeat(7))?;
+    // A refund column only when some resource was unsubscribed.
+    let refunds = report.resources.iter().any(|r| r.refund.is_some());
+    let mut head = headers(tz).to_vec();
+    if refunds {
+        head.push("REFUND".into());
+    }
+    writeln!(out, "{}", row(&head))?;
+    writeln!(out, "|{}", "---|".repeat(head.len()))?;
     for r in &report.resources {
-        let mut c = cells(r, report, tz);
+        let mut c = cells(r, report, tz).to_vec();
         c[0] = format!("**{}**", c[0]);
+        if refunds {
+            c.push(r.refund.as_ref().map_or_else(|| "-".into(), |f| f.line()));
+        }
         writeln!(out, "{}", row(&c))?;
     }
     writeln!(out)?;

@@ -104,7 +104,7 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
             *w = (*w).max(width(c));
         }
     }
-    for row in std::iter::once(&head).chain(&rows) {
+    for (n, row) in std::iter::once(&head).chain(&rows).enumerate() {
         let mut line = String::new();
         for (i, (c, w)) in row.iter().zip(widths).enumerate() {
             line.push_str(c);
@@ -113,6 +113,15 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
             }
         }
         writeln!(out, "{}", line.trim_end())?;
+        // An unsubscribed resource's refund check, on a line of its own under the resource.
+        let refund = n
+            .checked_sub(1)
+            .and_then(|i| report.resources.get(i))
+            .and_then(|r| r.refund.as_ref());
+        if let Some(f) = refund {
+            let indent = " ".repeat(widths[0] + 2);
+            writeln!(out, "{indent}{}", printable(&f.line()))?;
+        }
     }
     writeln!(out)?;
     for line in summary_lines(report, tz) {
@@ -138,6 +147,10 @@ pub(super) fn summary_lines(report: &Report, tz: FixedOffset) -> Vec<String> {
             "Charged after deletion: {}",
             s.amount_after_deletion.display()
         ));
+    }
+    if !s.refunds.is_empty() {
+        let counts: Vec<String> = s.refunds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        lines.push(format!("Refund checks: {}", counts.join(", ")));
     }
     for c in &report.coverage {
         lines.push(match c.complete_through {
