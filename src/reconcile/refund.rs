@@ -277,9 +277,16 @@ pub fn expected(rules: Rules, orders: &[Order], u: DateTime<Utc>, tz: FixedOffse
     let mut used = Vec::new();
     let mut by_time: Vec<usize> = (0..orders.len()).collect();
     by_time.sort_by_key(|&i| (orders[i].paid_at, i));
+    // The order that ended last, for a basis when every order has ended.
+    let mut ended: Option<(usize, DateTime<Utc>)> = None;
     for i in by_time {
         let (o, term) = (&orders[i], terms[i].expect("checked above"));
+        // An order that ended still says which currency nothing is due in.
+        ranges.entry(o.currency.clone()).or_default();
         let Some(share) = share(rules, o, term, u, tz) else {
+            if ended.is_none_or(|(_, e)| term.end >= e) {
+                ended = Some((i, term.end));
+            }
             continue;
         };
         used.push(i);
@@ -295,10 +302,13 @@ pub fn expected(rules: Rules, orders: &[Order], u: DateTime<Utc>, tz: FixedOffse
             .max
             .round_dp_with_strategy(2, RoundingStrategy::AwayFromZero);
     }
-    let basis = if texts.is_empty() {
+    let basis = if let (true, Some((i, end))) = (texts.is_empty(), ended) {
+        used.push(i);
         format!(
-            "{}: every order had ended by the unsubscription",
-            rules.formula()
+            "{}: every order had ended by the unsubscription, the last (paid {}) at {}",
+            rules.formula(),
+            crate::report::local(orders[i].paid_at, tz),
+            crate::report::local(end, tz)
         )
     } else {
         format!("{}: {}", rules.formula(), texts.join("; "))

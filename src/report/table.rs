@@ -2,7 +2,7 @@
 //! far the bill data reaches. For people at a terminal.
 
 use super::{local, printable, Report, ResourceReport};
-use crate::model::Verdict;
+use crate::model::{Action, Verdict};
 use crate::time::format_offset;
 use chrono::{Duration, FixedOffset};
 use std::io::{self, Write};
@@ -36,14 +36,23 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> [St
             r.tail_amount.display()
         )
     };
+    // A resource an unsubscribed plan covered bills pay-as-you-go now (contract Part 2).
+    let plan_ended = r.scope == "product" && r.action == Action::Unsubscribed && r.refund.is_none();
     let note = match r.verdict {
-        Verdict::StillBilling => match (r.first_after_deletion, r.last_after_deletion) {
-            (Some(a), Some(b)) if a != b => {
-                format!("charged from {} to {}", local(a, tz), local(b, tz))
+        Verdict::StillBilling => {
+            let charged = match (r.first_after_deletion, r.last_after_deletion) {
+                (Some(a), Some(b)) if a != b => {
+                    format!("charged from {} to {}", local(a, tz), local(b, tz))
+                }
+                (Some(a), _) => format!("charged at {}", local(a, tz)),
+                _ => String::new(),
+            };
+            if plan_ended {
+                format!("pay-as-you-go since the plan ended: {charged}")
+            } else {
+                charged
             }
-            (Some(a), _) => format!("charged at {}", local(a, tz)),
-            _ => String::new(),
-        },
+        }
         Verdict::Pending => {
             let needed = r.deleted_at + Duration::seconds(report.settings.window_seconds);
             match r.complete_through {

@@ -18,6 +18,7 @@ mod quirks;
 mod readme;
 mod register;
 mod rules;
+mod unsubscribe;
 mod util;
 mod verdicts;
 
