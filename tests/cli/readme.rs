@@ -42,8 +42,7 @@ fn readme_unsubscription_example_prints_what_the_readme_shows() {
     let start = at + readme[at..].find("```text\n").unwrap() + "```text\n".len();
     let shown = &readme[start..start + readme[start..].find("```").unwrap()];
     let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    let out = assert_cmd::Command::cargo_bin("billrecon")
-        .unwrap()
+    let out = crate::util::billrecon()
         .current_dir(root)
         .args(&args)
         .output()
