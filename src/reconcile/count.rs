@@ -319,9 +319,10 @@ impl Count for Counter {
         for &h in &selected.hits {
             if let Some(&at) = self.deleted_at.get(h.get()) {
                 let t = into.entry(h, &selected.norm_id);
-                match &line.extras {
-                    Some(x) if self.unsubscribed(h) => t.add_unsubscribed(line, x, at, self.grace),
-                    _ => t.add(line, at, self.grace),
+                if line.extras.is_some() && self.unsubscribed(h) {
+                    t.add_unsubscribed(line, at, self.grace);
+                } else {
+                    t.add(line, at, self.grace);
                 }
             }
         }

@@ -1,17 +1,17 @@
 //! Reconciliation, the deciding side: how each matched line relates to its deletion
 //! (`verdict::classify`, called through [`count::Counter`] as lines are read), the running
 //! tallies of those lines (`count`), how far each provider's data is complete, and the verdict
-//! per deleted resource, assembled into one [`Report`].
+//! per deleted resource, with the refund check and plan switchover of an unsubscription
+//! (`refund`, `unsubscribed`), assembled into one [`Report`].
 //!
 //! It reads no file and renders nothing: `ingest` hands it matched lines through the
 //! [`Count`](crate::ingest::Count) seam and coverage figures in [`FileScan`]s; `report` renders
 //! what it returns.
 
 pub mod count;
-pub mod verdict;
-
 pub mod refund;
 pub mod unsubscribed;
+pub mod verdict;
 
 use crate::ingest::FileScan;
 use crate::model::{Action, Deletion, LineKey, Verdict};

@@ -151,16 +151,12 @@ impl Facts {
 }
 
 impl Tally {
-    /// Counts a line an unsubscription at `u` matched: as [`Tally::add`] does, and into the
-    /// tally's unsubscription [`Facts`].
-    pub fn add_unsubscribed(
-        &mut self,
-        l: &BillLine<'_>,
-        x: &LineExtras,
-        u: DateTime<Utc>,
-        grace: Duration,
-    ) {
+    /// Counts a line an unsubscription at `u` matched: as [`Tally::add`] does, and with its
+    /// [`BillLine::extras`] (read because the `Counter` asked) into the tally's unsubscription
+    /// [`Facts`].
+    pub fn add_unsubscribed(&mut self, l: &BillLine<'_>, u: DateTime<Utc>, grace: Duration) {
         self.add(l, u, grace);
+        let x = l.extras.unwrap_or_default();
         let facts = LineFacts {
             time: l.key.time,
             usage_end: l.usage_end,
@@ -171,7 +167,7 @@ impl Tally {
         let class = verdict::classify(&facts, u, grace);
         self.unsub
             .get_or_insert_with(Box::default)
-            .add(l, x, u, class);
+            .add(l, &x, u, class);
     }
 }
 
@@ -348,7 +344,7 @@ mod tests {
     fn facts(lines: &[Spec]) -> Facts {
         let mut tally = Tally::default();
         for s in lines {
-            tally.add_unsubscribed(&line(s), &s.4, t("2026-10-10T00:30:00Z"), Duration::zero());
+            tally.add_unsubscribed(&line(s), t("2026-10-10T00:30:00Z"), Duration::zero());
         }
         *tally.unsub.unwrap_or_default()
     }
