@@ -65,6 +65,9 @@ pub enum LineKind {
     Credit,
     Adjustment,
     Tax,
+    /// An unsubscription handling fee (Huawei `消费-退订手续费`): part of the refund check,
+    /// never a charge.
+    Fee,
     #[default]
     Other,
 }
@@ -73,6 +76,38 @@ impl LineKind {
     /// Refunds and credits give money back; they are never a charge.
     pub fn is_refund(self) -> bool {
         matches!(self, LineKind::Refund | LineKind::Credit)
+    }
+}
+
+/// What the register says happened at `deleted_at`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    #[default]
+    Deleted,
+    Stopped,
+    /// A yearly/monthly resource, renewal or resource plan unsubscribed: it also gets the
+    /// refund check.
+    Unsubscribed,
+}
+
+impl Action {
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Deleted => "deleted",
+            Action::Stopped => "stopped",
+            Action::Unsubscribed => "unsubscribed",
+        }
+    }
+
+    /// The register's spelling, in any case.
+    pub fn parse(s: &str) -> Option<Action> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "deleted" | "delete" => Some(Action::Deleted),
+            "stopped" | "stop" => Some(Action::Stopped),
+            "unsubscribed" | "unsubscribe" => Some(Action::Unsubscribed),
+            _ => None,
+        }
     }
 }
 
@@ -87,6 +122,7 @@ pub struct Deletion {
     pub provider: Option<String>,
     pub deleted_at: DateTime<Utc>,
     pub note: Option<String>,
+    pub action: Action,
     /// Where it was declared: `register.csv:4` or `--product`.
     pub origin: String,
 }
@@ -136,6 +172,42 @@ pub struct BillLine<'a> {
     pub resource_name: &'a str,
     pub product: &'a str,
     pub product_code: &'a str,
+    /// What an unsubscription reads of the line beyond the above; only read when the deciding
+    /// side asks for it (`ingest::Count::wants_extras`).
+    pub extras: Option<LineExtras>,
+}
+
+/// A time unit of an order's subscription period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Year,
+    Month,
+    Day,
+    Hour,
+}
+
+/// An order's subscription period: `count` units (Huawei `订单周期数` × `订单周期单位`, Alibaba
+/// `服务时长` × `时长单位`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Period {
+    pub count: u32,
+    pub unit: Unit,
+}
+
+/// The cells of a matched line the refund check and the plan switchover read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineExtras {
+    /// Vouchers used; `None` when the export has no voucher column (no payment split).
+    pub vouchers: Option<Decimal>,
+    /// An order's original (list) price.
+    pub original_price: Option<Decimal>,
+    pub period: Option<Period>,
+    /// The unsubscription fee column.
+    pub fee: Option<Decimal>,
+    /// A resource plan, reserved instance, savings plan or commitment covered the line.
+    pub covered: bool,
+    /// The line's product is Alibaba ECS (product code `ecs`).
+    pub ecs: bool,
 }
 
 /// The answer for a deleted resource.

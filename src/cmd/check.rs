@@ -12,6 +12,7 @@ use crate::output::Sink;
 use crate::progress::Progress;
 use crate::reconcile::baseline::Baseline;
 use crate::reconcile::count::Counter;
+use crate::reconcile::refund::Status;
 use crate::reconcile::{reconcile, Timing};
 use crate::report::{self, Settings};
 use crate::time::format_offset;
@@ -48,6 +49,7 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         window: cfg.window,
         grace: cfg.grace,
         as_of: cfg.as_of,
+        tz: cfg.tz,
     };
     let settings = Settings {
         lag_seconds: cfg.lag.num_seconds(),
@@ -77,16 +79,27 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     }
 
     let s = &report.summary;
+    // Short, over and missing refunds are findings; a refund not yet due is too early.
+    let refunds = report.resources.iter().filter_map(|r| r.refund.as_ref());
+    let refund_findings = refunds.clone().filter(|f| f.status.is_finding()).count();
+    let refunds_pending = refunds
+        .filter(|f| f.status == Status::RefundPending)
+        .count();
     // `--fail-on new`: known findings set aside, only a finding nobody has seen pages.
     let pages = report
         .resources
         .iter()
         .any(|r| r.change.is_some_and(|c| c.pages()));
+    let findings = if cfg.fail_on_new {
+        pages
+    } else {
+        s.still_billing + refund_findings > 0
+    };
     let exit = if cfg.exit_zero {
         Exit::Stopped
-    } else if cfg.fail_on_new && pages || !cfg.fail_on_new && s.still_billing > 0 {
+    } else if findings {
         Exit::Findings
-    } else if s.pending + s.not_in_bill > 0 {
+    } else if s.pending + s.not_in_bill + refunds_pending > 0 {
         Exit::TooEarly
     } else {
         Exit::Stopped

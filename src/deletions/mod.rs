@@ -20,6 +20,7 @@ pub fn product_cleanup(product: &str, at: DateTime<Utc>) -> Deletion {
         provider: None,
         deleted_at: at,
         note: None,
+        action: Default::default(),
         origin: "--product".into(),
     }
 }

@@ -8,7 +8,7 @@ use crate::ids::normalize::clean_id;
 use crate::ingest::formats::header::fold;
 use crate::ingest::records::{self, RawRecord, RecordReader};
 use crate::ingest::source::{self, decode};
-use crate::model::{canonical_provider, Deletion};
+use crate::model::{canonical_provider, Action, Deletion};
 use crate::time::parse_time;
 use chrono::FixedOffset;
 use std::collections::HashMap;
@@ -26,6 +26,7 @@ const DELETED_AT: &[&str] = &[
 const PRODUCT: &[&str] = &["product", "service", "productname", "servicename"];
 const PROVIDER: &[&str] = &["provider", "cloud"];
 const NOTE: &[&str] = &["note", "notes", "comment", "comments"];
+const ACTION: &[&str] = &["action"];
 
 /// Reads a register. Returns the deletions and warnings (IDs listed twice keep their earliest
 /// deletion).
@@ -70,6 +71,7 @@ pub fn read_from(
     };
     let (id_col, at_col) = (find(ID), find(DELETED_AT));
     let (product_col, provider_col, note_col) = (find(PRODUCT), find(PROVIDER), find(NOTE));
+    let action_col = find(ACTION);
     let Some(at_col) = at_col else {
         return Err(Error::input(
             Location::at(path, header_line, None),
@@ -143,6 +145,13 @@ pub fn read_from(
         })?;
         let provider = get(provider_col, &mut scratch);
         let note = get(note_col, &mut scratch);
+        let action_text = get(action_col, &mut scratch);
+        let Some(action) = Action::parse(&action_text) else {
+            return Err(Error::input(
+                Location::at(path, line, action_col.map(|c| c + 1)),
+                format!("action `{action_text}`: expected deleted, stopped or unsubscribed"),
+            ));
+        };
         let d = Deletion {
             key: (!id.is_empty()).then(|| id.to_ascii_lowercase()),
             resource_id: (!id.is_empty()).then_some(id),
@@ -150,6 +159,7 @@ pub fn read_from(
             provider: (!provider.is_empty()).then(|| canonical_provider(&provider)),
             deleted_at,
             note: (!note.is_empty()).then_some(note),
+            action,
             origin: format!("{path}:{line}"),
         };
         // The same resource ID, or for a product-level row the same product in any case.

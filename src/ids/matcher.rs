@@ -170,6 +170,7 @@ mod tests {
             provider: provider.map(String::from),
             deleted_at: Utc.with_ymd_and_hms(2026, 10, 10, 0, 30, 0).unwrap(),
             note: None,
+            action: Default::default(),
             origin: "test".into(),
         }
     }

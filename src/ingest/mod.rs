@@ -14,6 +14,7 @@
 pub mod dedupe;
 pub mod formats;
 mod memo;
+pub mod orders;
 pub mod parallel;
 pub mod parquet;
 pub mod pieces;
@@ -67,6 +68,12 @@ pub trait Select: Sync {
 pub trait Count: Sync {
     type Counts: Counts;
     fn count(&self, into: &mut Self::Counts, selected: &Selected, line: &BillLine<'_>);
+
+    /// Whether a matched line's order, fee and deduction cells are to be read into
+    /// [`BillLine::extras`] (see [`orders`]): only for the lines an unsubscription needs.
+    fn wants_extras(&self, _selected: &Selected) -> bool {
+        false
+    }
 }
 
 /// What one reading counted. Counts of two pieces of a file merge into the counts of the

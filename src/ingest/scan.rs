@@ -13,7 +13,7 @@ use super::{
     format_row_error, Count, FileScan, LineIds, ProviderSpan, RowError, ScanOptions, Select,
     Selected,
 };
-use crate::model::{canonical_provider, BillLine, LineKey, LineKind};
+use crate::model::{canonical_provider, BillLine, LineExtras, LineKey, LineKind};
 use crate::money::parse_decimal;
 use crate::time::{parse_end, parse_time, split_range};
 use chrono::{DateTime, FixedOffset, Utc};
@@ -128,6 +128,8 @@ struct Matched {
     kind: LineKind,
     amount: Decimal,
     usage: Option<Decimal>,
+    /// What the deciding side asked to read of it beyond the above (see `orders`).
+    extras: Option<LineExtras>,
     /// Only when lines are fingerprinted or dropped.
     fingerprint: Option<u64>,
 }
@@ -141,6 +143,26 @@ struct Scratch {
     name: String,
     rname: String,
     other: String,
+}
+
+/// A record's cells as [`super::orders::read`] reads them: by field, decoded, empty markers
+/// emptied.
+struct OrderCells<'r, R: Record> {
+    rec: &'r R,
+    cols: &'r [Option<usize>; Field::COUNT],
+    enc: Encoding,
+    scratch: String,
+}
+
+impl<R: Record> super::orders::Cells for OrderCells<'_, R> {
+    fn text(&mut self, f: Field) -> Option<&str> {
+        let c = self.rec.cell(self.cols[f as usize]?)?;
+        Some(value(decode(c, self.enc, &mut self.scratch)))
+    }
+
+    fn column(&self, f: Field) -> Option<usize> {
+        self.cols[f as usize].map(|i| i + 1)
+    }
 }
 
 /// Consecutive rows of an hourly export mostly share their timestamps: read each cell's bytes
@@ -500,6 +522,19 @@ impl<'o, C: Count> Scan<'o, C> {
             value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
         let resource_name =
             value(cell(Field::ResourceName).map_or("", |c| decode(c, enc, &mut s.rname)));
+        let extras = if self.count.wants_extras(&sel) {
+            let mut cells = OrderCells {
+                rec,
+                cols: &self.cols,
+                enc,
+                scratch: std::mem::take(&mut s.other),
+            };
+            let x = super::orders::read(&mut cells, kind, product_code)?;
+            s.other = cells.scratch;
+            Some(x)
+        } else {
+            None
+        };
         let want_fingerprint = self.opts.fingerprints || self.opts.drop.is_some();
         let k = &mut self.matched;
         for (to, from) in [
@@ -517,6 +552,7 @@ impl<'o, C: Count> Scan<'o, C> {
         k.kind = kind;
         k.amount = amount.unwrap_or_default();
         k.usage = usage;
+        k.extras = extras;
         k.fingerprint = want_fingerprint.then(|| rec.fingerprint());
         self.has_matched = true;
         Ok(())
@@ -555,6 +591,7 @@ impl<'o, C: Count> Scan<'o, C> {
             resource_name: &k.resource_name,
             product: &k.product,
             product_code: &k.product_code,
+            extras: k.extras,
         };
         self.count.count(&mut self.out.tallies, &k.sel, &l);
     }

@@ -63,8 +63,30 @@ struct Entry {
     id: String,
     product: String,
     verdict: Verdict,
+    /// The status of its refund check, for an unsubscribed resource.
+    refund: Option<String>,
     lines_after_deletion: u64,
     amount_after_deletion: BTreeMap<String, Decimal>,
+}
+
+impl Entry {
+    /// A finding: still billing, or a refund short, over or missing.
+    fn finding(&self) -> bool {
+        is_finding(self.verdict)
+            || matches!(
+                self.refund.as_deref(),
+                Some("refund_short" | "refund_over" | "refund_missing")
+            )
+    }
+
+    fn pending(&self) -> bool {
+        self.verdict == Verdict::Pending || self.refund.as_deref() == Some("refund_pending")
+    }
+}
+
+/// A finding now: still billing, or a refund short, over or missing (what exits 1).
+fn finding_now(r: &ResourceReport) -> bool {
+    is_finding(r.verdict) || r.refund.as_ref().is_some_and(|f| f.status.is_finding())
 }
 
 /// An earlier report, read whole (so `-o` may name it).
@@ -156,6 +178,7 @@ impl Baseline {
                 id: field("resource_id")?.to_string(),
                 product: r["product"].as_str().unwrap_or_default().to_string(),
                 verdict,
+                refund: r["refund"]["status"].as_str().map(str::to_string),
                 lines_after_deletion: r["lines_after_deletion"].as_u64().unwrap_or(0),
                 amount_after_deletion,
             });
@@ -204,27 +227,25 @@ fn same_numbers(r: &ResourceReport, e: &Entry) -> bool {
         .iter()
         .map(|(c, a)| (c.to_string(), a))
         .collect();
-    r.lines_after_deletion as u64 == e.lines_after_deletion && now == e.amount_after_deletion
+    r.lines_after_deletion as u64 == e.lines_after_deletion
+        && now == e.amount_after_deletion
+        && r.refund.as_ref().map(|f| f.status.name()) == e.refund.as_deref()
 }
 
 /// The change of one resource given its baseline entry, if any.
 fn change_of(r: &ResourceReport, before: Option<&Entry>) -> Change {
-    let now = is_finding(r.verdict);
+    let now = finding_now(r);
     let Some(e) = before else {
         return if now { Change::New } else { Change::Added };
     };
-    match (is_finding(e.verdict), now) {
+    match (e.finding(), now) {
         (true, true) if same_numbers(r, e) => Change::Unchanged,
         (true, true) => Change::Continuing,
-        (false, true) if e.verdict == Verdict::Pending => Change::Settled,
+        (false, true) if e.pending() => Change::Settled,
         (false, true) => Change::New,
-        (_, false) if r.verdict == Verdict::Stopped && e.verdict != Verdict::Stopped => {
-            if is_finding(e.verdict) || e.verdict == Verdict::Pending {
-                Change::Resolved
-            } else {
-                // not_in_bill before, stopped now: nothing was ever found to resolve.
-                Change::Unchanged
-            }
+        // not_in_bill before, stopped now: nothing was ever found to resolve.
+        (_, false) if r.verdict == Verdict::Stopped && (e.finding() || e.pending()) => {
+            Change::Resolved
         }
         (_, false) => Change::Unchanged,
     }
@@ -260,7 +281,7 @@ pub fn apply(report: &mut Report, baseline: &Baseline) {
         let before = found.map(|i| &baseline.entries[i]);
         let change = change_of(r, before);
         if let Some(e) = before {
-            if is_finding(e.verdict) && !is_finding(r.verdict) && r.verdict != Verdict::Stopped {
+            if e.finding() && !finding_now(r) && r.verdict != Verdict::Stopped {
                 warnings.push(format!(
                     "{} was {} in the baseline and is {} now: do this run's exports reach as far as the baseline's?",
                     r.resource_id, e.verdict, r.verdict
@@ -330,6 +351,7 @@ mod tests {
             id: "ecs-01".into(),
             product: "ECS".into(),
             verdict,
+            refund: None,
             lines_after_deletion: lines,
             amount_after_deletion,
         }

@@ -47,6 +47,8 @@ pub struct Tally {
     pub last_product: Picked,
     /// The keys of the first [`SOURCES`] post-deletion charges, in order.
     pub sources: Vec<LineKey>,
+    /// What an unsubscription needs (only for the deletions that are unsubscriptions).
+    pub unsub: Option<Box<super::unsubscribed::Facts>>,
 }
 
 /// Adds `value` to a set unless it is there (no allocation for a value already seen).
@@ -134,6 +136,7 @@ impl Tally {
             LineClass::Refund {
                 after_deletion: false,
             }
+            | LineClass::Fee { .. }
             | LineClass::ZeroAfter
             | LineClass::Earlier => {}
         }
@@ -179,6 +182,9 @@ impl Tally {
         for k in &other.sources {
             insert_source(&mut self.sources, *k);
         }
+        if let Some(u) = &other.unsub {
+            self.unsub.get_or_insert_with(Box::default).merge(u);
+        }
     }
 
     /// Adds `base` to every line number: a piece of a file counts lines from its own start.
@@ -195,6 +201,9 @@ impl Tally {
         }
         for k in &mut self.sources {
             k.line += base;
+        }
+        if let Some(u) = &mut self.unsub {
+            u.renumber(base);
         }
     }
 }
@@ -265,16 +274,40 @@ pub struct Counter {
     /// counted.
     deleted_at: Vec<DateTime<Utc>>,
     grace: Duration,
+    /// Which deletions are unsubscriptions, by [`DeletionIdx`]: their lines are also counted
+    /// for the refund check and the plan switchover (see `unsubscribed`).
+    unsubscribed: Vec<bool>,
 }
 
 impl Counter {
     pub fn new(deleted_at: Vec<DateTime<Utc>>, grace: Duration) -> Self {
-        Counter { deleted_at, grace }
+        Counter {
+            deleted_at,
+            grace,
+            unsubscribed: Vec::new(),
+        }
+    }
+
+    /// The same counter, with the deletions flagged `true` counted as unsubscriptions.
+    pub fn with_unsubscribed(self, unsubscribed: Vec<bool>) -> Self {
+        Counter {
+            unsubscribed,
+            ..self
+        }
     }
 
     /// The counter for a list of deletions.
     pub fn of(deletions: &[crate::model::Deletion], grace: Duration) -> Self {
-        Counter::new(deletions.iter().map(|d| d.deleted_at).collect(), grace)
+        Counter::new(deletions.iter().map(|d| d.deleted_at).collect(), grace).with_unsubscribed(
+            deletions
+                .iter()
+                .map(|d| d.action == crate::model::Action::Unsubscribed)
+                .collect(),
+        )
+    }
+
+    fn unsubscribed(&self, h: DeletionIdx) -> bool {
+        self.unsubscribed.get(h.get()).copied().unwrap_or(false)
     }
 }
 
@@ -285,9 +318,18 @@ impl Count for Counter {
     fn count(&self, into: &mut Tallies, selected: &Selected, line: &BillLine<'_>) {
         for &h in &selected.hits {
             if let Some(&at) = self.deleted_at.get(h.get()) {
-                into.entry(h, &selected.norm_id).add(line, at, self.grace);
+                let t = into.entry(h, &selected.norm_id);
+                if line.extras.is_some() && self.unsubscribed(h) {
+                    t.add_unsubscribed(line, at, self.grace);
+                } else {
+                    t.add(line, at, self.grace);
+                }
             }
         }
+    }
+
+    fn wants_extras(&self, selected: &Selected) -> bool {
+        selected.hits.iter().any(|h| self.unsubscribed(*h))
     }
 }
 
@@ -354,6 +396,7 @@ mod tests {
             resource_name: s.5,
             product: s.6,
             product_code: "",
+            extras: None,
         }
     }
 

@@ -1,7 +1,8 @@
 //! Reconciliation, the deciding side: how each matched line relates to its deletion
 //! (`verdict::classify`, called through [`count::Counter`] as lines are read), the running
 //! tallies of those lines (`count`), how far each provider's data is complete, and the verdict
-//! per deleted resource, assembled into one [`Report`].
+//! per deleted resource, with the refund check and plan switchover of an unsubscription
+//! (`refund`, `unsubscribed`), assembled into one [`Report`].
 //!
 //! It reads no file and renders nothing: `ingest` hands it matched lines through the
 //! [`Count`](crate::ingest::Count) seam and coverage figures in [`FileScan`]s; `report` renders
@@ -9,18 +10,21 @@
 
 pub mod baseline;
 pub mod count;
+pub mod refund;
+pub mod unsubscribed;
 pub mod verdict;
 
 use crate::ingest::FileScan;
-use crate::model::{Deletion, Verdict};
+use crate::model::{Action, Deletion, LineKey, Verdict};
 use crate::money::format_quantity;
 use crate::report::{
     Coverage, InputReport, Report, ResourceReport, Settings, SourceRef, Summary, Tool,
     SCHEMA_VERSION,
 };
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use count::{Picked, Tallies, Tally};
 use std::collections::{BTreeMap, BTreeSet};
+use unsubscribed::PlanRole;
 use verdict::Evidence;
 
 /// The timing of the lag model: how late charges arrive (`--lag`), how long after a deletion the
@@ -32,6 +36,8 @@ pub struct Timing {
     pub window: Duration,
     pub grace: Duration,
     pub as_of: Option<DateTime<Utc>>,
+    /// The providers' wall clock: Huawei counts an order's hours and days on it.
+    pub tz: FixedOffset,
 }
 
 /// Builds the report from scans whose tallies were counted against `deletions` (and whose
@@ -98,7 +104,27 @@ pub fn reconcile(
                         names.into_iter().collect::<Vec<_>>().join(", ")
                     ));
                 }
-                if groups.is_empty() {
+                // An unsubscribed plan or product concerns what it covered or prepaid; the
+                // rest of the product never depended on it.
+                let plan = d.action == Action::Unsubscribed;
+                let mut unrelated = Vec::new();
+                let before = resources.len();
+                for (id, group) in &groups {
+                    if plan && unsubscribed::plan_role(group) == PlanRole::Unrelated {
+                        unrelated.push(*id);
+                        continue;
+                    }
+                    resources.push(assess(
+                        d,
+                        id.to_string(),
+                        "product",
+                        group,
+                        &coverage,
+                        timing,
+                        &scans,
+                    ));
+                }
+                if resources.len() == before {
                     resources.push(assess(
                         d,
                         String::new(),
@@ -109,15 +135,13 @@ pub fn reconcile(
                         &scans,
                     ));
                 }
-                for (id, group) in &groups {
-                    resources.push(assess(
-                        d,
-                        id.to_string(),
-                        "product",
-                        group,
-                        &coverage,
-                        timing,
-                        &scans,
+                if !unrelated.is_empty() {
+                    warnings.push(format!(
+                        "the unsubscription of `{product}` ({}) leaves out {} {} of it that no plan covered before it and that had no order of their own: {}",
+                        d.origin,
+                        unrelated.len(),
+                        if unrelated.len() == 1 { "resource" } else { "resources" },
+                        unrelated.join(", ")
                     ));
                 }
             }
@@ -150,6 +174,11 @@ pub fn reconcile(
             .amount_after_deletion
             .merge(&r.amount_after_deletion);
     }
+    summary.refunds = unsubscribed::count(
+        resources
+            .iter()
+            .filter_map(|r| r.refund.as_ref().map(|f| f.status)),
+    );
     for s in &scans {
         if s.skipped_rows > 0 {
             warnings.push(format!(
@@ -285,6 +314,8 @@ fn assess(
         note: d.note.clone(),
         change: None,
         previous_verdict: None,
+        action: d.action,
+        refund: None,
     };
     let providers: BTreeSet<&str> = t.providers.iter().map(String::as_str).collect();
     if r.provider.is_none() && providers.len() == 1 {
@@ -310,5 +341,71 @@ fn assess(
         complete_through: r.complete_through,
     };
     r.verdict = verdict::verdict(&evidence, d.deleted_at, timing.window);
+    if d.action == Action::Unsubscribed {
+        unsubscription(&mut r, d, scope, t, timing, scans);
+    }
     r
+}
+
+/// What an unsubscription adds to a resource's entry: the refund check of a prepaid resource
+/// (or plan), or for a resource an unsubscribed plan covered, whether it now bills
+/// pay-as-you-go.
+fn unsubscription(
+    r: &mut ResourceReport,
+    d: &Deletion,
+    scope: &str,
+    t: &Tally,
+    timing: &Timing,
+    scans: &[FileScan<Tallies>],
+) {
+    let complete = r
+        .complete_through
+        .is_some_and(|ct| ct >= d.deleted_at + timing.window);
+    let role = unsubscribed::plan_role(t);
+    if scope == "product" && role == PlanRole::Covered {
+        let f = t.unsub.as_deref().cloned().unwrap_or_default();
+        let switched = match f.first_payg {
+            Some(first) if f.payg_lines > 0 => {
+                r.verdict = Verdict::StillBilling;
+                // The first charged hour, not a still-covered hour at no charge.
+                r.first_after_deletion = Some(first);
+                format!(
+                    "pay-as-you-go since the plan ended: {} from {} ({})",
+                    r.amount_after_deletion.display(),
+                    crate::report::local(first, timing.tz),
+                    crate::time::format_offset(timing.tz)
+                )
+            }
+            _ => {
+                // Lines still covered at no charge are not pay-as-you-go.
+                let evidence = Evidence {
+                    post_deletion_charges: 0,
+                    lines: r.lines,
+                    complete_through: r.complete_through,
+                };
+                r.verdict = verdict::verdict(&evidence, d.deleted_at, timing.window);
+                "covered by a plan before it ended; no pay-as-you-go charge since".to_string()
+            }
+        };
+        r.note = Some(match r.note.take() {
+            Some(n) => format!("{switched}; {n}"),
+            None => switched,
+        });
+        return;
+    }
+    let provider = r.provider.clone().unwrap_or_default();
+    let cite = |k: LineKey| SourceRef {
+        path: scans
+            .get(k.input as usize)
+            .map_or_else(String::new, |s| s.path.clone()),
+        line: k.line,
+    };
+    r.refund = Some(unsubscribed::refund_check(
+        t.unsub.as_deref(),
+        &provider,
+        d.deleted_at,
+        complete,
+        timing.tz,
+        &cite,
+    ));
 }

@@ -15,6 +15,8 @@ use rust_decimal::Decimal;
 pub enum LineClass {
     /// Negative, or a refund or credit: money back, never a charge.
     Refund { after_deletion: bool },
+    /// An unsubscription fee: part of the refund check, never a charge.
+    Fee { after_deletion: bool },
     /// Usage or an order that starts at or after the deletion (plus grace) and costs something.
     PostDeletion,
     /// Starts before the deletion and ends after it: the settlement tail, such as 08:00–09:00 for
@@ -38,6 +40,11 @@ pub struct LineFacts {
 }
 
 pub fn classify(line: &LineFacts, deleted_at: DateTime<Utc>, grace: Duration) -> LineClass {
+    if line.kind == LineKind::Fee {
+        return LineClass::Fee {
+            after_deletion: line.time >= deleted_at,
+        };
+    }
     if line.amount < Decimal::ZERO || line.kind.is_refund() {
         return LineClass::Refund {
             after_deletion: line.time >= deleted_at,
@@ -235,6 +242,15 @@ mod tests {
                 d,
                 zero,
                 LineClass::PostDeletion,
+            ),
+            (
+                "an unsubscription fee after deletion is never a charge",
+                order("2026-10-12T01:00:30Z", LineKind::Fee, "3.15"),
+                d,
+                zero,
+                LineClass::Fee {
+                    after_deletion: true,
+                },
             ),
             (
                 "a purchase before deletion is earlier",

@@ -27,10 +27,23 @@ const HEADER: [&str; 18] = [
     "refunds_after_deletion",
 ];
 
+/// The refund check of an unsubscribed resource (empty for the others), after the Part 1 fields.
+const REFUND: [&str; 8] = [
+    "action",
+    "refund_status",
+    "refund_observed",
+    "refund_expected_min",
+    "refund_expected_max",
+    "refund_paid",
+    "refund_basis",
+    "refund_sources",
+];
+
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<&str> = HEADER.to_vec();
     header.extend(["complete_through", "sources"]);
+    header.extend(REFUND);
     let baseline = report.baseline.is_some();
     if baseline {
         header.extend(["change", "previous_verdict"]);
@@ -44,6 +57,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .chain(r.tail_amount.iter())
             .chain(r.refunds_after_deletion.iter())
             .map(|(c, _)| c)
+            .chain(r.refund.iter().flat_map(|f| f.currencies()))
             .collect();
         currencies.sort_unstable();
         currencies.dedup();
@@ -58,6 +72,26 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .iter()
                 .map(|s| format!("{}:{}", s.path, s.line))
                 .collect();
+            let refund = match &r.refund {
+                Some(f) => {
+                    let [observed, min, max, paid] = f.cells(c);
+                    let cited: Vec<String> = f
+                        .sources
+                        .iter()
+                        .map(|s| format!("{}:{}", s.path, s.line))
+                        .collect();
+                    [
+                        f.status.name().to_string(),
+                        observed,
+                        min,
+                        max,
+                        paid,
+                        spreadsheet_safe(&f.basis),
+                        spreadsheet_safe(&cited.join(" ")),
+                    ]
+                }
+                None => Default::default(),
+            };
             let mut record = vec![
                 r.verdict.name().to_string(),
                 spreadsheet_safe(&r.resource_id),
@@ -79,7 +113,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 amount(&r.refunds_after_deletion),
                 time(r.complete_through),
                 spreadsheet_safe(&sources.join(" ")),
+                r.action.name().to_string(),
             ];
+            record.extend(refund);
             if baseline {
                 record.push(r.change.map_or("", |c| c.name()).to_string());
                 record.push(r.previous_verdict.map_or("", |v| v.name()).to_string());

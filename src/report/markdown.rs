@@ -10,11 +10,20 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
         let escaped: Vec<String> = cells.iter().map(|c| escape(c)).collect();
         format!("| {} |", escaped.join(" | "))
     };
-    let head = headers(report, tz);
+    // A refund column only when some resource was unsubscribed.
+    let refunds = report.resources.iter().any(|r| r.refund.is_some());
+    let mut head = headers(report, tz);
+    if refunds {
+        head.push("REFUND".into());
+    }
     writeln!(out, "{}", row(&head))?;
     writeln!(out, "|{}", "---|".repeat(head.len()))?;
     for r in &report.resources {
-        let c: Vec<String> = cells(r, report, tz).iter().map(|c| escape(c)).collect();
+        let mut c = cells(r, report, tz);
+        if refunds {
+            c.push(r.refund.as_ref().map_or_else(|| "-".into(), |f| f.line()));
+        }
+        let c: Vec<String> = c.iter().map(|c| escape(c)).collect();
         writeln!(out, "| **{}** | {} |", c[0], c[1..].join(" | "))?;
     }
     writeln!(out)?;

@@ -9,14 +9,18 @@ mod csv;
 pub mod inspect;
 mod json;
 mod markdown;
+mod refund;
 mod table;
 
-use crate::model::{Format, Verdict};
+pub use refund::RefundReport;
+
+use crate::model::{Action, Format, Verdict};
 use crate::money::Amounts;
 use crate::reconcile::baseline::Change;
 use crate::time::rfc3339;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -156,6 +160,9 @@ pub struct Summary {
     /// `--baseline`: the changes counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Changes>,
+    /// Refund checks by status (`refunded`, `refund_short`, …); absent without unsubscriptions.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub refunds: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -199,6 +206,16 @@ pub struct ResourceReport {
     /// `--baseline`: its verdict in the earlier report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_verdict: Option<Verdict>,
+    /// The register's `action` when it is not `deleted`.
+    #[serde(skip_serializing_if = "is_deleted")]
+    pub action: Action,
+    /// The refund check of an unsubscribed resource.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refund: Option<RefundReport>,
+}
+
+fn is_deleted(a: &Action) -> bool {
+    *a == Action::Deleted
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,4 +1,5 @@
-//! A hand-built report with one resource of each verdict, for the renderers' snapshot tests.
+//! A hand-built report with one resource of each verdict and an unsubscribed one with its
+//! refund check, for the renderers' snapshot tests.
 
 use super::*;
 use crate::money::dec;
@@ -41,6 +42,8 @@ fn resource(id: &str, verdict: Verdict) -> ResourceReport {
         note: None,
         change: None,
         previous_verdict: None,
+        action: crate::model::Action::Deleted,
+        refund: None,
     }
 }
 
@@ -77,6 +80,29 @@ pub fn report() -> Report {
     stopped.tail_lines = 1;
     stopped.tail_amount = amounts(&[("CNY", "1.73")]);
     stopped.refunds_after_deletion = amounts(&[("CNY", "-31.50")]);
+    let mut unsubscribed = resource("evs-yearly-01", Verdict::Stopped);
+    unsubscribed.product = "EVS".into();
+    unsubscribed.lines = 3;
+    unsubscribed.action = crate::model::Action::Unsubscribed;
+    unsubscribed.refunds_after_deletion = amounts(&[("CNY", "-90.80")]);
+    unsubscribed.refund = Some(RefundReport {
+        status: crate::reconcile::refund::Status::RefundShort,
+        observed: amounts(&[("CNY", "-81.72")]),
+        expected_min: Some(amounts(&[("CNY", "-338.20")])),
+        expected_max: Some(amounts(&[("CNY", "-414.00")])),
+        paid: Some(amounts(&[("CNY", "758.00")])),
+        basis: "Huawei: paid × unused hours / order hours − 10% fee: order paid 2026-10-01 10:30, CNY 758.00 paid: 414 of 758 h unused".into(),
+        sources: vec![
+            SourceRef {
+                path: "huawei-2026-10.csv".into(),
+                line: 40,
+            },
+            SourceRef {
+                path: "huawei-2026-10.csv".into(),
+                line: 41,
+            },
+        ],
+    });
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -107,15 +133,16 @@ pub fn report() -> Report {
             complete_through: Some(t(14, 0, 12)),
         }],
         summary: Summary {
-            deletions: 4,
+            deletions: 5,
             still_billing: 1,
             pending: 1,
             not_in_bill: 1,
-            stopped: 1,
+            stopped: 2,
             amount_after_deletion: amounts(&[("CNY", "25.60000000")]),
             changes: None,
+            refunds: [("refund_short".to_string(), 1)].into_iter().collect(),
         },
-        resources: vec![billing, pending, not_in_bill, stopped],
+        resources: vec![billing, pending, not_in_bill, stopped, unsubscribed],
         warnings: vec![],
         baseline: None,
         gone: None,

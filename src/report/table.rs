@@ -2,7 +2,7 @@
 //! far the bill data reaches. For people at a terminal.
 
 use super::{local, printable, Report, ResourceReport};
-use crate::model::Verdict;
+use crate::model::{Action, Verdict};
 use crate::time::format_offset;
 use chrono::{Duration, FixedOffset};
 use std::io::{self, Write};
@@ -36,14 +36,23 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Vec
             r.tail_amount.display()
         )
     };
+    // A resource an unsubscribed plan covered bills pay-as-you-go now (contract Part 2).
+    let plan_ended = r.scope == "product" && r.action == Action::Unsubscribed && r.refund.is_none();
     let note = match r.verdict {
-        Verdict::StillBilling => match (r.first_after_deletion, r.last_after_deletion) {
-            (Some(a), Some(b)) if a != b => {
-                format!("charged from {} to {}", local(a, tz), local(b, tz))
+        Verdict::StillBilling => {
+            let charged = match (r.first_after_deletion, r.last_after_deletion) {
+                (Some(a), Some(b)) if a != b => {
+                    format!("charged from {} to {}", local(a, tz), local(b, tz))
+                }
+                (Some(a), _) => format!("charged at {}", local(a, tz)),
+                _ => String::new(),
+            };
+            if plan_ended {
+                format!("pay-as-you-go since the plan ended: {charged}")
+            } else {
+                charged
             }
-            (Some(a), _) => format!("charged at {}", local(a, tz)),
-            _ => String::new(),
-        },
+        }
         Verdict::Pending => {
             let needed = r.deleted_at + Duration::seconds(report.settings.window_seconds);
             match r.complete_through {
@@ -119,7 +128,7 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
             *w = (*w).max(width(c));
         }
     }
-    for row in std::iter::once(&head).chain(&rows) {
+    for (n, row) in std::iter::once(&head).chain(&rows).enumerate() {
         let mut line = String::new();
         for (i, (c, &w)) in row.iter().zip(&widths).enumerate() {
             line.push_str(c);
@@ -128,6 +137,15 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
             }
         }
         writeln!(out, "{}", line.trim_end())?;
+        // An unsubscribed resource's refund check, on a line of its own under the resource.
+        let refund = n
+            .checked_sub(1)
+            .and_then(|i| report.resources.get(i))
+            .and_then(|r| r.refund.as_ref());
+        if let Some(f) = refund {
+            let indent = " ".repeat(widths[0] + 2);
+            writeln!(out, "{indent}{}", printable(&f.line()))?;
+        }
     }
     writeln!(out)?;
     for line in summary_lines(report, tz) {
@@ -153,6 +171,10 @@ pub(super) fn summary_lines(report: &Report, tz: FixedOffset) -> Vec<String> {
             "Charged after deletion: {}",
             s.amount_after_deletion.display()
         ));
+    }
+    if !s.refunds.is_empty() {
+        let counts: Vec<String> = s.refunds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        lines.push(format!("Refund checks: {}", counts.join(", ")));
     }
     for c in &report.coverage {
         lines.push(match c.complete_through {

@@ -21,6 +21,7 @@ mod readme;
 mod realdata_native;
 mod register;
 mod rules;
+mod unsubscribe;
 mod util;
 mod verdicts;
 

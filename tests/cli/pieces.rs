@@ -38,7 +38,9 @@ fn scan(
     piece: u64,
     skip_bad_rows: bool,
 ) -> Result<Vec<FileScan<Tallies>>, String> {
-    let counter = Counter::new(deleted().to_vec(), Duration::zero());
+    // The second is an unsubscription: its refund and plan facts are read in pieces too.
+    let counter =
+        Counter::new(deleted().to_vec(), Duration::zero()).with_unsubscribed(vec![false, true]);
     let opts = ScanOptions {
         fingerprints: true,
         ..ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), skip_bad_rows)
@@ -151,7 +153,9 @@ fn an_input_that_fails_is_the_one_reported_not_a_big_file_left_unread_because_of
     let mut e = entries(big.to_str().unwrap()).unwrap();
     e.extend(entries(bad.to_str().unwrap()).unwrap());
     for _ in 0..5 {
-        let counter = Counter::new(deleted().to_vec(), Duration::zero());
+        // The second is an unsubscription: its refund and plan facts are read in pieces too.
+        let counter =
+            Counter::new(deleted().to_vec(), Duration::zero()).with_unsubscribed(vec![false, true]);
         let hooks = Hooks {
             select: &Everything,
             count: &counter,

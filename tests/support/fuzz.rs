@@ -165,6 +165,7 @@ pub fn report(data: &[u8]) {
             provider: None,
             deleted_at,
             note: None,
+            action: Default::default(),
             origin: "register.csv:2".into(),
         },
         Deletion {
@@ -174,6 +175,8 @@ pub fn report(data: &[u8]) {
             provider: None,
             deleted_at,
             note: None,
+            // An unsubscribed product: the refund check and the plan switchover are fuzzed too.
+            action: billrecon::model::Action::Unsubscribed,
             origin: "register.csv:3".into(),
         },
     ];
@@ -182,6 +185,7 @@ pub fn report(data: &[u8]) {
         window: chrono::Duration::hours(24),
         grace: chrono::Duration::zero(),
         as_of: None,
+        tz,
     };
     let settings = Settings {
         lag_seconds: 7200,
@@ -227,7 +231,8 @@ pub fn report(data: &[u8]) {
 /// The two scans `report` reconciles, or the error that stops the run: the same bytes as two
 /// inputs, so every matched line is a duplicate and the second reading drops it from `b.csv`.
 pub fn report_scans(flags: u8, bytes: &[u8]) -> Result<Vec<FileScan<Tallies>>, String> {
-    let counter = Counter::new(vec![deleted_at(offset(flags)); 2], Duration::zero());
+    let counter = Counter::new(vec![deleted_at(offset(flags)); 2], Duration::zero())
+        .with_unsubscribed(vec![false, true]);
     let opts = ScanOptions::new(offset(flags), flags & 1 == 1);
     let names = ["a.csv", "b.csv"];
     let hooks = Hooks {
@@ -269,7 +274,8 @@ pub fn pieces(data: &[u8]) {
         return;
     }
     let tz = FixedOffset::east_opt(8 * 3600).unwrap();
-    let counter = Counter::new(vec![deleted_at(tz)], Duration::zero());
+    let counter =
+        Counter::new(vec![deleted_at(tz)], Duration::zero()).with_unsubscribed(vec![true]);
     let hooks = Hooks {
         select: &All,
         count: &counter,

@@ -85,6 +85,26 @@ pub static SPEC: FormatSpec = FormatSpec {
         ),
         (Field::Usage, &["用量", "Usage"]),
         (Field::Currency, &["币种", "Currency"]),
+        // What the refund check and the plan switchover read (issue 15).
+        (Field::Vouchers, &["代金券抵扣", "DeductedByCashCoupons"]),
+        (
+            Field::OriginalPrice,
+            &["原价", "官网价", "PretaxGrossAmount"],
+        ),
+        (
+            Field::PeriodCount,
+            &["服务时长", "ServicePeriod", "Service Duration"],
+        ),
+        (
+            Field::PeriodUnit,
+            &["时长单位", "ServicePeriodUnit", "Duration Unit"],
+        ),
+        (
+            Field::PlanUsage,
+            &["资源包抵扣", "DeductedByResourcePackage"],
+        ),
+        (Field::ReservedUsage, &["抵扣量（含RI）"]),
+        (Field::SavingsPlan, &["节省计划抵扣金额"]),
     ],
     kind,
     version: None,

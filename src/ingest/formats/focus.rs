@@ -35,6 +35,8 @@ pub static SPEC: FormatSpec = FormatSpec {
                 "HostProviderName",
             ],
         ),
+        // Covered by a commitment (issue 15's plan switchover).
+        (Field::PlanUsage, &["PricingCategory"]),
     ],
     kind,
     version: Some(version),

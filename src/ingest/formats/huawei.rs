@@ -73,6 +73,13 @@ pub static SPEC: FormatSpec = FormatSpec {
         ),
         (Field::Usage, &["使用量", "Usage", "usage"]),
         (Field::Currency, &["币种", "Currency", "currency"]),
+        // What the refund check and the plan switchover read (issue 15).
+        (Field::Vouchers, &["代金券抵扣", "coupon_amount"]),
+        (Field::PeriodCount, &["订单周期数"]),
+        (Field::PeriodUnit, &["订单周期单位"]),
+        (Field::Fee, &["退订手续费"]),
+        (Field::PlanUsage, &["套餐内使用量", "free_resource_usage"]),
+        (Field::ReservedUsage, &["预留实例内使用量", "ri_usage"]),
     ],
     kind,
     version: None,
@@ -88,6 +95,11 @@ fn kind(k: &str, _class: &str) -> LineKind {
         LineKind::Credit
     } else if k.starts_with("调账") || starts_with_ic(k, "adjustment") || k == "16" {
         LineKind::Adjustment
+    } else if k.contains("手续费")
+        || k.to_ascii_lowercase().contains("unsubscription fee")
+        || k == "13"
+    {
+        LineKind::Fee
     } else if k.contains("续订")
         || k.to_ascii_lowercase().contains("renewal")
         || matches!(k, "2" | "8")
@@ -120,6 +132,10 @@ mod tests {
             ("消费-续订", LineKind::Renewal),
             ("消费-自动续订", LineKind::Renewal),
             ("退款-退订", LineKind::Refund),
+            ("消费-退订手续费", LineKind::Fee),
+            ("消费-退订手续费增收", LineKind::Fee),
+            ("Expenditure-unsubscription fee", LineKind::Fee),
+            ("13", LineKind::Fee),
             ("退款-包年/包月转按需", LineKind::Refund),
             ("调账-补偿", LineKind::Credit),
             ("调账-扣费", LineKind::Adjustment),

@@ -43,10 +43,25 @@ pub enum Field {
     BillingItem,
     /// Unit of the usage quantity (`pricing/unit`, `UnitOfMeasure`, …); bound, not read yet.
     Unit,
+    /// Vouchers used (Huawei and Alibaba `代金券抵扣`): the amount less them is what was paid.
+    Vouchers,
+    /// An order's original (list) price (Alibaba `原价`/`官网价`).
+    OriginalPrice,
+    /// An order's number of periods and their unit (Huawei `订单周期数`/`订单周期单位`,
+    /// Alibaba `服务时长`/`时长单位`).
+    PeriodCount,
+    PeriodUnit,
+    /// The unsubscription fee column (Huawei `退订手续费`).
+    Fee,
+    /// Usage or amounts a resource plan, reserved instance or savings plan covered (FOCUS:
+    /// `PricingCategory`, covered when `Committed`).
+    PlanUsage,
+    ReservedUsage,
+    SavingsPlan,
 }
 
 impl Field {
-    pub const COUNT: usize = 17;
+    pub const COUNT: usize = 25;
 
     pub const ALL: [Field; Field::COUNT] = [
         Field::ResourceId,
@@ -66,6 +81,14 @@ impl Field {
         Field::Provider,
         Field::BillingItem,
         Field::Unit,
+        Field::Vouchers,
+        Field::OriginalPrice,
+        Field::PeriodCount,
+        Field::PeriodUnit,
+        Field::Fee,
+        Field::PlanUsage,
+        Field::ReservedUsage,
+        Field::SavingsPlan,
     ];
 
     /// The meaning shown by `inspect` and in error messages.
@@ -88,6 +111,14 @@ impl Field {
             Field::Provider => "provider",
             Field::BillingItem => "billing item",
             Field::Unit => "unit",
+            Field::Vouchers => "vouchers",
+            Field::OriginalPrice => "original price",
+            Field::PeriodCount => "order periods",
+            Field::PeriodUnit => "order period unit",
+            Field::Fee => "unsubscription fee",
+            Field::PlanUsage => "resource-plan deduction",
+            Field::ReservedUsage => "reserved-instance deduction",
+            Field::SavingsPlan => "savings-plan deduction",
         }
     }
 }
