@@ -79,6 +79,7 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     }
 
     let s = &report.summary;
+    let skipped_rows: u64 = report.inputs.iter().map(|i| i.skipped_rows).sum();
     // Short, over and missing refunds are findings; a refund not yet due is too early.
     let refunds = report.resources.iter().filter_map(|r| r.refund.as_ref());
     let refund_findings = refunds.clone().filter(|f| f.status.is_finding()).count();
@@ -99,7 +100,9 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         Exit::Stopped
     } else if findings {
         Exit::Findings
-    } else if s.pending + s.not_in_bill + refunds_pending > 0 {
+    } else if s.pending + s.not_in_bill + refunds_pending > 0 || skipped_rows > 0 {
+        // A skipped row may be the one that bills: a run that skipped rows proves nothing
+        // stopped (exit 3 at best).
         Exit::TooEarly
     } else {
         Exit::Stopped

@@ -50,10 +50,8 @@ pub fn reconcile(
     mut warnings: Vec<String>,
 ) -> Report {
     let coverage = coverage(&scans, timing);
-
-    let mut resources = Vec::new();
-    for (i, d) in crate::deletions::indexed(deletions) {
-        // The deletion's tallies over all inputs, by normalized resource ID.
+    // The deletion's tallies over all inputs, by normalized resource ID.
+    let groups_of = |i| {
         let mut groups: BTreeMap<&str, Tally> = BTreeMap::new();
         for scan in &scans {
             let Some(ids) = scan.tallies.of(i) else {
@@ -63,6 +61,34 @@ pub fn reconcile(
                 groups.entry(id.as_str()).or_default().merge(t);
             }
         }
+        groups
+    };
+    // A resource with its own register row is never listed again under a product cleanup that
+    // covers it (one line is money once): the resources explicit rows found, with their
+    // provider where the row names one.
+    let mut explicit: BTreeMap<String, Vec<Option<&str>>> = BTreeMap::new();
+    for (i, d) in crate::deletions::indexed(deletions) {
+        if d.resource_id.is_some() {
+            for id in groups_of(i).keys() {
+                explicit
+                    .entry(id.to_string())
+                    .or_default()
+                    .push(d.provider.as_deref());
+            }
+        }
+    }
+    let claimed = |id: &str, group: &Tally| {
+        explicit.get(id).is_some_and(|rows| {
+            rows.iter().any(|p| match p {
+                Some(p) => group.providers.contains(*p),
+                None => true,
+            })
+        })
+    };
+
+    let mut resources = Vec::new();
+    for (i, d) in crate::deletions::indexed(deletions) {
+        let groups = groups_of(i);
         match &d.resource_id {
             Some(id) => {
                 let ids: BTreeSet<&str> = groups.keys().copied().collect();
@@ -108,8 +134,13 @@ pub fn reconcile(
                 // rest of the product never depended on it.
                 let plan = d.action == Action::Unsubscribed;
                 let mut unrelated = Vec::new();
+                let mut own_rows = Vec::new();
                 let before = resources.len();
                 for (id, group) in &groups {
+                    if claimed(id, group) {
+                        own_rows.push(*id);
+                        continue;
+                    }
                     if plan && unsubscribed::plan_role(group) == PlanRole::Unrelated {
                         unrelated.push(*id);
                         continue;
@@ -124,7 +155,18 @@ pub fn reconcile(
                         &scans,
                     ));
                 }
-                if resources.len() == before {
+                if !own_rows.is_empty() {
+                    warnings.push(format!(
+                        "the cleanup of product `{product}` ({}) leaves out {} {} listed in the register on {} own: {}",
+                        d.origin,
+                        own_rows.len(),
+                        if own_rows.len() == 1 { "resource" } else { "resources" },
+                        if own_rows.len() == 1 { "its" } else { "their" },
+                        own_rows.join(", ")
+                    ));
+                }
+                // Nothing under the product but what explicit rows report: no empty entry.
+                if resources.len() == before && own_rows.is_empty() {
                     resources.push(assess(
                         d,
                         String::new(),

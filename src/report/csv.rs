@@ -48,6 +48,17 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if baseline {
         header.extend(["change", "previous_verdict"]);
     }
+    // Rows skipped with --skip-bad-rows, per input, on every row: a spreadsheet keeps no
+    // summary line, and a skipped row may be the one that bills.
+    let skipped: Vec<String> = report
+        .inputs
+        .iter()
+        .filter(|i| i.skipped_rows > 0)
+        .map(|i| format!("{}:{}", i.path, i.skipped_rows))
+        .collect();
+    if !skipped.is_empty() {
+        header.push("skipped_rows");
+    }
     w.write_record(&header)?;
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
     for r in &report.resources {
@@ -119,6 +130,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             if baseline {
                 record.push(r.change.map_or("", |c| c.name()).to_string());
                 record.push(r.previous_verdict.map_or("", |v| v.name()).to_string());
+            }
+            if !skipped.is_empty() {
+                record.push(spreadsheet_safe(&skipped.join(";")));
             }
             w.write_record(&record)?;
         }

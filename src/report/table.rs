@@ -204,7 +204,16 @@ pub(super) fn summary_lines(report: &Report, tz: FixedOffset) -> Vec<String> {
     }
     if skipped > 0 {
         let rows = if skipped == 1 { "row" } else { "rows" };
-        read.push_str(&format!("; {skipped} bad {rows} skipped"));
+        let per_input: Vec<String> = report
+            .inputs
+            .iter()
+            .filter(|i| i.skipped_rows > 0)
+            .map(|i| format!("{}: {}", i.path, i.skipped_rows))
+            .collect();
+        read.push_str(&format!(
+            "; {skipped} bad {rows} skipped ({}): nothing is confirmed stopped",
+            per_input.join(", ")
+        ));
     }
     lines.push(read);
     if let (Some(b), Some(c)) = (&report.baseline, &s.changes) {

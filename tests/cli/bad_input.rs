@@ -167,11 +167,12 @@ fn exit_zero_never_hides_bad_input() {
 }
 
 #[test]
-fn skip_bad_rows_skips_counts_and_warns_then_exits_with_the_verdicts_code() {
+fn skip_bad_rows_skips_counts_and_warns_and_never_claims_all_stopped() {
+    // Every resource is stopped, but a skipped row may be the one that bills: exit 3, not 0.
     let out = check("register/gone.csv", &["bad/bad-amount.csv"])
         .args(["--skip-bad-rows", "-f", "json"])
         .assert()
-        .code(0);
+        .code(3);
     assert_eq!(
         stderr_of(&out),
         "billrecon: warning: skipped fixtures/bad/bad-amount.csv:3:13: amount: `1O.00` is not a \
@@ -184,6 +185,46 @@ fn skip_bad_rows_skips_counts_and_warns_then_exits_with_the_verdicts_code() {
     let gone = resource(&r, "ecs-gone-01");
     assert_eq!(gone["verdict"], "stopped");
     assert_eq!(gone["tail_lines"], 1);
+}
+
+#[test]
+fn every_report_format_records_the_skipped_rows_per_input() {
+    let run = |format: &str| {
+        let out = check("register/gone.csv", &["bad/bad-amount.csv"])
+            .args(["--skip-bad-rows", "-q", "-f", format])
+            .assert()
+            .code(3);
+        String::from_utf8(out.get_output().stdout.clone()).unwrap()
+    };
+    let table = run("table");
+    assert!(
+        table.contains(
+            "Read 1 export (3 rows); 1 bad row skipped (fixtures/bad/bad-amount.csv: 1): nothing \
+             is confirmed stopped"
+        ),
+        "{table}"
+    );
+    assert!(run("markdown").contains("1 bad row skipped (fixtures/bad/bad-amount.csv: 1)"));
+    let csv = run("csv");
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().ends_with(",skipped_rows"), "{csv}");
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .ends_with(",fixtures/bad/bad-amount.csv:1"),
+        "{csv}"
+    );
+    // Nothing skipped: no such column.
+    let clean = check("register/gone.csv", &["huawei/zh-basic.csv"])
+        .args(["-f", "csv"])
+        .assert()
+        .code(0);
+    let head = String::from_utf8(clean.get_output().stdout.clone()).unwrap();
+    assert!(
+        !head.lines().next().unwrap().contains("skipped_rows"),
+        "{head}"
+    );
 }
 
 #[test]

@@ -141,3 +141,49 @@ fn product_cleanups_combine_with_a_register() {
         ]
     );
 }
+
+#[test]
+fn a_resource_with_its_own_row_is_left_out_of_a_product_cleanup_that_covers_it() {
+    // svc-a-v2 has its own row and is also under the ModelArts cleanup: it is listed once (its
+    // row wins), its CNY 25.60 counted once in the summary, and a warning says so.
+    let out = check(
+        "register/explicit-and-product.csv",
+        &["huawei/modelarts.csv"],
+    )
+    .args(["-f", "json"])
+    .assert()
+    .code(1);
+    let r: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows: Vec<(String, String, String)> = r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["resource_id"].as_str().unwrap().to_string(),
+                x["scope"].as_str().unwrap().to_string(),
+                x["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("svc-a-v2".into(), "resource".into(), "still_billing".into()),
+            ("svc-a".into(), "product".into(), "stopped".into()),
+        ]
+    );
+    assert_eq!(
+        r["summary"]["amount_after_deletion"],
+        json!({"CNY": "25.60"})
+    );
+    assert_eq!(r["summary"]["deletions"], 2);
+    let stderr = stderr_of(&out);
+    assert!(
+        stderr.contains(
+            "the cleanup of product `ModelArts` (fixtures/register/explicit-and-product.csv:3) \
+             leaves out 1 resource listed in the register on its own: svc-a-v2"
+        ),
+        "{stderr}"
+    );
+}
