@@ -204,7 +204,10 @@ fn read_header(path: &str) -> Result<(header::Binding, Vec<String>)> {
     let mut rec = RawRecord::default();
     let mut scratch = String::new();
     for _ in 0..20 {
-        if !rdr.read(&mut rec).map_err(|e| source::read_error(path, e))? {
+        if !rdr
+            .read(&mut rec)
+            .map_err(|e| source::read_error(path, e))?
+        {
             break;
         }
         let cells: Vec<String> = rec
@@ -279,9 +282,7 @@ pub fn run(a: SqlArgs) -> Result<u8> {
     let mut currency = binding.header_currency;
     for c in &a.column {
         let Some((meaning, name)) = c.split_once('=') else {
-            return Err(Error::Usage(format!(
-                "--column: `{c}` is not MEANING=NAME"
-            )));
+            return Err(Error::Usage(format!("--column: `{c}` is not MEANING=NAME")));
         };
         let meaning = meaning.trim();
         let name = (!name.is_empty()).then(|| name.to_string());

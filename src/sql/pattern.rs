@@ -52,11 +52,15 @@ pub fn translate(pattern: &str, keep: Keep<'_>) -> Translated {
                 ('s', true) => out.push_str(&ws),
                 ('S', false) => out.push_str(&format!("[^{ws}]")),
                 ('w', false) => {
-                    caveat(r"`\w` is read as letters, marks, digits and connectors (Rust also counts a few other alphabetic characters)");
+                    caveat(
+                        r"`\w` is read as letters, marks, digits and connectors (Rust also counts a few other alphabetic characters)",
+                    );
                     out.push_str(&format!("[{WORD}]"));
                 }
                 ('w', true) => {
-                    caveat(r"`\w` is read as letters, marks, digits and connectors (Rust also counts a few other alphabetic characters)");
+                    caveat(
+                        r"`\w` is read as letters, marks, digits and connectors (Rust also counts a few other alphabetic characters)",
+                    );
                     out.push_str(WORD);
                 }
                 ('W', false) => {
@@ -64,12 +68,16 @@ pub fn translate(pattern: &str, keep: Keep<'_>) -> Translated {
                     out.push_str(&format!("[^{WORD}]"));
                 }
                 ('D' | 'S' | 'W', true) => {
-                    caveat(&format!(r"`\{e}` inside a class is ASCII-based in RE2 and Java, Unicode in Rust"));
+                    caveat(&format!(
+                        r"`\{e}` inside a class is ASCII-based in RE2 and Java, Unicode in Rust"
+                    ));
                     out.push('\\');
                     out.push(e);
                 }
                 ('b' | 'B', false) => {
-                    caveat(&format!(r"`\{e}` (word boundary) is ASCII-based in RE2 and Java, Unicode in Rust"));
+                    caveat(&format!(
+                        r"`\{e}` (word boundary) is ASCII-based in RE2 and Java, Unicode in Rust"
+                    ));
                     out.push('\\');
                     out.push(e);
                 }
@@ -153,10 +161,10 @@ pub fn translate(pattern: &str, keep: Keep<'_>) -> Translated {
                         Keep::Index(k) => k == group,
                     };
                     out.push_str(if kept { "(" } else { "(?:" });
-                } else if rest.starts_with('?') {
+                } else if let Some(after) = rest.strip_prefix('?') {
                     // A flag group or a non-capturing group: flags RE2, Java and Rust share
                     // (i, m, s) mean the same; others do not.
-                    let flags: String = rest[1..]
+                    let flags: String = after
                         .chars()
                         .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
                         .collect();
@@ -196,7 +204,10 @@ mod tests {
     fn only_the_id_group_captures() {
         assert_eq!(t(r"^(?P<id>.+)-node-\d+$"), r"^(.+)-node-\p{Nd}+$");
         assert_eq!(t(r"^(a|b)(?<id>[^/(]+)/(x)$"), r"^(?:a|b)([^/(]+)/(?:x)$");
-        assert_eq!(t(r"(?i)\((?P<id>\w+)\)"), r"(?i)\(([\p{L}\p{M}\p{Nd}\p{Pc}]+)\)");
+        assert_eq!(
+            t(r"(?i)\((?P<id>\w+)\)"),
+            r"(?i)\(([\p{L}\p{M}\p{Nd}\p{Pc}]+)\)"
+        );
         assert_eq!(t(r"[\d(](?P<id>x)"), r"[\p{Nd}(](x)");
         assert_eq!(t(r"[]a](?P<id>x)"), r"[]a](x)");
         let by_index = translate(r"^(a)(b)(c)$", Keep::Index(2)).pattern;
@@ -206,7 +217,11 @@ mod tests {
     #[test]
     fn translated_patterns_still_compile_and_capture_the_same() {
         for (p, input, want) in [
-            (r"^(?P<id>.+)-node-\d+$", "dws-prod-node-12", Some("dws-prod")),
+            (
+                r"^(?P<id>.+)-node-\d+$",
+                "dws-prod-node-12",
+                Some("dws-prod"),
+            ),
             (r"^(x)?(?P<id>[^/]+)/\s*$", "abc/ \u{3000}", Some("abc")),
             (r"(?P<id>\w+)$", "ß-名前", Some("名前")),
             (r"^(?P<id>\d+)$", "١٢٣", Some("١٢٣")),
@@ -220,7 +235,10 @@ mod tests {
             let q = translate(p, Keep::Named("id")).pattern;
             let re = regex::Regex::new(&q).unwrap();
             assert_eq!(re.captures_len(), 2, "{q} has one group");
-            let got = re.captures(input).and_then(|c| c.get(1)).map(|m| m.as_str());
+            let got = re
+                .captures(input)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str());
             assert_eq!(got, want, "{q}");
         }
     }
@@ -229,6 +247,8 @@ mod tests {
     fn constructs_that_differ_are_named() {
         assert!(translate(r"\b(?P<id>x)", Keep::Named("id")).caveats[0].contains("word boundary"));
         assert!(translate(r"(?x)(?P<id>x)", Keep::Named("id")).caveats[0].contains("flags"));
-        assert!(translate(r"(?P<id>x)", Keep::Named("id")).caveats.is_empty());
+        assert!(translate(r"(?P<id>x)", Keep::Named("id"))
+            .caveats
+            .is_empty());
     }
 }

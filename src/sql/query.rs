@@ -68,7 +68,11 @@ pub fn epoch(t: DateTime<Utc>) -> String {
 }
 
 /// The register as text rows in [`REGISTER_COLUMNS`] order (empty text for none).
-pub fn register_rows(deletions: &[Deletion], grace: Duration, window: Duration) -> Vec<[String; 9]> {
+pub fn register_rows(
+    deletions: &[Deletion],
+    grace: Duration,
+    window: Duration,
+) -> Vec<[String; 9]> {
     deletions
         .iter()
         .enumerate()
@@ -127,6 +131,14 @@ pub fn build(s: &Spec<'_>) -> (String, Vec<String>) {
         } else {
             ""
         };
+        // Spark inlines every deterministic CTE at each reference, and the plan of this query
+        // then outgrows the driver; an always-true nondeterministic filter keeps a CTE read
+        // more than once planned, and computed, once.
+        let body = if s.dialect == Dialect::Spark && uses > 1 {
+            format!("SELECT * FROM (\n{body}\n) AS once WHERE rand() >= 0")
+        } else {
+            body.clone()
+        };
         sql.push_str(&format!(
             "{name} AS {materialized}(\n{body}\n){}\n",
             if i + 1 < n { "," } else { "" }
@@ -179,10 +191,16 @@ const RANGE_SEPARATORS: [&str; 5] = ["~", "～", " - ", " to ", "—"];
 /// The canonical provider keys and the squeezed names that fold to them (`canonical_provider`).
 pub const PROVIDER_NAMES: [(&str, &[&str]); 5] = [
     ("huawei", &["huawei", "huaweicloud", "hwc", "华为云"]),
-    ("alibaba", &["alibaba", "alibabacloud", "aliyun", "alicloud", "阿里云"]),
+    (
+        "alibaba",
+        &["alibaba", "alibabacloud", "aliyun", "alicloud", "阿里云"],
+    ),
     ("aws", &["aws", "amazonwebservices", "amazon"]),
     ("azure", &["azure", "microsoft", "microsoftazure"]),
-    ("gcp", &["gcp", "google", "googlecloud", "googlecloudplatform"]),
+    (
+        "gcp",
+        &["gcp", "google", "googlecloud", "googlecloudplatform"],
+    ),
 ];
 
 const UUID: &str = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
@@ -231,11 +249,13 @@ impl Builder<'_, '_> {
 
     /// Group `k` (from 1) of `pattern` extracted from `x`.
     fn group(&self, x: &str, pattern: &str, k: usize) -> String {
-        self.d.extract(x, &translate(pattern, Keep::Index(k)).pattern)
+        self.d
+            .extract(x, &translate(pattern, Keep::Index(k)).pattern)
     }
 
     fn matches(&self, x: &str, pattern: &str) -> String {
-        self.d.matches(x, &translate(pattern, Keep::Index(0)).pattern)
+        self.d
+            .matches(x, &translate(pattern, Keep::Index(0)).pattern)
     }
 
     fn time_lit(&self, t: DateTime<Utc>) -> String {
@@ -243,7 +263,8 @@ impl Builder<'_, '_> {
     }
 
     fn seconds(&self, d: Duration) -> String {
-        self.d.cast(&d.num_seconds().to_string(), &self.d.time_type())
+        self.d
+            .cast(&d.num_seconds().to_string(), &self.d.time_type())
     }
 
     fn int(&self, x: &str) -> String {
@@ -251,12 +272,15 @@ impl Builder<'_, '_> {
     }
 
     /// A failure naming the cell, as `check` names file, line and column.
-    fn fail(&self, what: &str, cell: &str, why: &str) -> String {
-        self.d.error(&format!(
-            "{} || {cell} || {}",
-            self.lit(&format!("billrecon: {what}: `")),
-            self.lit(&format!("` {why}"))
-        ))
+    fn fail(&self, what: &str, cell: &str, why: &str, ty: &str) -> String {
+        self.d.error(
+            &format!(
+                "{} || {cell} || {}",
+                self.lit(&format!("billrecon: {what}: `")),
+                self.lit(&format!("` {why}"))
+            ),
+            ty,
+        )
     }
 
     /// `reg`: one row per deletion (register rows and `--product` cleanups), in `check`'s order.
@@ -290,7 +314,9 @@ impl Builder<'_, '_> {
                         d.cast(&d.lit(v), text)
                     }
                 };
-                let cols = ["idx", "rid", "rkey", "rprod", "rprov", "d", "dg", "dw", "dtext"];
+                let cols = [
+                    "idx", "rid", "rkey", "rprod", "rprov", "d", "dg", "dw", "dtext",
+                ];
                 if rows.is_empty() {
                     let nulls: Vec<String> = cols
                         .iter()
@@ -304,7 +330,10 @@ impl Builder<'_, '_> {
                             format!("{} AS {c}", d.cast("NULL", &ty))
                         })
                         .collect();
-                    format!("SELECT {} FROM (SELECT 1 AS one) AS z WHERE 1 = 0", nulls.join(", "))
+                    format!(
+                        "SELECT {} FROM (SELECT 1 AS one) AS z WHERE 1 = 0",
+                        nulls.join(", ")
+                    )
                 } else {
                     let values: Vec<Vec<String>> = rows
                         .iter()
@@ -354,7 +383,11 @@ impl Builder<'_, '_> {
         cols.push(format!("{first} AS c_first"));
         self.cte(
             "src0",
-            format!("SELECT\n  {}\nFROM {}", cols.join(",\n  "), d.table(&self.s.table)),
+            format!(
+                "SELECT\n  {}\nFROM {}",
+                cols.join(",\n  "),
+                d.table(&self.s.table)
+            ),
         );
         let mut vals: Vec<String> = READ
             .iter()
@@ -378,7 +411,8 @@ impl Builder<'_, '_> {
         // per row, and an expenditure time split into its range (`time::split_range`).
         let clean = |x: &str| {
             let mut arms = String::from("CASE");
-            for (open, close) in [("\"", "\""), ("'", "'"), ("`", "`"), ("“", "”"), ("‘", "’")] {
+            for (open, close) in [("\"", "\""), ("'", "'"), ("`", "`"), ("“", "”"), ("‘", "’")]
+            {
                 arms.push_str(&format!(
                     " WHEN {} >= 2 AND substr({x}, 1, 1) = {} AND substr({x}, {}, 1) = {} THEN {}",
                     d.length(x),
@@ -418,11 +452,7 @@ impl Builder<'_, '_> {
             ));
             bb.push_str(&format!(
                 " WHEN {pos} > 0 THEN {}",
-                d.trim_ws(&d.substr(
-                    "c_exp",
-                    &format!("{pos} + {}", sep.chars().count()),
-                    None
-                ))
+                d.trim_ws(&d.substr("c_exp", &format!("{pos} + {}", sep.chars().count()), None))
             ));
         }
         a.push_str(" ELSE '' END");
@@ -448,10 +478,18 @@ impl Builder<'_, '_> {
         let d = self.d;
         self.cte(
             "tt",
-            "SELECT DISTINCT x FROM (\n  SELECT c_start AS x FROM s1 UNION ALL SELECT c_end FROM s1 UNION ALL SELECT c_charge FROM s1\n  UNION ALL SELECT c_exp FROM s1 UNION ALL SELECT x_a FROM s1 UNION ALL SELECT x_b FROM s1\n) AS all_times WHERE x <> ''".into(),
+            d.distinct_values(
+                "s1",
+                &["c_start", "c_end", "c_charge", "c_exp", "x_a", "x_b"],
+            ),
         );
-        let names = ["p_y", "p_sep1", "p_mo", "p_sep2", "p_d", "p_h", "p_mi", "p_s", "p_frac", "p_rest"];
-        let mut cols = vec!["x".to_string(), format!("{} AS p_ok", self.matches("x", TIME))];
+        let names = [
+            "p_y", "p_sep1", "p_mo", "p_sep2", "p_d", "p_h", "p_mi", "p_s", "p_frac", "p_rest",
+        ];
+        let mut cols = vec![
+            "x".to_string(),
+            format!("{} AS p_ok", self.matches("x", TIME)),
+        ];
         for (k, n) in names.iter().enumerate() {
             cols.push(format!("{} AS {n}", self.group("x", TIME, k + 1)));
         }
@@ -460,7 +498,7 @@ impl Builder<'_, '_> {
         self.cte(
             "tp2",
             format!(
-                "SELECT x, p_ok, p_sep1, p_sep2, p_frac, {y} AS y, {mo} AS mo, {dd} AS dd,\n  CASE WHEN p_h = '' THEN NULL ELSE {h} END AS hh, {mi} AS mi, {sec} AS ss, {rest} AS rest\nFROM tp1",
+                "SELECT DISTINCT x, p_ok, p_sep1, p_sep2, p_frac, {y} AS y, {mo} AS mo, {dd} AS dd,\n  CASE WHEN p_h = '' THEN NULL ELSE {h} END AS hh, {mi} AS mi, {sec} AS ss, {rest} AS rest\nFROM tp1",
                 y = self.int("p_y"),
                 mo = self.int("p_mo"),
                 dd = self.int("p_d"),
@@ -516,7 +554,7 @@ impl Builder<'_, '_> {
         self.cte(
             "tp4",
             format!(
-                "SELECT x, p_frac, mo, dd, hh, mi, ss, {frac_zero} AS fz,\n  CASE WHEN {ok} THEN TRUE ELSE FALSE END AS ok,\n  y - CASE WHEN mo <= 2 THEN 1 ELSE 0 END AS yy,\n  {offset} AS off\nFROM tp3"
+                "SELECT DISTINCT x, p_frac, mo, dd, hh, mi, ss, {frac_zero} AS fz,\n  CASE WHEN {ok} THEN TRUE ELSE FALSE END AS ok,\n  y - CASE WHEN mo <= 2 THEN 1 ELSE 0 END AS yy,\n  {offset} AS off\nFROM tp3"
             ),
         );
         // Days from the civil date (H. Hinnant's days_from_civil), in integers.
@@ -537,18 +575,14 @@ impl Builder<'_, '_> {
             d.idiv("yoe", "100")
         );
         let time = d.time_type();
-        let secs = format!(
-            "({days}) * 86400 + coalesce(hh, 0) * 3600 + mi * 60 + ss - off"
-        );
+        let secs = format!("({days}) * 86400 + coalesce(hh, 0) * 3600 + mi * 60 + ss - off");
         let frac = d.cast(
-            &format!("CASE WHEN p_frac = '' THEN '0' ELSE '0.' || p_frac END"),
+            "CASE WHEN p_frac = '' THEN '0' ELSE '0.' || p_frac END",
             &time,
         );
         self.cte(
             "tp6",
-            format!(
-                "SELECT x, fz, {secs} AS secs, {frac} AS frac\nFROM tp5"
-            ),
+            format!("SELECT DISTINCT x, fz, {secs} AS secs, {frac} AS frac\nFROM tp5"),
         );
         let inclusive = format!(
             "fz AND {} = 3599",
@@ -573,13 +607,14 @@ impl Builder<'_, '_> {
             "SELECT s1.*, ts.t AS ts_t, te.te AS te_t, tc.t AS tc_t, tx.t AS tx_t, ta.t AS ta_t, tb.te AS tb_t\nFROM s1\n  LEFT JOIN tm AS ts ON ts.x = s1.c_start\n  LEFT JOIN tm AS te ON te.x = s1.c_end\n  LEFT JOIN tm AS tc ON tc.x = s1.c_charge\n  LEFT JOIN tm AS tx ON tx.x = s1.c_exp\n  LEFT JOIN tm AS ta ON ta.x = s1.x_a\n  LEFT JOIN tm AS tb ON tb.x = s1.x_b".into(),
         );
         let bad = "is not a time: expected `YYYY-MM-DD HH:MM:SS`, optionally with an offset";
+        let tt = d.time_type();
         let start0 = format!(
             "CASE WHEN c_start = '' THEN NULL WHEN ts_t IS NULL THEN {} ELSE ts_t END",
-            self.fail("usage start", "c_start", bad)
+            self.fail("usage start", "c_start", bad, &tt)
         );
         let end0 = format!(
             "CASE WHEN c_end = '' THEN NULL WHEN te_t IS NULL THEN {} ELSE te_t END",
-            self.fail("usage end", "c_end", bad)
+            self.fail("usage end", "c_end", bad, &tt)
         );
         self.cte(
             "s3",
@@ -588,16 +623,16 @@ impl Builder<'_, '_> {
         let need = "(start0 IS NULL OR end0 IS NULL)";
         let start = format!(
             "CASE WHEN start0 IS NOT NULL THEN start0 WHEN {need} AND c_exp <> '' AND x_range THEN CASE WHEN ta_t IS NULL THEN {} ELSE ta_t END END",
-            self.fail("expenditure time", "x_a", bad)
+            self.fail("expenditure time", "x_a", bad, &tt)
         );
         let end = format!(
             "CASE WHEN end0 IS NOT NULL THEN end0 WHEN {need} AND c_exp <> '' AND x_range THEN CASE WHEN tb_t IS NULL THEN {} ELSE tb_t END END",
-            self.fail("expenditure time", "x_b", bad)
+            self.fail("expenditure time", "x_b", bad, &tt)
         );
         let charged = format!(
             "CASE WHEN NOT {need} THEN NULL WHEN c_charge <> '' THEN CASE WHEN tc_t IS NULL THEN {} ELSE tc_t END WHEN c_exp <> '' AND NOT x_range THEN CASE WHEN tx_t IS NULL THEN {} ELSE tx_t END END",
-            self.fail("time charged", "c_charge", bad),
-            self.fail("expenditure time", "c_exp", bad)
+            self.fail("time charged", "c_charge", bad, &tt),
+            self.fail("expenditure time", "c_exp", bad, &tt)
         );
         self.cte(
             "s4",
@@ -614,7 +649,7 @@ impl Builder<'_, '_> {
         );
         let window_ok = format!(
             "CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end < u_start THEN {} ELSE TRUE END",
-            self.fail("usage end", "c_end", "is before usage start")
+            self.fail("usage end", "c_end", "is before usage start", "BOOLEAN")
         );
         self.cte(
             "lines",
@@ -637,20 +672,16 @@ impl Builder<'_, '_> {
         // would be rounded, so they fail instead.
         let frac_digits = d.length(&self.group(&t, NUMBER, 2));
         let exp = format!("coalesce({}, 0)", self.int(&self.group(&t, NUMBER, 3)));
-        let digits = format!(
-            "{} + {}",
-            d.length(&self.group(&t, NUMBER, 1)),
-            frac_digits
-        );
+        let digits = format!("{} + {}", d.length(&self.group(&t, NUMBER, 1)), frac_digits);
         let money = d.money_type();
         let value = d.try_cast(&t, &money);
         format!(
             "CASE WHEN {x} = '' OR {} > 64 OR NOT {} THEN {}\n    WHEN {digits} > 28 OR {frac_digits} - {exp} > {scale} OR {exp} > 18 THEN {}\n    WHEN {value} IS NULL OR abs({value}) >= 1000000000000000000 THEN {}\n    ELSE {value} END",
             d.length(x),
             self.matches(&t, NUMBER_SHAPE),
-            self.fail(what, x, "is not a number"),
-            self.fail(what, x, "has more digits than the query keeps exactly"),
-            self.fail(what, x, "is too large to add up: at most 18 digits before the decimal point"),
+            self.fail(what, x, "is not a number", &money),
+            self.fail(what, x, "has more digits than the query keeps exactly", &money),
+            self.fail(what, x, "is too large to add up: at most 18 digits before the decimal point", &money),
             scale = super::dialect::MONEY_SCALE,
         )
     }
@@ -691,9 +722,7 @@ impl Builder<'_, '_> {
         let d = self.d;
         self.cte(
             "cov0",
-            format!(
-                "SELECT provider,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start <= 86400 THEN u_end END) AS short_end,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start > 86400 THEN u_end END) AS long_end,\n  max(charged) AS charge,\n  count(amount) AS amounts, min(CASE WHEN window_ok THEN 1 ELSE 0 END) AS windows\nFROM lines GROUP BY provider"
-            ),
+                "SELECT provider,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start <= 86400 THEN u_end END) AS short_end,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start > 86400 THEN u_end END) AS long_end,\n  max(charged) AS charge,\n  count(amount) AS amounts, min(CASE WHEN window_ok THEN 1 ELSE 0 END) AS windows\nFROM lines GROUP BY provider".into(),
         );
         let latest = match self.s.as_of {
             Some(t) => self.time_lit(t),
@@ -787,7 +816,7 @@ impl Builder<'_, '_> {
         self.cte("n1", format!("SELECT {keys}, {p1} AS p FROM ids"));
         self.cte(
             "n1b",
-            format!("SELECT {keys}, coalesce(p, id) AS norm, p IS NULL AS done FROM n1"),
+            format!("SELECT DISTINCT {keys}, coalesce(p, id) AS norm, p IS NULL AS done FROM n1"),
         );
         let mut prev = "n1b".to_string();
         for k in 2..=9 {
@@ -800,7 +829,7 @@ impl Builder<'_, '_> {
             let b = format!("n{k}b");
             self.cte(
                 &b,
-                format!("SELECT {keys}, CASE WHEN done OR p IS NULL OR p = norm THEN norm ELSE p END AS norm,\n  done OR p IS NULL OR p = norm AS done FROM {a}"),
+                format!("SELECT DISTINCT {keys}, CASE WHEN done OR p IS NULL OR p = norm THEN norm ELSE p END AS norm,\n  done OR p IS NULL OR p = norm AS done FROM {a}"),
             );
             prev = b;
         }
@@ -821,7 +850,12 @@ impl Builder<'_, '_> {
     fn hits(&mut self) {
         let d = self.d;
         let keys = "provider, code, pname, id, child, norm_id";
-        let parts = d.split_rows(keys, "norm", "nf", &format!("{} > 0", d.strpos("norm", "';'")));
+        let parts = d.split_rows(
+            keys,
+            "norm",
+            "nf",
+            &format!("{} > 0", d.strpos("norm", "';'")),
+        );
         self.cte(
             "cand",
             format!(
@@ -850,7 +884,10 @@ impl Builder<'_, '_> {
         let usage = self.decimal("l.c_usage", "usage quantity");
         let t = format!(
             "CASE WHEN coalesce(l.u_start, l.charged) IS NULL THEN {} ELSE coalesce(l.u_start, l.charged) END",
-            d.error(&d.lit("billrecon: a line of a deleted resource has no usage start and no time charged"))
+            d.error(
+                &d.lit("billrecon: a line of a deleted resource has no usage start and no time charged"),
+                &d.time_type()
+            )
         );
         self.cte(
             "m0",
@@ -922,7 +959,8 @@ impl Builder<'_, '_> {
         );
         let mut ent = vec![
             "r.idx".to_string(),
-            "CASE WHEN r.rkey IS NULL THEN coalesce(a.gid, '') ELSE r.rid END AS resource_id".into(),
+            "CASE WHEN r.rkey IS NULL THEN coalesce(a.gid, '') ELSE r.rid END AS resource_id"
+                .into(),
             "coalesce(a.gid, '') AS gid".into(),
             "CASE WHEN r.rkey IS NULL THEN 'product' ELSE 'resource' END AS scope".into(),
             "coalesce(r.rprov, CASE WHEN p.n_providers = 1 THEN p.provider END) AS provider".into(),
@@ -939,7 +977,11 @@ impl Builder<'_, '_> {
             "coalesce(a.largest, 0) AS largest".into(),
         ];
         if self.s.maps {
-            for m in ["amount_after_deletion", "tail_amount", "refunds_after_deletion"] {
+            for m in [
+                "amount_after_deletion",
+                "tail_amount",
+                "refunds_after_deletion",
+            ] {
                 ent.push(format!("coalesce(a.{m}, {}) AS {m}", d.empty_map()));
             }
         }
@@ -980,7 +1022,6 @@ impl Builder<'_, '_> {
 
     /// The rows, in `check`'s order: verdict, then the largest amount after deletion, then ID.
     fn result(&mut self) -> String {
-        let d = self.d;
         let rank = "CASE e.verdict WHEN 'still_billing' THEN 0 WHEN 'pending' THEN 1 WHEN 'not_in_bill' THEN 2 ELSE 3 END";
         let common_head = [
             "e.resource_id".to_string(),
@@ -1021,7 +1062,9 @@ impl Builder<'_, '_> {
             cols.push("CASE WHEN c.n_after > 0 THEN c.a_after END AS amount_after_deletion".into());
             cols.extend(common_tail.iter().cloned());
             cols.push("CASE WHEN c.n_tail > 0 THEN c.a_tail END AS tail_amount".into());
-            cols.push("CASE WHEN c.n_refund > 0 THEN c.a_refund END AS refunds_after_deletion".into());
+            cols.push(
+                "CASE WHEN c.n_refund > 0 THEN c.a_refund END AS refunds_after_deletion".into(),
+            );
             cols.push(ct);
             format!(
                 "SELECT\n  {}\nFROM ent AS e\n  LEFT JOIN curr AS c ON c.idx = e.idx AND c.gid = e.gid\nORDER BY {rank}, e.largest DESC, e.resource_id, e.deleted_epoch, e.idx, c.currency",
@@ -1080,7 +1123,11 @@ mod tests {
                 first_group(&modelarts_pattern(), id)
             };
             assert_eq!(ma.as_deref(), strip_uuid_suffix(id), "modelarts {id}");
-            assert_eq!(first_group(ARN, id).as_deref(), arn_resource(id), "arn {id}");
+            assert_eq!(
+                first_group(ARN, id).as_deref(),
+                arn_resource(id),
+                "arn {id}"
+            );
             assert_eq!(first_group(GCP, id).as_deref(), gcp_name(id), "gcp {id}");
         }
     }
@@ -1092,7 +1139,13 @@ mod tests {
                 assert_eq!(crate::model::canonical_provider(n), key);
             }
         }
-        for n in ["Huawei Cloud", "Alibaba_Cloud", "Amazon Web Services", "Google Cloud Platform", "Microsoft"] {
+        for n in [
+            "Huawei Cloud",
+            "Alibaba_Cloud",
+            "Amazon Web Services",
+            "Google Cloud Platform",
+            "Microsoft",
+        ] {
             let squeezed: String = n
                 .to_ascii_lowercase()
                 .chars()
@@ -1102,7 +1155,11 @@ mod tests {
                 .iter()
                 .find(|(_, names)| names.contains(&squeezed.as_str()))
                 .map(|(k, _)| *k);
-            assert_eq!(key, Some(crate::model::canonical_provider(n).as_str()), "{n}");
+            assert_eq!(
+                key,
+                Some(crate::model::canonical_provider(n).as_str()),
+                "{n}"
+            );
         }
     }
 
