@@ -11,9 +11,10 @@ pub mod pattern;
 pub mod query;
 
 use crate::error::{Error, Location, Result};
-use crate::ingest::header::{self, fold};
-use crate::ingest::spec::{Field, FormatSpec, SPECS};
-use crate::model::{Deletion, Format};
+use crate::exit::Exit;
+use crate::ingest::formats::header::{self, fold};
+use crate::ingest::formats::{self as formats, Field, FormatSpec};
+use crate::model::{Action, Deletion, Format};
 use crate::time::{parse_duration, parse_offset, parse_time};
 use clap::{Args, ValueEnum};
 use dialect::Dialect;
@@ -180,18 +181,18 @@ const MEANINGS: [(&str, Field); 15] = [
 /// The header of each console's standard export: the default column names are what `check`
 /// binds in it.
 fn standard_header(format: Format) -> &'static str {
-    match format {
-        Format::Huawei => "账期,企业项目ID,企业项目,账号,产品类型编码,产品类型,产品编码,产品,计费模式,消费时间,使用开始时间,使用结束时间,订单号/交易号,交易时间,账单类型,资源ID,资源名称,资源标签,区域编码,区域,使用量类型编码,单价(¥),单价单位,使用量,使用量单位,官网价(¥),优惠金额(¥),应付金额(¥),现金支付(¥),代金券抵扣(¥),欠费金额(¥)",
-        Format::Alibaba => "账期,财务单元,账号ID,账号,Owner账号,产品Code,产品,产品明细Code,产品明细,消费类型,消费时间,账单开始时间,账单结束时间,服务时长,订单号/账单号,账单类型,计费方式,实例ID,实例昵称,资源组,实例标签,实例配置,实例规格,公网IP,私网IP,地域,可用区,计费项,单价,单价单位,用量,用量单位,资源包抵扣,原价,优惠金额,优惠券抵扣,应付金额,现金支付,代金券抵扣,储值卡支付金额,欠费金额",
-        Format::Focus => "BilledCost,BillingCurrency,ChargeCategory,ChargeClass,ChargePeriodEnd,ChargePeriodStart,ConsumedQuantity,ProviderName,ResourceId,ResourceName,ServiceName",
+    match format.name() {
+        "huawei" => "账期,企业项目ID,企业项目,账号,产品类型编码,产品类型,产品编码,产品,计费模式,消费时间,使用开始时间,使用结束时间,订单号/交易号,交易时间,账单类型,资源ID,资源名称,资源标签,区域编码,区域,使用量类型编码,单价(¥),单价单位,使用量,使用量单位,官网价(¥),优惠金额(¥),应付金额(¥),现金支付(¥),代金券抵扣(¥),欠费金额(¥)",
+        "alibaba" => "账期,财务单元,账号ID,账号,Owner账号,产品Code,产品,产品明细Code,产品明细,消费类型,消费时间,账单开始时间,账单结束时间,服务时长,订单号/账单号,账单类型,计费方式,实例ID,实例昵称,资源组,实例标签,实例配置,实例规格,公网IP,私网IP,地域,可用区,计费项,单价,单价单位,用量,用量单位,资源包抵扣,原价,优惠金额,优惠券抵扣,应付金额,现金支付,代金券抵扣,储值卡支付金额,欠费金额",
+        _ => "BilledCost,BillingCurrency,ChargeCategory,ChargeClass,ChargePeriodEnd,ChargePeriodStart,ConsumedQuantity,ProviderName,ResourceId,ResourceName,ServiceName",
     }
 }
 
-fn spec_of(format: Format) -> &'static FormatSpec {
-    SPECS
-        .iter()
-        .find(|s| s.format == format)
-        .expect("every format has a spec")
+/// The export formats `sql` reads (the others are read by `check` only).
+pub const SOURCES: [&str; 3] = ["huawei", "alibaba", "focus"];
+
+fn spec_of(name: &str) -> &'static FormatSpec {
+    formats::by_name(name).expect("every source has a format")
 }
 
 /// Reads an export's header rows until one binds, as `check` finds it.
@@ -214,7 +215,7 @@ fn read_header(path: &str) -> Result<(header::Binding, Vec<String>)> {
             .iter()
             .map(|c| source::decode(c, enc, &mut scratch).to_string())
             .collect();
-        if let Some(b) = header::detect(&cells) {
+        if let Some(b) = formats::detect::detect(&cells) {
             return Ok((b, cells));
         }
     }
@@ -224,7 +225,7 @@ fn read_header(path: &str) -> Result<(header::Binding, Vec<String>)> {
     ))
 }
 
-pub fn run(a: SqlArgs) -> Result<u8> {
+pub fn run(a: SqlArgs) -> Result<Exit> {
     let usage = |flag: &str, m: String| Error::Usage(format!("{flag}: {m}"));
     let tz = parse_offset(&a.tz).map_err(|m| usage("--tz", m))?;
     let lag = parse_duration(&a.lag).map_err(|m| usage("--lag", m))?;
@@ -244,9 +245,9 @@ pub fn run(a: SqlArgs) -> Result<u8> {
         )));
     }
     let want = a.source.map(|s| match s {
-        SourceArg::Huawei => Format::Huawei,
-        SourceArg::Alibaba => Format::Alibaba,
-        SourceArg::Focus => Format::Focus,
+        SourceArg::Huawei => spec_of("huawei").format,
+        SourceArg::Alibaba => spec_of("alibaba").format,
+        SourceArg::Focus => spec_of("focus").format,
     });
 
     // Columns: an export's header, else the standard export's, then the renames.
@@ -254,6 +255,12 @@ pub fn run(a: SqlArgs) -> Result<u8> {
         Some(p) => {
             let path = p.to_string_lossy().into_owned();
             let (b, cells) = read_header(&path)?;
+            if !SOURCES.contains(&b.spec.format.name()) {
+                return Err(Error::Usage(format!(
+                    "--header-of: {path} is a {} export: `sql` reads huawei, alibaba and focus exports",
+                    b.spec.format
+                )));
+            }
             if let Some(f) = want.filter(|f| *f != b.spec.format) {
                 return Err(Error::Usage(format!(
                     "--header-of: {path} is a {} export, not {f}",
@@ -271,7 +278,7 @@ pub fn run(a: SqlArgs) -> Result<u8> {
                 .split(',')
                 .map(String::from)
                 .collect();
-            let spec = spec_of(format);
+            let spec = spec_of(format.name());
             let b = header::bind(spec, &cells).expect("the standard header binds");
             (b, None)
         }
@@ -321,7 +328,7 @@ pub fn run(a: SqlArgs) -> Result<u8> {
     let mut deletions: Vec<Deletion> = Vec::new();
     let mut warnings = Vec::new();
     if let Some(path) = &a.deleted {
-        let (d, w) = crate::ingest::register::read(&path.to_string_lossy(), tz)?;
+        let (d, w) = crate::deletions::register::read(&path.to_string_lossy(), tz)?;
         deletions.extend(d);
         warnings.extend(w);
     }
@@ -337,11 +344,12 @@ pub fn run(a: SqlArgs) -> Result<u8> {
             provider: None,
             deleted_at: t,
             note: None,
+            action: Action::Deleted,
             origin: "--product".into(),
         });
     }
     let rules = match &a.rules {
-        Some(p) => crate::ingest::rules::read(&p.to_string_lossy())?,
+        Some(p) => crate::ids::rules_file::read(&p.to_string_lossy())?,
         None => Vec::new(),
     };
     let maps = match a.amounts {
@@ -404,7 +412,7 @@ pub fn run(a: SqlArgs) -> Result<u8> {
         }
         Ok(()) => {}
     }
-    Ok(0)
+    Ok(Exit::Stopped)
 }
 
 fn write_register(

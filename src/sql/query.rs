@@ -9,9 +9,9 @@
 use super::dialect::{Dialect, TIME_SCALE, WHITESPACE};
 use super::kinds::{refund_tests, Test};
 use super::pattern::{translate, Keep};
-use crate::ingest::spec::Field;
+use crate::ids::normalize::UserRule;
+use crate::ingest::formats::Field;
 use crate::model::{Deletion, Format};
-use crate::normalize::UserRule;
 use chrono::{DateTime, Duration, Utc};
 
 /// Seconds from 0000-01-01T00:00:00Z to 1970-01-01T00:00:00Z: times are shifted by this before
@@ -1077,7 +1077,7 @@ impl Builder<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::normalize::{arn_resource, gcp_name, strip_uuid_suffix};
+    use crate::ids::normalize::{arn_resource, gcp_name, strip_uuid_suffix};
 
     fn first_group(pattern: &str, id: &str) -> Option<String> {
         regex::Regex::new(pattern)
