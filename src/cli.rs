@@ -57,6 +57,9 @@ pub enum Command {
     /// Show what exports hold: detected format, column mapping, rows, currency, time span
     #[command(after_long_help = INSPECT_AFTER_LONG_HELP)]
     Inspect(InspectArgs),
+    /// Print the reconciliation as one SQL query for a warehouse (DuckDB, Spark, Trino, BigQuery)
+    #[command(after_long_help = crate::sql::AFTER_LONG_HELP)]
+    Sql(crate::sql::SqlArgs),
 }
 
 const EXPLAIN_AFTER_LONG_HELP: &str = "\

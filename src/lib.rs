@@ -21,6 +21,7 @@ pub mod output;
 pub mod progress;
 pub mod reconcile;
 pub mod report;
+pub mod sql;
 pub mod time;
 
 use clap::Parser;
@@ -49,6 +50,7 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> Exit {
         cli::Command::Inspect(args) => {
             config::InspectConfig::from_args(args).and_then(cmd::inspect::run)
         }
+        cli::Command::Sql(args) => sql::run(args),
     };
     match result {
         Ok(code) => code,

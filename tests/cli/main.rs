@@ -21,6 +21,7 @@ mod readme;
 mod realdata_native;
 mod register;
 mod rules;
+mod sql;
 mod unsubscribe;
 mod util;
 mod verdicts;

@@ -1,0 +1,1173 @@
+//! The reconciliation as one SQL query: the same reading, normalization, matching,
+//! classification, coverage and verdict rules as `check`, written against [`Dialect`].
+//!
+//! Every rule has a counterpart in Rust that the comments name; where a rule is data in Rust
+//! (header aliases, kinds, the empty markers, the built-in ID patterns), the SQL is written
+//! from that data. The query reads an export loaded as a table of text columns: it parses
+//! times and amounts itself, so that the same cells give the same numbers on every engine.
+
+use super::dialect::{Dialect, TIME_SCALE, WHITESPACE};
+use super::kinds::{refund_tests, Test};
+use super::pattern::{translate, Keep};
+use crate::ids::normalize::UserRule;
+use crate::ingest::formats::Field;
+use crate::model::{Deletion, Format};
+use chrono::{DateTime, Duration, Utc};
+
+/// Seconds from 0000-01-01T00:00:00Z to 1970-01-01T00:00:00Z: times are shifted by this before
+/// integer division, so that every division the query makes is of non-negative numbers.
+const SHIFT: i64 = 62_167_219_200;
+const DAYS_0000_TO_1970: i64 = 719_528;
+
+/// Everything the query is built from.
+pub struct Spec<'a> {
+    pub dialect: Dialect,
+    pub format: Format,
+    pub table: String,
+    /// The column bound to each field (by `Field as usize`), as the table names it.
+    pub columns: [Option<String>; Field::COUNT],
+    /// The table's first column, when known: a totals row (`合计`, `Total`) is recognised by it.
+    pub first_column: Option<String>,
+    /// Currency of rows whose currency cell is empty (the header's suffix, else the format's).
+    pub default_currency: String,
+    /// Offset in seconds of times written without one (0 for FOCUS).
+    pub naive_offset: i32,
+    /// Register provider, fixed by the format (`None` for FOCUS: a column says it per row).
+    pub fixed_provider: Option<&'static str>,
+    pub deletions: &'a [Deletion],
+    pub rules: &'a [UserRule],
+    pub lag: Duration,
+    pub window: Duration,
+    pub grace: Duration,
+    pub as_of: Option<DateTime<Utc>>,
+    /// Read the register from this table instead of inlining it.
+    pub register_table: Option<String>,
+    /// Amounts per currency as maps (else one row per currency).
+    pub maps: bool,
+}
+
+/// The columns of the register, inlined or loaded from `--register-table`.
+pub const REGISTER_COLUMNS: [&str; 9] = [
+    "idx",
+    "resource_id",
+    "resource_key",
+    "product_key",
+    "provider",
+    "deleted_epoch",
+    "grace_epoch",
+    "window_epoch",
+    "deleted_at",
+];
+
+/// Seconds since 1970 as an exact decimal with nine digits after the point.
+pub fn epoch(t: DateTime<Utc>) -> String {
+    let nanos = i128::from(t.timestamp()) * 1_000_000_000 + i128::from(t.timestamp_subsec_nanos());
+    let sign = if nanos < 0 { "-" } else { "" };
+    let n = nanos.unsigned_abs();
+    format!("{sign}{}.{:09}", n / 1_000_000_000, n % 1_000_000_000)
+}
+
+/// The register as text rows in [`REGISTER_COLUMNS`] order (empty text for none).
+pub fn register_rows(
+    deletions: &[Deletion],
+    grace: Duration,
+    window: Duration,
+) -> Vec<[String; 9]> {
+    deletions
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            [
+                i.to_string(),
+                d.resource_id.clone().unwrap_or_default(),
+                d.key.clone().unwrap_or_default(),
+                if d.key.is_none() {
+                    d.product
+                        .as_deref()
+                        .map(|p| p.trim().to_ascii_lowercase())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                },
+                d.provider.clone().unwrap_or_default(),
+                epoch(d.deleted_at),
+                epoch(d.deleted_at + grace),
+                epoch(d.deleted_at + window),
+                crate::time::rfc3339(d.deleted_at),
+            ]
+        })
+        .collect()
+}
+
+/// The SQL query, and the caveats of translating the user's rules.
+pub fn build(s: &Spec<'_>) -> (String, Vec<String>) {
+    let mut b = Builder {
+        d: s.dialect,
+        s,
+        ctes: Vec::new(),
+        caveats: Vec::new(),
+    };
+    b.register();
+    b.read();
+    b.times();
+    b.lines();
+    b.coverage();
+    b.normalize();
+    b.hits();
+    b.tallies();
+    let select = b.result();
+    let mut sql = String::from("WITH\n");
+    let n = b.ctes.len();
+    for (i, (name, body)) in b.ctes.iter().enumerate() {
+        // DuckDB inlines a CTE at each reference; those read more than once are computed once
+        // (planning the inlined copies took most of the time on small tables).
+        let uses: usize = b.ctes[i + 1..]
+            .iter()
+            .map(|(_, later)| references(later, name))
+            .sum::<usize>()
+            + references(&select, name);
+        let materialized = if s.dialect == Dialect::Duckdb && uses > 1 {
+            "MATERIALIZED "
+        } else {
+            ""
+        };
+        // Spark inlines every deterministic CTE at each reference, and the plan of this query
+        // then outgrows the driver; an always-true nondeterministic filter keeps a CTE read
+        // more than once planned, and computed, once.
+        let body = if s.dialect == Dialect::Spark && uses > 1 {
+            format!("SELECT * FROM (\n{body}\n) AS once WHERE rand() >= 0")
+        } else {
+            body.clone()
+        };
+        sql.push_str(&format!(
+            "{name} AS {materialized}(\n{body}\n){}\n",
+            if i + 1 < n { "," } else { "" }
+        ));
+    }
+    sql.push_str(&select);
+    sql.push('\n');
+    (sql, b.caveats)
+}
+
+/// How many times `sql` names the relation `name` (as a whole word after FROM or JOIN).
+fn references(sql: &str, name: &str) -> usize {
+    let words: Vec<&str> = sql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .filter(|w| (w[0] == "FROM" || w[0] == "JOIN") && w[1] == name)
+        .count()
+}
+
+struct Builder<'a, 'b> {
+    d: Dialect,
+    s: &'b Spec<'a>,
+    ctes: Vec<(String, String)>,
+    caveats: Vec<String>,
+}
+
+/// Fields the query reads, with the column alias each gets.
+const READ: [(Field, &str); 13] = [
+    (Field::ResourceId, "c_id"),
+    (Field::ChildResourceId, "c_child"),
+    (Field::ProductCode, "c_code"),
+    (Field::ProductName, "c_pname"),
+    (Field::UsageStart, "c_start"),
+    (Field::UsageEnd, "c_end"),
+    (Field::ChargeTime, "c_charge"),
+    (Field::ExpenditureTime, "c_exp"),
+    (Field::Kind, "c_kind"),
+    (Field::Amount, "c_amount"),
+    (Field::Usage, "c_usage"),
+    (Field::Currency, "c_cur"),
+    (Field::Provider, "c_prov"),
+];
+
+/// The `start ~ end` separators of an expenditure-time range, in the order `split_range` tries.
+const RANGE_SEPARATORS: [&str; 5] = ["~", "～", " - ", " to ", "—"];
+
+/// The canonical provider keys and the squeezed names that fold to them (`canonical_provider`).
+pub const PROVIDER_NAMES: [(&str, &[&str]); 5] = [
+    ("huawei", &["huawei", "huaweicloud", "hwc", "华为云"]),
+    (
+        "alibaba",
+        &["alibaba", "alibabacloud", "aliyun", "alicloud", "阿里云"],
+    ),
+    ("aws", &["aws", "amazonwebservices", "amazon"]),
+    ("azure", &["azure", "microsoft", "microsoftazure"]),
+    (
+        "gcp",
+        &["gcp", "google", "googlecloud", "googlecloudplatform"],
+    ),
+];
+
+const UUID: &str = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+
+/// The built-in rules as patterns whose one group is the normalized ID (see `normalize.rs`):
+/// a ModelArts service's name before its `-<UUID>` (unless that also ends with a UUID), the
+/// resource of an AWS ARN, the name of a GCP full resource name. Azure resource IDs normalize
+/// to themselves and need no pattern.
+pub fn modelarts_pattern() -> String {
+    format!("(?s)^(.+)-{UUID}$")
+}
+pub fn modelarts_ambiguous() -> String {
+    format!("(?s)^.+-{UUID}-{UUID}$")
+}
+pub const ARN: &str = "(?s)^(?:arn|ARN):[aA][wW][sS][^:]*:[^:]*:[^:]*:[^:]*:(?:.*[/:])?([^/:]+)$";
+pub const GCP: &str =
+    "(?s)^//[^/]*\\.[gG][oO][oO][gG][lL][eE][aA][pP][iI][sS]\\.[cC][oO][mM]/.*/([^/]+)$";
+
+/// A time as `parse_time` reads it: date, optional time of day, the rest (an offset).
+const TIME: &str = "(?s)^([0-9]{4})([-/])([0-9]{1,2})([-/])([0-9]{1,2})(?:[ Tt] *([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?)?(.*)$";
+
+/// The offset forms `parse_suffix` reads after `GMT`/`UTC`: `±H[H]`, `±HH[:]MM`, `±H:MM`.
+fn offset_patterns() -> [String; 3] {
+    let lead = format!("^(?:GMT|UTC)?[{WHITESPACE}]*([+-])");
+    [
+        format!("{lead}([0-9]{{1,2}})$"),
+        format!("{lead}([0-9]{{2}}):?([0-9]{{2}})$"),
+        format!("{lead}([0-9]):([0-9]{{2}})$"),
+    ]
+}
+
+/// A plain or scientific decimal as `parse_decimal` reads it after a `+` and thousands
+/// separators are removed: mantissa digits before and after the point, and the exponent.
+const NUMBER: &str = "^-?([0-9]*)\\.?([0-9]*)(?:[eE]([+-]?[0-9]+))?$";
+const NUMBER_SHAPE: &str = "^-?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?$";
+const GROUPED: &str = "^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\\.[^,]*)?$";
+
+impl Builder<'_, '_> {
+    fn cte(&mut self, name: &str, body: String) {
+        self.ctes.push((name.to_string(), body));
+    }
+
+    fn lit(&self, s: &str) -> String {
+        self.d.lit(s)
+    }
+
+    /// Group `k` (from 1) of `pattern` extracted from `x`.
+    fn group(&self, x: &str, pattern: &str, k: usize) -> String {
+        self.d
+            .extract(x, &translate(pattern, Keep::Index(k)).pattern)
+    }
+
+    fn matches(&self, x: &str, pattern: &str) -> String {
+        self.d
+            .matches(x, &translate(pattern, Keep::Index(0)).pattern)
+    }
+
+    fn time_lit(&self, t: DateTime<Utc>) -> String {
+        self.d.cast(&self.lit(&epoch(t)), &self.d.time_type())
+    }
+
+    fn seconds(&self, d: Duration) -> String {
+        self.d
+            .cast(&d.num_seconds().to_string(), &self.d.time_type())
+    }
+
+    fn int(&self, x: &str) -> String {
+        self.d.try_cast(x, self.d.int_type())
+    }
+
+    /// A failure naming the cell, as `check` names file, line and column.
+    fn fail(&self, what: &str, cell: &str, why: &str, ty: &str) -> String {
+        self.d.error(
+            &format!(
+                "{} || {cell} || {}",
+                self.lit(&format!("billrecon: {what}: `")),
+                self.lit(&format!("` {why}"))
+            ),
+            ty,
+        )
+    }
+
+    /// `reg`: one row per deletion (register rows and `--product` cleanups), in `check`'s order.
+    fn register(&mut self) {
+        let d = self.d;
+        let text = d.text_type();
+        let time = d.time_type();
+        let body = match &self.s.register_table {
+            Some(t) => {
+                let col = |c: &str| format!("NULLIF({}, '')", d.cast(&d.ident(c), text));
+                format!(
+                    "SELECT {} AS idx, {} AS rid, {} AS rkey, {} AS rprod, {} AS rprov, {} AS d, {} AS dg, {} AS dw, {} AS dtext\nFROM {}",
+                    d.cast(&d.ident("idx"), d.int_type()),
+                    col("resource_id"),
+                    col("resource_key"),
+                    col("product_key"),
+                    col("provider"),
+                    d.cast(&d.ident("deleted_epoch"), &time),
+                    d.cast(&d.ident("grace_epoch"), &time),
+                    d.cast(&d.ident("window_epoch"), &time),
+                    col("deleted_at"),
+                    d.table(t)
+                )
+            }
+            None => {
+                let rows = register_rows(self.s.deletions, self.s.grace, self.s.window);
+                let opt = |v: &str| {
+                    if v.is_empty() {
+                        d.cast("NULL", text)
+                    } else {
+                        d.cast(&d.lit(v), text)
+                    }
+                };
+                let cols = [
+                    "idx", "rid", "rkey", "rprod", "rprov", "d", "dg", "dw", "dtext",
+                ];
+                if rows.is_empty() {
+                    let nulls: Vec<String> = cols
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            let ty = match i {
+                                0 => d.int_type().to_string(),
+                                5..=7 => time.clone(),
+                                _ => text.to_string(),
+                            };
+                            format!("{} AS {c}", d.cast("NULL", &ty))
+                        })
+                        .collect();
+                    format!(
+                        "SELECT {} FROM (SELECT 1 AS one) AS z WHERE 1 = 0",
+                        nulls.join(", ")
+                    )
+                } else {
+                    let values: Vec<Vec<String>> = rows
+                        .iter()
+                        .map(|r| {
+                            vec![
+                                d.cast(&r[0], d.int_type()),
+                                opt(&r[1]),
+                                opt(&r[2]),
+                                opt(&r[3]),
+                                opt(&r[4]),
+                                d.cast(&d.lit(&r[5]), &time),
+                                d.cast(&d.lit(&r[6]), &time),
+                                d.cast(&d.lit(&r[7]), &time),
+                                d.cast(&d.lit(&r[8]), text),
+                            ]
+                        })
+                        .collect();
+                    d.values(&cols, &values)
+                }
+            }
+        };
+        self.cte("reg", body);
+    }
+
+    /// `src`: the cells the rules read, trimmed, with the empty markers `-` and `--` made empty
+    /// (`ingest::value`); totals rows left out (`ingest::is_totals`).
+    fn read(&mut self) {
+        let d = self.d;
+        let mut cols = Vec::new();
+        for (f, alias) in READ {
+            let e = match &self.s.columns[f as usize] {
+                Some(name) => d.trim_ws(&format!(
+                    "coalesce({}, '')",
+                    d.cast(&d.ident(name), d.text_type())
+                )),
+                None => "''".to_string(),
+            };
+            cols.push(format!("{e} AS {alias}"));
+        }
+        let first = match &self.s.first_column {
+            Some(name) => d.trim_ws(&format!(
+                "coalesce({}, '')",
+                d.cast(&d.ident(name), d.text_type())
+            )),
+            None => "''".into(),
+        };
+        cols.push(format!("{first} AS c_first"));
+        self.cte(
+            "src0",
+            format!(
+                "SELECT\n  {}\nFROM {}",
+                cols.join(",\n  "),
+                d.table(&self.s.table)
+            ),
+        );
+        let mut vals: Vec<String> = READ
+            .iter()
+            .map(|(_, a)| format!("CASE WHEN {a} IN ('-', '--') THEN '' ELSE {a} END AS {a}"))
+            .collect();
+        vals.push("c_first".into());
+        let totals = format!(
+            "c_id IN ('', '-', '--') AND (substr(c_first, 1, 2) IN ('合计', '总计') OR {} = 'total')",
+            d.lower_ascii(&d.substr("c_first", "1", Some("5")))
+        );
+        let filter = if self.s.first_column.is_some() {
+            format!("\nWHERE NOT ({totals})")
+        } else {
+            String::new()
+        };
+        self.cte(
+            "src",
+            format!("SELECT\n  {}\nFROM src0{filter}", vals.join(",\n  ")),
+        );
+        // IDs cleaned of one pair of surrounding quotes (`normalize::clean_id`), the provider
+        // per row, and an expenditure time split into its range (`time::split_range`).
+        let clean = |x: &str| {
+            let mut arms = String::from("CASE");
+            for (open, close) in [("\"", "\""), ("'", "'"), ("`", "`"), ("“", "”"), ("‘", "’")]
+            {
+                arms.push_str(&format!(
+                    " WHEN {} >= 2 AND substr({x}, 1, 1) = {} AND substr({x}, {}, 1) = {} THEN {}",
+                    d.length(x),
+                    d.lit(open),
+                    d.length(x),
+                    d.lit(close),
+                    d.trim_ws(&d.substr(x, "2", Some(&format!("{} - 2", d.length(x)))))
+                ));
+            }
+            arms.push_str(&format!(" ELSE {x} END"));
+            arms
+        };
+        let provider = if self.s.columns[Field::Provider as usize].is_some() {
+            let lower = d.lower_ascii("c_prov");
+            let squeezed = d.delete_chars(&lower, &format!("{WHITESPACE}_-"));
+            let mut arms = String::from("CASE WHEN c_prov = '' THEN 'focus'");
+            for (key, names) in PROVIDER_NAMES {
+                let list: Vec<String> = names.iter().map(|n| d.lit(n)).collect();
+                arms.push_str(&format!(
+                    " WHEN {squeezed} IN ({}) THEN {}",
+                    list.join(", "),
+                    d.lit(key)
+                ));
+            }
+            arms.push_str(&format!(" ELSE {lower} END"));
+            arms
+        } else {
+            d.lit(self.s.fixed_provider.unwrap_or(""))
+        };
+        let mut a = String::from("CASE");
+        let mut bb = String::from("CASE");
+        for sep in RANGE_SEPARATORS {
+            let pos = d.strpos("c_exp", &d.lit(sep));
+            a.push_str(&format!(
+                " WHEN {pos} > 0 THEN {}",
+                d.trim_ws(&d.substr("c_exp", "1", Some(&format!("{pos} - 1"))))
+            ));
+            bb.push_str(&format!(
+                " WHEN {pos} > 0 THEN {}",
+                d.trim_ws(&d.substr("c_exp", &format!("{pos} + {}", sep.chars().count()), None))
+            ));
+        }
+        a.push_str(" ELSE '' END");
+        bb.push_str(" ELSE '' END");
+        let ranged: Vec<String> = RANGE_SEPARATORS
+            .iter()
+            .map(|sep| format!("{} > 0", d.strpos("c_exp", &d.lit(sep))))
+            .collect();
+        self.cte(
+            "s1",
+            format!(
+                "SELECT src.*,\n  {} AS id,\n  {} AS child,\n  {provider} AS provider,\n  ({}) AS x_range,\n  {a} AS x_a,\n  {bb} AS x_b\nFROM src",
+                clean("c_id"),
+                clean("c_child"),
+                ranged.join(" OR ")
+            ),
+        );
+    }
+
+    /// `tm`: every distinct time cell parsed once, as `time::parse_time` and `time::parse_end`
+    /// read it: `t` the instant, `te` the instant as a usage end (`…:59:59` is the next second).
+    fn times(&mut self) {
+        let d = self.d;
+        self.cte(
+            "tt",
+            d.distinct_values(
+                "s1",
+                &["c_start", "c_end", "c_charge", "c_exp", "x_a", "x_b"],
+            ),
+        );
+        let names = [
+            "p_y", "p_sep1", "p_mo", "p_sep2", "p_d", "p_h", "p_mi", "p_s", "p_frac", "p_rest",
+        ];
+        let mut cols = vec![
+            "x".to_string(),
+            format!("{} AS p_ok", self.matches("x", TIME)),
+        ];
+        for (k, n) in names.iter().enumerate() {
+            cols.push(format!("{} AS {n}", self.group("x", TIME, k + 1)));
+        }
+        self.cte("tp1", format!("SELECT {}\nFROM tt", cols.join(",\n  ")));
+        let rest = d.trim_ws("p_rest");
+        self.cte(
+            "tp2",
+            format!(
+                "SELECT DISTINCT x, p_ok, p_sep1, p_sep2, p_frac, {y} AS y, {mo} AS mo, {dd} AS dd,\n  CASE WHEN p_h = '' THEN NULL ELSE {h} END AS hh, {mi} AS mi, {sec} AS ss, {rest} AS rest\nFROM tp1",
+                y = self.int("p_y"),
+                mo = self.int("p_mo"),
+                dd = self.int("p_d"),
+                h = self.int("p_h"),
+                mi = self.int("CASE WHEN p_mi = '' THEN '0' ELSE p_mi END"),
+                sec = self.int("CASE WHEN p_s = '' THEN '0' ELSE p_s END"),
+            ),
+        );
+        let [oa, ob, oc] = offset_patterns();
+        let zulu = format!("{} IN ('z', 'utc', 'gmt')", d.lower_ascii("rest"));
+        let lead = format!("^(?:GMT|UTC)?[{WHITESPACE}]*([+-])");
+        let sign = self.group("rest", &lead, 1);
+        let oh = format!(
+            "CASE WHEN {} THEN {} WHEN {} THEN {} WHEN {} THEN {} END",
+            self.matches("rest", &oa),
+            self.int(&self.group("rest", &oa, 2)),
+            self.matches("rest", &ob),
+            self.int(&self.group("rest", &ob, 2)),
+            self.matches("rest", &oc),
+            self.int(&self.group("rest", &oc, 2)),
+        );
+        let om = format!(
+            "CASE WHEN {} THEN 0 WHEN {} THEN {} WHEN {} THEN {} END",
+            self.matches("rest", &oa),
+            self.matches("rest", &ob),
+            self.int(&self.group("rest", &ob, 3)),
+            self.matches("rest", &oc),
+            self.int(&self.group("rest", &oc, 3)),
+        );
+        self.cte(
+            "tp3",
+            format!(
+                "SELECT tp2.*, {zulu} AS zulu, {sign} AS osign, {oh} AS oh, {om} AS om\nFROM tp2"
+            ),
+        );
+        let leap = format!(
+            "({m4} = 0 AND {m100} <> 0 OR {m400} = 0)",
+            m4 = d.imod("y", "4"),
+            m100 = d.imod("y", "100"),
+            m400 = d.imod("y", "400")
+        );
+        let dim = format!(
+            "CASE WHEN mo = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
+        );
+        let frac_zero = format!("(p_frac = '' OR {} = '')", d.delete_chars("p_frac", "0"));
+        let naive = self.s.naive_offset;
+        let offset = format!(
+            "CASE WHEN rest = '' THEN {naive} WHEN zulu THEN 0 WHEN osign = '-' THEN -(oh * 3600 + om * 60) ELSE oh * 3600 + om * 60 END"
+        );
+        let ok = format!(
+            "p_ok AND p_sep1 = p_sep2 AND mo BETWEEN 1 AND 12 AND dd BETWEEN 1 AND {dim}\n    AND (hh IS NULL OR hh < 24 AND mi < 60 AND ss < 60 OR hh = 24 AND mi = 0 AND ss = 0 AND {frac_zero})\n    AND (rest = '' OR zulu OR oh IS NOT NULL AND oh <= 14 AND om <= 59)"
+        );
+        self.cte(
+            "tp4",
+            format!(
+                "SELECT DISTINCT x, p_frac, mo, dd, hh, mi, ss, {frac_zero} AS fz,\n  CASE WHEN {ok} THEN TRUE ELSE FALSE END AS ok,\n  y - CASE WHEN mo <= 2 THEN 1 ELSE 0 END AS yy,\n  {offset} AS off\nFROM tp3"
+            ),
+        );
+        // Days from the civil date (H. Hinnant's days_from_civil), in integers.
+        let era = d.idiv("yy + 400", "400");
+        self.cte(
+            "tp5",
+            format!(
+                "SELECT tp4.*, {era} - 1 AS era, yy + 400 - {era} * 400 AS yoe,\n  {doy} + dd - 1 AS doy\nFROM tp4 WHERE ok",
+                doy = d.idiv(
+                    "153 * (mo + CASE WHEN mo > 2 THEN -3 ELSE 9 END) + 2",
+                    "5"
+                )
+            ),
+        );
+        let days = format!(
+            "era * 146097 + yoe * 365 + {} - {} + doy - 719468",
+            d.idiv("yoe", "4"),
+            d.idiv("yoe", "100")
+        );
+        let time = d.time_type();
+        let secs = format!("({days}) * 86400 + coalesce(hh, 0) * 3600 + mi * 60 + ss - off");
+        let frac = d.cast(
+            "CASE WHEN p_frac = '' THEN '0' ELSE '0.' || p_frac END",
+            &time,
+        );
+        self.cte(
+            "tp6",
+            format!("SELECT DISTINCT x, fz, {secs} AS secs, {frac} AS frac\nFROM tp5"),
+        );
+        let inclusive = format!(
+            "fz AND {} = 3599",
+            d.imod(&format!("secs + {} + {SHIFT}", naive), "3600")
+        );
+        self.cte(
+            "tm",
+            format!(
+                "SELECT x, {t} + frac AS t,\n  {t} + frac + CASE WHEN {inclusive} THEN 1 ELSE 0 END AS te\nFROM tp6",
+                t = d.cast("secs", &time)
+            ),
+        );
+    }
+
+    /// `lines`: every row with its times (usage window, else the time charged, as
+    /// `ingest::Scan::row` reads them), amount, kind and currency; a cell `check` rejects fails
+    /// the query.
+    fn lines(&mut self) {
+        let d = self.d;
+        self.cte(
+            "s2",
+            "SELECT s1.*, ts.t AS ts_t, te.te AS te_t, tc.t AS tc_t, tx.t AS tx_t, ta.t AS ta_t, tb.te AS tb_t\nFROM s1\n  LEFT JOIN tm AS ts ON ts.x = s1.c_start\n  LEFT JOIN tm AS te ON te.x = s1.c_end\n  LEFT JOIN tm AS tc ON tc.x = s1.c_charge\n  LEFT JOIN tm AS tx ON tx.x = s1.c_exp\n  LEFT JOIN tm AS ta ON ta.x = s1.x_a\n  LEFT JOIN tm AS tb ON tb.x = s1.x_b".into(),
+        );
+        let bad = "is not a time: expected `YYYY-MM-DD HH:MM:SS`, optionally with an offset";
+        let tt = d.time_type();
+        let start0 = format!(
+            "CASE WHEN c_start = '' THEN NULL WHEN ts_t IS NULL THEN {} ELSE ts_t END",
+            self.fail("usage start", "c_start", bad, &tt)
+        );
+        let end0 = format!(
+            "CASE WHEN c_end = '' THEN NULL WHEN te_t IS NULL THEN {} ELSE te_t END",
+            self.fail("usage end", "c_end", bad, &tt)
+        );
+        self.cte(
+            "s3",
+            format!("SELECT s2.*, {start0} AS start0, {end0} AS end0\nFROM s2"),
+        );
+        let need = "(start0 IS NULL OR end0 IS NULL)";
+        let start = format!(
+            "CASE WHEN start0 IS NOT NULL THEN start0 WHEN {need} AND c_exp <> '' AND x_range THEN CASE WHEN ta_t IS NULL THEN {} ELSE ta_t END END",
+            self.fail("expenditure time", "x_a", bad, &tt)
+        );
+        let end = format!(
+            "CASE WHEN end0 IS NOT NULL THEN end0 WHEN {need} AND c_exp <> '' AND x_range THEN CASE WHEN tb_t IS NULL THEN {} ELSE tb_t END END",
+            self.fail("expenditure time", "x_b", bad, &tt)
+        );
+        let charged = format!(
+            "CASE WHEN NOT {need} THEN NULL WHEN c_charge <> '' THEN CASE WHEN tc_t IS NULL THEN {} ELSE tc_t END WHEN c_exp <> '' AND NOT x_range THEN CASE WHEN tx_t IS NULL THEN {} ELSE tx_t END END",
+            self.fail("time charged", "c_charge", bad, &tt),
+            self.fail("expenditure time", "c_exp", bad, &tt)
+        );
+        self.cte(
+            "s4",
+            format!(
+                "SELECT s3.*, {start} AS u_start, {end} AS u_end, {charged} AS charged\nFROM s3"
+            ),
+        );
+        let amount = self.decimal("c_amount", "amount");
+        let refund = self.refund("c_kind");
+        let currency = format!(
+            "CASE WHEN c_cur = '' THEN {} ELSE {} END",
+            d.lit(&self.s.default_currency),
+            d.upper_ascii("c_cur")
+        );
+        let window_ok = format!(
+            "CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end < u_start THEN {} ELSE TRUE END",
+            self.fail("usage end", "c_end", "is before usage start", "BOOLEAN")
+        );
+        self.cte(
+            "lines",
+            format!(
+                "SELECT provider, c_code AS code, c_pname AS pname, id, child, u_start, u_end, charged,\n  {window_ok} AS window_ok,\n  {amount} AS amount,\n  c_usage, {refund} AS refund, {currency} AS currency\nFROM s4"
+            ),
+        );
+    }
+
+    /// An amount or quantity cell as `money::parse_decimal` reads it, or a failure.
+    fn decimal(&self, x: &str, what: &str) -> String {
+        let d = self.d;
+        let plus = format!("CASE WHEN substr({x}, 1, 1) = '+' THEN substr({x}, 2) ELSE {x} END");
+        let t = format!(
+            "CASE WHEN {} THEN {} ELSE {plus} END",
+            self.matches(&plus, GROUPED),
+            d.delete_chars(&plus, ",")
+        );
+        // Digits after the point once the exponent is applied: more than the query keeps
+        // would be rounded, so they fail instead.
+        let frac_digits = d.length(&self.group(&t, NUMBER, 2));
+        let exp = format!("coalesce({}, 0)", self.int(&self.group(&t, NUMBER, 3)));
+        let digits = format!("{} + {}", d.length(&self.group(&t, NUMBER, 1)), frac_digits);
+        let money = d.money_type();
+        let value = d.try_cast(&t, &money);
+        format!(
+            "CASE WHEN {x} = '' OR {} > 64 OR NOT {} THEN {}\n    WHEN {digits} > 28 OR {frac_digits} - {exp} > {scale} OR {exp} > 18 THEN {}\n    WHEN {value} IS NULL OR abs({value}) >= 1000000000000000000 THEN {}\n    ELSE {value} END",
+            d.length(x),
+            self.matches(&t, NUMBER_SHAPE),
+            self.fail(what, x, "is not a number", &money),
+            self.fail(what, x, "has more digits than the query keeps exactly", &money),
+            self.fail(what, x, "is too large to add up: at most 18 digits before the decimal point", &money),
+            scale = super::dialect::MONEY_SCALE,
+        )
+    }
+
+    /// Whether a kind cell makes the line a refund or credit (see [`super::kinds`]).
+    fn refund(&self, k: &str) -> String {
+        let d = self.d;
+        let tests: Vec<String> = refund_tests(self.s.format)
+            .iter()
+            .map(|t| match *t {
+                Test::Prefix(p) => format!(
+                    "{} = {}",
+                    d.substr(k, "1", Some(&p.chars().count().to_string())),
+                    d.lit(p)
+                ),
+                Test::PrefixIc(p) => format!(
+                    "{} = {}",
+                    d.lower_ascii(&d.substr(k, "1", Some(&p.chars().count().to_string()))),
+                    d.lit(p)
+                ),
+                Test::Contains(p) => format!("{} > 0", d.strpos(k, &d.lit(p))),
+                Test::Equals(p) => format!("{k} = {}", d.lit(p)),
+                Test::LowerEquals(p) => format!("{} = {}", d.lower_ascii(k), d.lit(p)),
+                Test::FoldedEquals(p) => format!(
+                    "{} = {}",
+                    d.lower_ascii(&d.delete_chars(k, &format!("{WHITESPACE}-_"))),
+                    d.lit(p)
+                ),
+            })
+            .collect();
+        format!("({})", tests.join(" OR "))
+    }
+
+    /// `cov`: per provider, how far the data is complete (`reconcile::coverage`,
+    /// `settle::complete_through`): the latest end of a metered window (a day or less), else of
+    /// a longer one, else the latest time charged, or `--as-of`, less the lag.
+    fn coverage(&mut self) {
+        let d = self.d;
+        self.cte(
+            "cov0",
+                "SELECT provider,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start <= 86400 THEN u_end END) AS short_end,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start > 86400 THEN u_end END) AS long_end,\n  max(charged) AS charge,\n  count(amount) AS amounts, min(CASE WHEN window_ok THEN 1 ELSE 0 END) AS windows\nFROM lines GROUP BY provider".into(),
+        );
+        let latest = match self.s.as_of {
+            Some(t) => self.time_lit(t),
+            None => "coalesce(short_end, long_end, charge)".into(),
+        };
+        let lag = self.seconds(self.s.lag);
+        // `amounts` and `windows` are read so that no engine drops the checks of rows that
+        // match nothing.
+        self.cte(
+            "cov",
+            format!(
+                "SELECT provider, CASE WHEN amounts >= 0 AND windows >= 0 THEN {latest} - {lag} END AS ct\nFROM cov0"
+            ),
+        );
+        self.cte(
+            "covall",
+            format!(
+                "SELECT min(ct) AS min_ct, max(CASE WHEN ct IS NULL THEN 1 ELSE 0 END) AS any_null, {} AS n\nFROM cov",
+                d.cast("count(*)", d.int_type())
+            ),
+        );
+    }
+
+    /// One pass of the rules over `x` (`Normalizer::pass`): the user's rules in file order within
+    /// their scope, then the built-in ones; NULL when none applies.
+    fn pass(&mut self, x: &str) -> String {
+        let d = self.d;
+        let fmt = self.s.format.name();
+        let mut arms = Vec::new();
+        for r in self.s.rules {
+            let t = translate(r.pattern.as_str(), Keep::Named("id"));
+            for c in &t.caveats {
+                let msg = format!(
+                    "rule `{}` ({}): {c}; the query may normalize some IDs differently from `check`",
+                    r.name, r.origin
+                );
+                if !self.caveats.contains(&msg) {
+                    self.caveats.push(msg);
+                }
+            }
+            let mut scope = Vec::new();
+            if let Some(p) = &r.provider {
+                let p = p.to_ascii_lowercase();
+                if !p.eq_ignore_ascii_case(fmt) {
+                    scope.push(format!("{} = {}", d.lower_ascii("provider"), d.lit(&p)));
+                }
+            }
+            if let Some(p) = &r.product {
+                let p = d.lit(&p.to_ascii_lowercase());
+                scope.push(format!(
+                    "({} = {p} OR {} = {p})",
+                    d.lower_ascii("code"),
+                    d.lower_ascii("pname")
+                ));
+            }
+            let ex = d.extract(x, &t.pattern);
+            scope.push(format!("{ex} <> ''"));
+            arms.push(format!("WHEN {} THEN {ex}", scope.join(" AND ")));
+        }
+        let modelarts = format!(
+            "({} = 'hws.service.type.ma' OR {} > 0)",
+            d.lower_ascii("code"),
+            d.strpos(&d.lower_ascii("pname"), "'modelarts'")
+        );
+        arms.push(format!(
+            "WHEN {modelarts} AND {} AND NOT {} THEN {}",
+            self.matches(x, &modelarts_pattern()),
+            self.matches(x, &modelarts_ambiguous()),
+            self.group(x, &modelarts_pattern(), 1)
+        ));
+        arms.push(format!(
+            "WHEN {ex} <> '' THEN {ex}",
+            ex = self.group(x, ARN, 1)
+        ));
+        arms.push(format!(
+            "WHEN {ex} <> '' THEN {ex}",
+            ex = self.group(x, GCP, 1)
+        ));
+        format!("CASE {} END", arms.join("\n    "))
+    }
+
+    /// `nf`: each distinct (provider, product, ID) with its normalized ID (`Normalizer::normalize`:
+    /// passes until no rule changes the ID, at most nine).
+    fn normalize(&mut self) {
+        self.cte(
+            "ids",
+            "SELECT DISTINCT provider, code, pname, id, child FROM lines".into(),
+        );
+        let keys = "provider, code, pname, id, child";
+        let p1 = self.pass("id");
+        self.cte("n1", format!("SELECT {keys}, {p1} AS p FROM ids"));
+        self.cte(
+            "n1b",
+            format!("SELECT DISTINCT {keys}, coalesce(p, id) AS norm, p IS NULL AS done FROM n1"),
+        );
+        let mut prev = "n1b".to_string();
+        for k in 2..=9 {
+            let pk = self.pass("norm");
+            let a = format!("n{k}");
+            self.cte(
+                &a,
+                format!("SELECT {keys}, norm, done, CASE WHEN done THEN NULL ELSE {pk} END AS p FROM {prev}"),
+            );
+            let b = format!("n{k}b");
+            self.cte(
+                &b,
+                format!("SELECT DISTINCT {keys}, CASE WHEN done OR p IS NULL OR p = norm THEN norm ELSE p END AS norm,\n  done OR p IS NULL OR p = norm AS done FROM {a}"),
+            );
+            prev = b;
+        }
+        let d = self.d;
+        self.cte(
+            "nf",
+            format!(
+                "SELECT {keys}, norm, {} AS norm_id FROM {prev}",
+                d.lower_ascii("CASE WHEN norm = '' THEN child ELSE norm END")
+            ),
+        );
+    }
+
+    /// `hits`: which deletions each distinct ID tuple matches (`Matcher::select`): products of
+    /// product-level cleanups by code or name; register IDs by the normalized ID, the ID as
+    /// written, each `;` part of a composite ID, and the child resource ID; within the
+    /// deletion's provider when it names one.
+    fn hits(&mut self) {
+        let d = self.d;
+        let keys = "provider, code, pname, id, child, norm_id";
+        let parts = d.split_rows(
+            keys,
+            "norm",
+            "nf",
+            &format!("{} > 0", d.strpos("norm", "';'")),
+        );
+        self.cte(
+            "cand",
+            format!(
+                "SELECT {keys}, {} AS k FROM nf WHERE norm <> ''\nUNION ALL SELECT {keys}, {} FROM nf WHERE norm <> id AND id <> ''\nUNION ALL SELECT {keys}, {} FROM (\n  {parts}\n) AS p WHERE {} <> ''\nUNION ALL SELECT {keys}, {} FROM nf WHERE child <> ''",
+                d.lower_ascii("norm"),
+                d.lower_ascii("id"),
+                d.lower_ascii(&d.trim_ws("part")),
+                d.trim_ws("part"),
+                d.lower_ascii("child"),
+            ),
+        );
+        self.cte(
+            "hits",
+            format!(
+                "SELECT DISTINCT provider, code, pname, id, child, norm_id, idx FROM (\n  SELECT c.provider, c.code, c.pname, c.id, c.child, c.norm_id, r.idx\n  FROM cand AS c JOIN reg AS r ON r.rkey = c.k AND (r.rprov IS NULL OR r.rprov = c.provider)\n  UNION ALL\n  SELECT n.provider, n.code, n.pname, n.id, n.child, n.norm_id, r.idx\n  FROM nf AS n JOIN reg AS r ON r.rkey IS NULL AND (r.rprov IS NULL OR r.rprov = n.provider)\n    AND ({} = r.rprod OR {} = r.rprod)\n) AS h",
+                d.lower_ascii("n.code"),
+                d.lower_ascii("n.pname")
+            ),
+        );
+    }
+
+    /// `m`: each matched line once per deletion it matches, classified against that deletion
+    /// (`settle::classify`); `agg`: the tallies per deletion and resource (`tally::Tally`).
+    fn tallies(&mut self) {
+        let d = self.d;
+        let usage = self.decimal("l.c_usage", "usage quantity");
+        let t = format!(
+            "CASE WHEN coalesce(l.u_start, l.charged) IS NULL THEN {} ELSE coalesce(l.u_start, l.charged) END",
+            d.error(
+                &d.lit("billrecon: a line of a deleted resource has no usage start and no time charged"),
+                &d.time_type()
+            )
+        );
+        self.cte(
+            "m0",
+            format!(
+                "SELECT h.idx, CASE WHEN r.rkey IS NULL THEN h.norm_id ELSE '' END AS gid, l.provider, l.currency,\n  l.amount, l.refund, l.u_end, r.d, r.dg,\n  CASE WHEN l.c_usage = '' THEN NULL ELSE {usage} END AS qty,\n  {t} AS t\nFROM lines AS l\n  JOIN hits AS h ON h.provider = l.provider AND h.code = l.code AND h.pname = l.pname AND h.id = l.id AND h.child = l.child\n  JOIN reg AS r ON r.idx = h.idx"
+            ),
+        );
+        self.cte(
+            "m",
+            "SELECT m0.*, CASE\n    WHEN amount < 0 OR refund THEN CASE WHEN t >= d THEN 'refund' ELSE 'earlier' END\n    WHEN t >= dg THEN CASE WHEN amount <> 0 OR qty > 0 THEN 'after' ELSE 'zero' END\n    WHEN u_end IS NOT NULL AND u_end > d THEN 'tail'\n    WHEN t >= d THEN 'tail'\n    ELSE 'earlier' END AS cls\nFROM m0".into(),
+        );
+        let int = d.int_type();
+        self.cte(
+            "aggc",
+            format!(
+                "SELECT idx, gid, currency,\n  {n} AS n_lines,\n  {after} AS n_after,\n  sum(CASE WHEN cls = 'after' THEN amount END) AS a_after,\n  sum(CASE WHEN cls = 'after' THEN coalesce(qty, 0) END) AS q_after,\n  min(CASE WHEN cls = 'after' THEN t END) AS first_t,\n  max(CASE WHEN cls = 'after' THEN t END) AS last_t,\n  {tail} AS n_tail,\n  sum(CASE WHEN cls = 'tail' THEN amount END) AS a_tail,\n  {refund} AS n_refund,\n  sum(CASE WHEN cls = 'refund' THEN amount END) AS a_refund\nFROM m GROUP BY idx, gid, currency",
+                n = d.cast("count(*)", int),
+                after = d.cast("sum(CASE WHEN cls = 'after' THEN 1 ELSE 0 END)", int),
+                tail = d.cast("sum(CASE WHEN cls = 'tail' THEN 1 ELSE 0 END)", int),
+                refund = d.cast("sum(CASE WHEN cls = 'refund' THEN 1 ELSE 0 END)", int),
+            ),
+        );
+        // Coverage of the providers whose lines mention the resource (`reconcile::assess`).
+        self.cte(
+            "aggp",
+            format!(
+                "SELECT p.idx, p.gid, min(cov.ct) AS ct, {} AS n_providers, min(p.provider) AS provider\nFROM (SELECT DISTINCT idx, gid, provider FROM m) AS p JOIN cov ON cov.provider = p.provider\nGROUP BY p.idx, p.gid",
+                d.cast("count(*)", int)
+            ),
+        );
+        let mut cols = vec![
+            "c.idx".to_string(),
+            "c.gid".into(),
+            d.cast("sum(c.n_lines)", int) + " AS n_lines",
+            d.cast("sum(c.n_after)", int) + " AS n_after",
+            "sum(c.q_after) AS q_after".into(),
+            "min(c.first_t) AS first_t".into(),
+            "max(c.last_t) AS last_t".into(),
+            d.cast("sum(c.n_tail)", int) + " AS n_tail",
+            "coalesce(max(CASE WHEN c.n_after > 0 THEN c.a_after END), 0) AS largest".into(),
+        ];
+        if self.s.maps {
+            cols.push(format!(
+                "{} AS amount_after_deletion",
+                d.map_agg("c.currency", "c.a_after", "c.n_after > 0")
+            ));
+            cols.push(format!(
+                "{} AS tail_amount",
+                d.map_agg("c.currency", "c.a_tail", "c.n_tail > 0")
+            ));
+            cols.push(format!(
+                "{} AS refunds_after_deletion",
+                d.map_agg("c.currency", "c.a_refund", "c.n_refund > 0")
+            ));
+        }
+        self.cte(
+            "agg",
+            format!(
+                "SELECT {}\nFROM aggc AS c GROUP BY c.idx, c.gid",
+                cols.join(",\n  ")
+            ),
+        );
+        // One entry per register row, one per resource found for a product-level row (or one
+        // empty entry when it found none).
+        let ct = "CASE WHEN p.n_providers > 0 THEN p.ct WHEN r.rprov IS NOT NULL THEN rc.ct WHEN ca.any_null = 1 THEN NULL ELSE ca.min_ct END";
+        let zero_int = d.cast("0", int);
+        let verdict = format!(
+            "CASE WHEN coalesce(a.n_after, 0) > 0 THEN 'still_billing' WHEN ({ct}) IS NULL OR ({ct}) < r.dw THEN 'pending' WHEN coalesce(a.n_lines, 0) = 0 THEN 'not_in_bill' ELSE 'stopped' END"
+        );
+        let mut ent = vec![
+            "r.idx".to_string(),
+            "CASE WHEN r.rkey IS NULL THEN coalesce(a.gid, '') ELSE r.rid END AS resource_id"
+                .into(),
+            "coalesce(a.gid, '') AS gid".into(),
+            "CASE WHEN r.rkey IS NULL THEN 'product' ELSE 'resource' END AS scope".into(),
+            "coalesce(r.rprov, CASE WHEN p.n_providers = 1 THEN p.provider END) AS provider".into(),
+            "r.dtext AS deleted_at".into(),
+            "r.d AS deleted_epoch".into(),
+            format!("{verdict} AS verdict"),
+            format!("coalesce(a.n_lines, {zero_int}) AS lines"),
+            format!("coalesce(a.n_after, {zero_int}) AS lines_after_deletion"),
+            "coalesce(a.q_after, 0) AS usage_after_deletion".into(),
+            "a.first_t".into(),
+            "a.last_t".into(),
+            format!("coalesce(a.n_tail, {zero_int}) AS tail_lines"),
+            format!("({ct}) AS ct"),
+            "coalesce(a.largest, 0) AS largest".into(),
+        ];
+        if self.s.maps {
+            for m in [
+                "amount_after_deletion",
+                "tail_amount",
+                "refunds_after_deletion",
+            ] {
+                ent.push(format!("coalesce(a.{m}, {}) AS {m}", d.empty_map()));
+            }
+        }
+        self.cte(
+            "ent",
+            format!(
+                "SELECT {}\nFROM reg AS r\n  LEFT JOIN agg AS a ON a.idx = r.idx\n  LEFT JOIN aggp AS p ON p.idx = a.idx AND p.gid = a.gid\n  LEFT JOIN cov AS rc ON rc.provider = r.rprov\n  CROSS JOIN covall AS ca",
+                ent.join(",\n  ")
+            ),
+        );
+    }
+
+    /// RFC 3339 text of a time column (as `time::rfc3339`: UTC, `Z`, fraction only when there
+    /// is one, in groups of three digits).
+    fn rfc3339(&self, x: &str) -> String {
+        let d = self.d;
+        let int = d.int_type();
+        let s0 = format!("({} + {SHIFT})", d.cast(&format!("floor({x})"), int));
+        let days = format!("{} - {DAYS_0000_TO_1970}", d.idiv(&s0, "86400"));
+        let sod = d.imod(&s0, "86400");
+        let nanos = d.cast(&format!("({x} - floor({x})) * 1000000000"), int);
+        let frac = format!(
+            "CASE WHEN {nanos} = 0 THEN '' WHEN {} = 0 THEN '.' || {} WHEN {} = 0 THEN '.' || {} ELSE '.' || {} END",
+            d.imod(&nanos, "1000000"),
+            d.pad(&d.idiv(&nanos, "1000000"), 3),
+            d.imod(&nanos, "1000"),
+            d.pad(&d.idiv(&nanos, "1000"), 6),
+            d.pad(&nanos, TIME_SCALE),
+        );
+        format!(
+            "CASE WHEN {x} IS NULL THEN NULL ELSE {} || 'T' || {} || ':' || {} || ':' || {} || {frac} || 'Z' END",
+            d.date_text(&days),
+            d.pad(&d.idiv(&sod, "3600"), 2),
+            d.pad(&d.idiv(&d.imod(&sod, "3600"), "60"), 2),
+            d.pad(&d.imod(&sod, "60"), 2),
+        )
+    }
+
+    /// The rows, in `check`'s order: verdict, then the largest amount after deletion, then ID.
+    fn result(&mut self) -> String {
+        let rank = "CASE e.verdict WHEN 'still_billing' THEN 0 WHEN 'pending' THEN 1 WHEN 'not_in_bill' THEN 2 ELSE 3 END";
+        let common_head = [
+            "e.resource_id".to_string(),
+            "e.scope".into(),
+            "e.provider".into(),
+            "e.deleted_at".into(),
+            "e.verdict".into(),
+            "e.lines".into(),
+            "e.lines_after_deletion".into(),
+        ];
+        let common_tail = [
+            "e.usage_after_deletion".to_string(),
+            format!("{} AS first_after_deletion", self.rfc3339("e.first_t")),
+            format!("{} AS last_after_deletion", self.rfc3339("e.last_t")),
+            "e.tail_lines".into(),
+        ];
+        let ct = format!("{} AS complete_through", self.rfc3339("e.ct"));
+        if self.s.maps {
+            let mut cols: Vec<String> = common_head.to_vec();
+            cols.push("e.amount_after_deletion".into());
+            cols.extend(common_tail.iter().cloned());
+            cols.push("e.tail_amount".into());
+            cols.push("e.refunds_after_deletion".into());
+            cols.push(ct);
+            format!(
+                "SELECT\n  {}\nFROM ent AS e\nORDER BY {rank}, e.largest DESC, e.resource_id, e.deleted_epoch, e.idx",
+                cols.join(",\n  ")
+            )
+        } else {
+            // One row per resource and currency (as `-f csv`); a resource with no amount in any
+            // currency has one row with no currency.
+            self.cte(
+                "curr",
+                "SELECT idx, gid, currency, a_after, n_after, a_tail, n_tail, a_refund, n_refund FROM aggc WHERE n_after > 0 OR n_tail > 0 OR n_refund > 0".into(),
+            );
+            let mut cols: Vec<String> = common_head.to_vec();
+            cols.push("c.currency".into());
+            cols.push("CASE WHEN c.n_after > 0 THEN c.a_after END AS amount_after_deletion".into());
+            cols.extend(common_tail.iter().cloned());
+            cols.push("CASE WHEN c.n_tail > 0 THEN c.a_tail END AS tail_amount".into());
+            cols.push(
+                "CASE WHEN c.n_refund > 0 THEN c.a_refund END AS refunds_after_deletion".into(),
+            );
+            cols.push(ct);
+            format!(
+                "SELECT\n  {}\nFROM ent AS e\n  LEFT JOIN curr AS c ON c.idx = e.idx AND c.gid = e.gid\nORDER BY {rank}, e.largest DESC, e.resource_id, e.deleted_epoch, e.idx, c.currency",
+                cols.join(",\n  ")
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::normalize::{arn_resource, gcp_name, strip_uuid_suffix};
+
+    fn first_group(pattern: &str, id: &str) -> Option<String> {
+        regex::Regex::new(pattern)
+            .unwrap()
+            .captures(id)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+            .filter(|s| !s.is_empty())
+    }
+
+    #[test]
+    fn builtin_patterns_agree_with_the_rust_rules() {
+        let u = "0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e";
+        let ids = [
+            format!("svc-a-{u}"),
+            format!("svc-a-v2-{u}"),
+            format!("svc-{u}-{u}"),
+            format!("-{u}"),
+            format!("x-{}", u.to_uppercase()),
+            format!("x{u}"),
+            format!("a\nb-{u}"),
+            "arn:aws:ec2:us-east-1:123:instance/i-0abc".into(),
+            "ARN:aws-cn:s3:::bucket".into(),
+            "arn:aws:sns:us-east-1:123:topic:sub".into(),
+            "arn:aws:ec2:us-east-1:123:instance/".into(),
+            "arn:gcp:ec2:x:y:z".into(),
+            "Arn:aws:ec2:us-east-1:123:instance/i-1".into(),
+            "arn:aws:ec2:us-east-1".into(),
+            "arn:AWS:ec2::123:volume/vol-1".into(),
+            "//compute.googleapis.com/projects/p/zones/z/instances/vm-1".into(),
+            "//compute.GoogleAPIs.com/projects/p".into(),
+            "//compute.googleapis.com/vm".into(),
+            "//compute.googleapis.com/a/".into(),
+            "//googleapis.com/a/b".into(),
+            "//x.googleapis.com.evil/a/b".into(),
+            "plain-id".into(),
+            String::new(),
+        ];
+        for id in &ids {
+            let ma = if first_group(&modelarts_ambiguous().replace("^.+", "^(.+)"), id).is_some() {
+                None
+            } else {
+                first_group(&modelarts_pattern(), id)
+            };
+            assert_eq!(ma.as_deref(), strip_uuid_suffix(id), "modelarts {id}");
+            assert_eq!(
+                first_group(ARN, id).as_deref(),
+                arn_resource(id),
+                "arn {id}"
+            );
+            assert_eq!(first_group(GCP, id).as_deref(), gcp_name(id), "gcp {id}");
+        }
+    }
+
+    #[test]
+    fn provider_names_fold_as_canonical_provider() {
+        for (key, names) in PROVIDER_NAMES {
+            for n in names {
+                assert_eq!(crate::model::canonical_provider(n), key);
+            }
+        }
+        for n in [
+            "Huawei Cloud",
+            "Alibaba_Cloud",
+            "Amazon Web Services",
+            "Google Cloud Platform",
+            "Microsoft",
+        ] {
+            let squeezed: String = n
+                .to_ascii_lowercase()
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+                .collect();
+            let key = PROVIDER_NAMES
+                .iter()
+                .find(|(_, names)| names.contains(&squeezed.as_str()))
+                .map(|(k, _)| *k);
+            assert_eq!(
+                key,
+                Some(crate::model::canonical_provider(n).as_str()),
+                "{n}"
+            );
+        }
+    }
+
+    #[test]
+    fn epochs_are_exact_on_both_sides_of_1970() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(epoch(t("1970-01-01T00:00:01.5Z")), "1.500000000");
+        assert_eq!(epoch(t("1969-12-31T23:59:58.5Z")), "-1.500000000");
+        assert_eq!(epoch(t("2026-10-10T00:30:00Z")), "1791592200.000000000");
+    }
+}
