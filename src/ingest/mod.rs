@@ -11,6 +11,7 @@
 //! Reading only: no deletion times, grace or verdict rules live here; this room knows a matched
 //! line's facts and hands them on through the [`Count`] seam.
 
+mod cells;
 pub mod dedupe;
 pub mod formats;
 mod memo;

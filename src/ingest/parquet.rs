@@ -261,7 +261,7 @@ impl Batch {
     }
 }
 
-impl super::scan::Record for Row<'_> {
+impl super::cells::Record for Row<'_> {
     fn width(&self) -> usize {
         self.cells.len()
     }

@@ -2,8 +2,9 @@
 //! other, through the same per-row logic as every other reading. Slow and obvious on purpose;
 //! the equivalence tests compare it with what `scan_text` and the pieces read.
 
+use super::cells::{blank, fingerprint, Record};
 use super::formats::detect::detect;
-use super::scan::{blank, fingerprint, Record, Scan};
+use super::scan::Scan;
 use super::source::{self, decode};
 use super::{row_error, Count, FileScan, Hooks, ScanOptions};
 use crate::error::{Error, Location, Result};

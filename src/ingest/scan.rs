@@ -5,9 +5,9 @@
 //! Hot: it runs for every row of every export. Rows are identified before anything else is
 //! parsed, and most cells are compared as raw bytes with the previous row's.
 
+use super::cells::{is_empty_cell, is_totals, plain_decimal, value, Record, TimeCache};
 use super::formats::header::Binding;
 use super::formats::{self, Field};
-use super::records::Cells;
 use super::source::{decode, Encoding};
 use super::{
     format_row_error, Count, FileScan, LineIds, ProviderSpan, RowError, ScanOptions, Select,
@@ -18,56 +18,9 @@ use crate::money::parse_decimal;
 use crate::time::{parse_end, parse_time, split_range};
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 pub(super) const SKIPPED_EXAMPLES: usize = 5;
-
-/// One record of an export as the per-row logic reads it: text cells by column position. CSV
-/// records are read as they are; a Parquet row is rendered to the same canonical text first, so
-/// both go through the same [`Scan::row`].
-pub(super) trait Record {
-    fn width(&self) -> usize;
-    fn cell(&self, i: usize) -> Option<&[u8]>;
-    /// Whether every cell is empty or blank.
-    fn is_blank(&self) -> bool;
-    /// Hash of the whole record, to recognise the same line in another input file.
-    fn fingerprint(&self) -> u64;
-}
-
-/// Whether every cell is empty or blank.
-pub(super) fn blank<'a>(mut cells: impl Iterator<Item = &'a [u8]>) -> bool {
-    cells.all(|c| c.iter().all(u8::is_ascii_whitespace))
-}
-
-/// Hash of a record's cells, the same for the same cells however they were read.
-pub(super) fn fingerprint<'a>(cells: impl Iterator<Item = &'a [u8]>) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    for cell in cells {
-        cell.hash(&mut h);
-    }
-    h.finish()
-}
-
-impl Record for Cells<'_> {
-    #[inline]
-    fn width(&self) -> usize {
-        self.len()
-    }
-
-    #[inline]
-    fn cell(&self, i: usize) -> Option<&[u8]> {
-        self.get(i)
-    }
-
-    fn is_blank(&self) -> bool {
-        blank(self.iter())
-    }
-
-    fn fingerprint(&self) -> u64 {
-        fingerprint(self.iter())
-    }
-}
 
 /// What a row tells coverage: usage start, usage end, time charged, and whether it is metered
 /// usage (see [`formats::Reading::coverage_from_usage_only`]).
@@ -165,84 +118,7 @@ impl<R: Record> super::orders::Cells for OrderCells<'_, R> {
     }
 }
 
-/// Consecutive rows of an hourly export mostly share their timestamps: read each cell's bytes
-/// once (an empty cell or marker reads as no time).
-#[derive(Default)]
-struct TimeCache {
-    raw: Vec<u8>,
-    value: Option<Option<DateTime<Utc>>>,
-}
-
-impl TimeCache {
-    fn get(
-        &mut self,
-        raw: &[u8],
-        parse: impl FnOnce(&str) -> Result<DateTime<Utc>, String>,
-    ) -> Result<Option<DateTime<Utc>>, String> {
-        if let Some(v) = self.value {
-            if self.raw == raw {
-                return Ok(v);
-            }
-        }
-        let text = value(std::str::from_utf8(raw).unwrap_or("?"));
-        let v = if text.is_empty() {
-            None
-        } else {
-            Some(parse(text)?)
-        };
-        self.raw.clear();
-        self.raw.extend_from_slice(raw);
-        self.value = Some(v);
-        Ok(v)
-    }
-}
-
 type RowResult = std::result::Result<(), (Option<usize>, String)>;
-
-/// Cells meaning "empty": the consoles write `-` (Alibaba) and `--` (Huawei).
-fn value(s: &str) -> &str {
-    let t = s.trim();
-    if t == "-" || t == "--" {
-        ""
-    } else {
-        t
-    }
-}
-
-/// Whether a raw cell reads as empty (blank, `-` or `--`), without decoding a cell that plainly
-/// is not.
-fn is_empty_cell(c: &[u8]) -> bool {
-    let t = c.trim_ascii();
-    match (t.first(), t.last()) {
-        (None, _) => true,
-        // Printable ASCII at both ends: no trimming can shorten it further.
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => {
-            t == b"-" || t == b"--"
-        }
-        _ => value(std::str::from_utf8(c).unwrap_or("?")).is_empty(),
-    }
-}
-
-/// A totals row's first cell reads `合计`, `总计` or `Total` (in any encoding the file uses).
-/// Whether a record's first cell opens a totals row; `enc` decodes it (a GBK `合计` too).
-///
-/// The word must stand alone (`Total`, `Total amount`, `合计：`): a cell such as
-/// `total-backup-01` or `Totalizer` is an ID or a name, and its row a line to read, never to drop.
-fn is_totals(first: &[u8], enc: Encoding) -> bool {
-    let mut scratch = String::new();
-    let t = decode(first, enc, &mut scratch).trim();
-    let rest = if t.starts_with("合计") || t.starts_with("总计") {
-        &t["合计".len()..]
-    } else if formats::starts_with_ic(t, "total") {
-        &t["total".len()..]
-    } else {
-        return false;
-    };
-    !rest
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ';'))
-}
 
 impl<'o, C: Count> Scan<'o, C> {
     pub(super) fn new(
@@ -724,27 +600,6 @@ fn day_start(
         .ok_or_else(|| format!("`{text}` is out of range"))
 }
 
-/// A quick check that an amount is a plain decimal that fits (optional `-`, digits, one `.`,
-/// at most 28 digits, of which at most 18 before the point, as `parse_decimal` accepts);
-/// anything else goes through the full parser for its verdict and message.
-fn plain_decimal(b: &[u8]) -> bool {
-    let body = b.strip_prefix(b"-").unwrap_or(b);
-    let mut dots = 0;
-    let mut digits = 0;
-    let mut before_point = 0;
-    for c in body {
-        match c {
-            b'0'..=b'9' => {
-                digits += 1;
-                before_point += usize::from(dots == 0);
-            }
-            b'.' => dots += 1,
-            _ => return false,
-        }
-    }
-    digits > 0 && digits <= 28 && before_point <= crate::money::MAX_DIGITS_BEFORE_POINT && dots <= 1
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -752,60 +607,6 @@ mod tests {
     use crate::ingest::{scan, Hooks};
     use crate::model::DeletionIdx;
     use crate::reconcile::count::{Counter, Tallies};
-
-    #[test]
-    fn plain_decimals_are_recognised_without_parsing() {
-        for ok in ["1", "-3.46000000", "0.014", ".5", "123456789012345678.9"] {
-            assert!(plain_decimal(ok.as_bytes()), "{ok}");
-        }
-        for no in [
-            "",
-            "-",
-            ".",
-            "1.2.3",
-            "1e5",
-            "abc",
-            "1,234",
-            "12345678901234567890123456789",
-            "1234567890123456789",
-        ] {
-            assert!(!plain_decimal(no.as_bytes()), "{no}");
-        }
-    }
-
-    #[test]
-    fn totals_rows_are_recognised() {
-        let utf8 = Encoding::Utf8;
-        assert!(is_totals("合计".as_bytes(), utf8));
-        assert!(is_totals("总计：".as_bytes(), utf8));
-        assert!(is_totals(b"Total", utf8));
-        assert!(is_totals(b" TOTAL amount", utf8));
-        assert!(!is_totals(b"2026-10", utf8));
-        let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
-        assert!(is_totals(&gbk, Encoding::Gb18030));
-        let u = Encoding::Utf8;
-        assert!(is_totals("合计".as_bytes(), u));
-        assert!(is_totals("总计：".as_bytes(), u));
-        assert!(is_totals(b"Total", u));
-        assert!(is_totals(b" TOTAL amount", u));
-        assert!(!is_totals(b"2026-10", u));
-        let (gbk, _, _) = encoding_rs::GB18030.encode("合计");
-        assert!(is_totals(&gbk, Encoding::Gb18030));
-        assert!(is_totals(&gbk, u), "a GBK cell in a file sniffed as UTF-8");
-        // IDs and names that merely begin with the word.
-        for id in [
-            "total-backup-01",
-            "Totalizer",
-            "total_db",
-            "TOTAL.x",
-            "合计费用",
-            "total;cn",
-        ] {
-            assert!(!is_totals(id.as_bytes(), u), "{id}");
-        }
-        assert!(is_totals("合计(¥)".as_bytes(), u));
-        assert!(is_totals(b"Total:", u));
-    }
 
     struct All;
 
@@ -862,66 +663,5 @@ mod tests {
         let bad = "ResourceId,ChargePeriodStart,BilledCost\r\na,2024-01-01,1\r\nb,2024-01-01,x\r\n";
         let e = scan_text(bad).unwrap_err().to_string();
         assert!(e.starts_with("t.csv:3:3: amount"), "{e}");
-    }
-
-    #[test]
-    fn empty_markers_read_as_empty() {
-        assert_eq!(value(" -- "), "");
-        assert_eq!(value("-"), "");
-        assert_eq!(value("-1"), "-1");
-        assert_eq!(value(" x "), "x");
-    }
-
-    #[test]
-    fn raw_cells_are_empty_exactly_when_their_text_is() {
-        for cell in [
-            "",
-            " ",
-            "--",
-            " - ",
-            "-",
-            "\u{3000}",
-            "\u{3000}--\u{a0}",
-            "\x0b",
-            "x",
-            "-1",
-            "---",
-            " ecs-1 ",
-            "\u{3000}ecs",
-            "资源",
-            "\x0b-",
-        ] {
-            assert_eq!(
-                is_empty_cell(cell.as_bytes()),
-                value(cell).is_empty(),
-                "{cell:?}"
-            );
-        }
-        assert!(!is_empty_cell(b"\xff"), "undecodable bytes are not empty");
-    }
-
-    #[test]
-    fn time_cells_are_read_once_per_distinct_text() {
-        let mut cache = TimeCache::default();
-        let calls = std::cell::Cell::new(0);
-        let parse = |t: &str| {
-            calls.set(calls.get() + 1);
-            parse_time(
-                t,
-                FixedOffset::east_opt(8 * 3600).unwrap_or(FixedOffset::east_opt(0).unwrap()),
-            )
-        };
-        let a = cache.get(b"2026-10-01 08:00:00", parse).unwrap();
-        assert_eq!(cache.get(b"2026-10-01 08:00:00", parse).unwrap(), a);
-        assert_eq!(calls.get(), 1);
-        assert_eq!(cache.get(b"--", parse).unwrap(), None);
-        assert_eq!(cache.get(b"--", parse).unwrap(), None);
-        assert_eq!(calls.get(), 1, "an empty marker is never parsed");
-        assert!(cache.get(b"2026-02-30 00:00:00", parse).is_err());
-        assert!(
-            cache.get(b"2026-02-30 00:00:00", parse).is_err(),
-            "a failure is not remembered as a value"
-        );
-        assert_ne!(cache.get(b"2026-10-01 09:00:00", parse).unwrap(), a);
     }
 }
