@@ -49,6 +49,9 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> Exit {
         cli::Command::Inspect(args) => {
             config::InspectConfig::from_args(args).and_then(cmd::inspect::run)
         }
+        cli::Command::Deletions(args) => {
+            config::DeletionsConfig::from_args(args).and_then(cmd::deletions::run)
+        }
     };
     match result {
         Ok(code) => code,

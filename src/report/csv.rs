@@ -48,6 +48,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if baseline {
         header.extend(["change", "previous_verdict"]);
     }
+    header.extend(["note", "origin"]);
     w.write_record(&header)?;
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(rfc3339).unwrap_or_default();
     for r in &report.resources {
@@ -120,6 +121,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 record.push(r.change.map_or("", |c| c.name()).to_string());
                 record.push(r.previous_verdict.map_or("", |v| v.name()).to_string());
             }
+            record.push(spreadsheet_safe(r.note.as_deref().unwrap_or_default()));
+            record.push(spreadsheet_safe(
+                &r.origin
+                    .as_ref()
+                    .map(|o| o.provenance().unwrap_or_else(|| o.to_string()))
+                    .unwrap_or_default(),
+            ));
             w.write_record(&record)?;
         }
     }
