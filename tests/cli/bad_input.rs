@@ -257,15 +257,3 @@ fn an_unknown_register_provider_lists_the_known_ones() {
          (or an alias such as `Huawei Cloud`, `阿里云`)\n",
     );
 }
-
-#[test]
-fn an_unknown_register_action_names_the_row() {
-    fails(&mut check(
-        "bad/register-unknown-action.csv",
-        &["huawei/zh-basic.csv"],
-    ))
-    .stderr(
-        "billrecon: error: fixtures/bad/register-unknown-action.csv:2:3: action `terminated`: \
-         expected deleted, stopped or unsubscribed\n",
-    );
-}
