@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 c=fuzz/corpus
-mkdir -p $c/scan $c/records $c/report $c/pieces $c/register $c/rules $c/time $c/money $c/duration
+mkdir -p $c/scan $c/records $c/report $c/pieces $c/register $c/rules $c/time $c/money $c/duration $c/deletions
 n=0
 for f in fixtures/*/*.csv fixtures/*/*.txt fixtures/*/*.gz; do
   [ -f "$f" ] || continue
@@ -26,6 +26,11 @@ for f in fixtures/wrappers/*.zip; do
 done
 for f in fixtures/register/*.csv fixtures/*/register*.csv fixtures/*/deleted.csv fixtures/bad/register-*.csv; do
   cp "$f" "$c/register/$(echo "$f" | tr / -)"
+done
+# deletions: every --deleted source; the first byte picks --skip-bad-rows (bit 0).
+for f in fixtures/deletions/* fixtures/register/*.csv fixtures/bad/*.json; do
+  { printf '\x00'; cat "$f"; } > "$c/deletions/$(echo "$f" | tr / -)"
+  { printf '\x01'; cat "$f"; } > "$c/deletions/$(echo "$f" | tr / -)-skip"
 done
 for f in fixtures/rules/*.toml; do cp "$f" "$c/rules/$(basename "$f")"; done
 printf '[[rule]]\nname = "dws-nodes"\nprovider = "huawei"\nproduct = "hws.service.type.dws"\npattern = '"'"'^(?P<id>.+)-node-\\d+$'"'"'\n\0dws-prod-node-3' > $c/rules/readme

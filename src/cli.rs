@@ -10,8 +10,9 @@ const LONG_ABOUT: &str = "\
 Tells which deleted cloud resources are still billing, from exported bill files.
 
 billrecon reads bill exports (Huawei Cloud Expenditure Details, Alibaba Cloud Bill Details, FOCUS)
-and a register of what was deleted and when, normalizes the resource IDs the bill uses, accounts
-for the settlement lag, and says for every deleted resource whether it still bills.";
+and what was deleted and when (a register, or the audit logs CTS, ActionTrail and CloudTrail and
+cloud-nuke reports), normalizes the resource IDs the bill uses, accounts for the settlement lag,
+and says for every deleted resource whether it still bills.";
 
 const CHECK_AFTER_LONG_HELP: &str = "\
 Verdicts (the first that applies):
@@ -37,6 +38,7 @@ Exit codes:
 
 Examples:
   billrecon check --deleted register.csv huawei-2026-10.csv
+  billrecon check --deleted trail.json.gz --deleted nuke-report.json huawei-2026-10.csv
   billrecon check --product ModelArts --cleaned-at '2026-10-20 11:10' -f json -o report.json bills/*.csv";
 
 #[derive(Debug, Parser)]
@@ -60,6 +62,77 @@ pub enum Command {
     /// Print the reconciliation as one SQL query for a warehouse (DuckDB, Spark, Trino, BigQuery)
     #[command(after_long_help = crate::sql::AFTER_LONG_HELP)]
     Sql(crate::sql::SqlArgs),
+    /// Print the deletion register derived from audit logs, cleanup reports and registers
+    #[command(after_long_help = deletions_help())]
+    Deletions(DeletionsArgs),
+}
+
+fn deletions_help() -> String {
+    format!(
+        "\
+Each SOURCE is recognised by its content, never its name, plain or gzip: a CSV register, Huawei
+Cloud CTS traces, Alibaba Cloud ActionTrail events (a JSON array, one object per line, or an API
+response such as {{\"traces\": [...]}} / {{\"Events\": [...]}}), AWS CloudTrail files
+({{\"Records\": [...]}}) and cloud-nuke JSON reports. Only successful deletion and stop events
+count: failed ones are named in a warning; other events are counted and skipped. A stop becomes
+a row with action = stopped (its disks and storage keep billing). One row per resource: a
+deletion supersedes a stop, the earliest deletion wins. cloud-nuke reports have no time per
+resource: the report's time is used, an upper bound.
+
+The CSV (resource_id,resource_name,deleted_at,product,provider,action,note,origin) can be edited
+and passed back to `check --deleted`. Stderr says what each source held and the time span it
+covers: an audit log says nothing of deletions after its last record.
+
+{}
+Exit codes:
+  0  every source was read
+  2  a source could not be read (the file, and the record or line, are named)
+
+Examples:
+  billrecon deletions CloudTraces/cn-north-4/2026/10/*/*.json.gz > register.csv
+  billrecon deletions -f json actiontrail.json nuke-report.json",
+        crate::deletions::audit::table_help()
+    )
+}
+
+#[derive(Debug, Args)]
+pub struct DeletionsArgs {
+    /// Registers, audit logs and cleanup reports (detected by content; gzip read through)
+    #[arg(required = true, value_name = "SOURCE")]
+    pub sources: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = DeletionsFormatArg::Csv)]
+    pub format: DeletionsFormatArg,
+
+    /// Offset of times written without one (register rows, legacy CTS times)
+    #[arg(
+        long,
+        value_name = "OFFSET",
+        default_value = "+08:00",
+        allow_hyphen_values = true
+    )]
+    pub tz: String,
+
+    /// A rules file: its [[deletion_event]] entries add deletion and stop events
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+
+    /// Skip audit records that cannot be read (a time that is not one); count them and warn
+    #[arg(long)]
+    pub skip_bad_rows: bool,
+
+    /// Nothing on stderr but errors
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DeletionsFormatArg {
+    /// The register, ready for --deleted
+    Csv,
+    /// One JSON document, with each deletion's origin and each source's span
+    Json,
 }
 
 const EXPLAIN_AFTER_LONG_HELP: &str = "\
@@ -152,10 +225,11 @@ pub struct CheckArgs {
     #[arg(required = true, value_name = "EXPORT")]
     pub exports: Vec<PathBuf>,
 
-    /// Deletion register: a CSV with resource_id and deleted_at columns (product, provider and
-    /// note are optional; a row with a product and no resource_id is a product-level cleanup)
-    #[arg(long, value_name = "REGISTER", required_unless_present = "product")]
-    pub deleted: Option<PathBuf>,
+    /// What was deleted, repeatable: a register CSV (resource_id and deleted_at; product,
+    /// provider, resource_name, action and note optional), CTS traces, ActionTrail events,
+    /// CloudTrail files or a cloud-nuke report, recognised by content (see `deletions --help`)
+    #[arg(long, value_name = "FILE", required_unless_present = "product")]
+    pub deleted: Vec<PathBuf>,
 
     /// Everything billed under this product (code or name, any case) was cleaned up at the
     /// matching --cleaned-at; repeatable, combinable with --deleted
@@ -219,7 +293,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
-    /// Skip export rows that cannot be parsed; count them in the report and warn on stderr
+    /// Skip export rows and audit records that cannot be parsed; count them and warn on stderr
     #[arg(long)]
     pub skip_bad_rows: bool,
 

@@ -1,7 +1,10 @@
 //! Checked settings: the command line's strings become typed values here, and clap's types go
 //! no further.
 
-use crate::cli::{CheckArgs, ExplainIdArgs, FailOnArg, FormatArg, InspectArgs, InspectFormatArg};
+use crate::cli::{
+    CheckArgs, DeletionsArgs, DeletionsFormatArg, ExplainIdArgs, FailOnArg, FormatArg, InspectArgs,
+    InspectFormatArg,
+};
 use crate::error::{Error, Result};
 use crate::report::OutputFormat;
 use crate::time::{parse_duration, parse_offset, parse_time};
@@ -11,7 +14,8 @@ use std::path::PathBuf;
 #[derive(Debug, Clone)]
 pub struct CheckConfig {
     pub exports: Vec<String>,
-    pub register: Option<String>,
+    /// `--deleted` files: registers, audit logs, cleanup reports.
+    pub registers: Vec<String>,
     pub rules: Option<String>,
     /// Product-level cleanups from `--product`/`--cleaned-at`.
     pub products: Vec<(String, DateTime<Utc>)>,
@@ -62,7 +66,11 @@ impl CheckConfig {
                 .iter()
                 .map(|p| p.to_string_lossy().into_owned())
                 .collect(),
-            register: a.deleted.map(|p| p.to_string_lossy().into_owned()),
+            registers: a
+                .deleted
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
             rules: a.rules.map(|p| p.to_string_lossy().into_owned()),
             products,
             lag: parse_duration(&a.lag).map_err(|m| usage("--lag", m))?,
@@ -133,6 +141,34 @@ impl InspectConfig {
             json: a.format == InspectFormatArg::Json,
             tz: parse_offset(&a.tz).map_err(|m| usage("--tz", m))?,
             lag: parse_duration(&a.lag).map_err(|m| usage("--lag", m))?,
+            quiet: a.quiet,
+        })
+    }
+}
+
+/// Checked settings of `billrecon deletions`.
+#[derive(Debug, Clone)]
+pub struct DeletionsConfig {
+    pub sources: Vec<String>,
+    pub rules: Option<String>,
+    pub json: bool,
+    pub tz: FixedOffset,
+    pub skip_bad_rows: bool,
+    pub quiet: bool,
+}
+
+impl DeletionsConfig {
+    pub fn from_args(a: DeletionsArgs) -> Result<Self> {
+        Ok(DeletionsConfig {
+            sources: a
+                .sources
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect(),
+            rules: a.rules.map(|p| p.to_string_lossy().into_owned()),
+            json: a.format == DeletionsFormatArg::Json,
+            tz: parse_offset(&a.tz).map_err(|m| Error::Usage(format!("--tz: {m}")))?,
+            skip_bad_rows: a.skip_bad_rows,
             quiet: a.quiet,
         })
     }

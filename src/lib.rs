@@ -51,6 +51,9 @@ pub fn main<I: IntoIterator<Item = OsString>>(args: I) -> Exit {
             config::InspectConfig::from_args(args).and_then(cmd::inspect::run)
         }
         cli::Command::Sql(args) => sql::run(args),
+        cli::Command::Deletions(args) => {
+            config::DeletionsConfig::from_args(args).and_then(cmd::deletions::run)
+        }
     };
     match result {
         Ok(code) => code,

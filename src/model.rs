@@ -79,19 +79,23 @@ impl LineKind {
     }
 }
 
-/// What the register says happened at `deleted_at`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+/// What happened to a resource at its `deleted_at`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
+    /// Deleted or released: nothing of it should bill afterwards.
     #[default]
     Deleted,
+    /// Stopped, not deleted: its disks and storage keep billing until it is deleted.
     Stopped,
-    /// A yearly/monthly resource, renewal or resource plan unsubscribed: it also gets the
-    /// refund check.
+    /// A yearly/monthly resource, renewal or resource plan unsubscribed: judged as a deletion,
+    /// and it also gets the refund check.
     Unsubscribed,
 }
 
 impl Action {
+    pub const ALL: [Action; 3] = [Action::Deleted, Action::Stopped, Action::Unsubscribed];
+
     pub fn name(self) -> &'static str {
         match self {
             Action::Deleted => "deleted",
@@ -109,22 +113,113 @@ impl Action {
             _ => None,
         }
     }
+
+    /// A stop ends compute charges only; deletions and unsubscriptions end the resource.
+    pub fn is_stop(self) -> bool {
+        self == Action::Stopped
+    }
 }
 
-/// One thing that was deleted: a resource, or everything billed under a product.
-#[derive(Debug, Clone, PartialEq)]
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What the report says of every stopped resource.
+pub const STOP_NOTE: &str =
+    "stopped, not deleted: its disks and storage keep billing until it is deleted";
+
+/// Where a deletion was declared or found: a register row (`file`, `line`), an audit-log record
+/// (`file`, `record`, the event and who made it), or a flag (`--product`, no line).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Origin {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Which record of an audit log or report (1 = the first), in file order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+    /// `cts`, `actiontrail`, `cloudtrail` or `cloud-nuke`, for records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The `origin` a register row states itself (a row `billrecon deletions` derived).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cited: Option<String>,
+}
+
+impl Origin {
+    /// A flag or other place with no line: `--product`.
+    pub fn flag(name: &str) -> Self {
+        Origin {
+            file: name.to_string(),
+            ..Origin::default()
+        }
+    }
+
+    /// A register row.
+    pub fn row(file: &str, line: u64) -> Self {
+        Origin {
+            file: file.to_string(),
+            line: Some(line),
+            ..Origin::default()
+        }
+    }
+
+    /// Whether it is an audit-log record rather than a row someone wrote.
+    pub fn is_derived(&self) -> bool {
+        self.record.is_some()
+    }
+
+    /// The provenance a reviewer follows: an audit record's `file:record event-id`, or the
+    /// origin a register row cites; `None` for rows typed by hand.
+    pub fn provenance(&self) -> Option<String> {
+        if self.is_derived() {
+            Some(self.to_string())
+        } else {
+            self.cited.clone()
+        }
+    }
+}
+
+/// The compact form: `register.csv:4`, `trail.json.gz:3 c4ddaa0b-…`, `--product`.
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(n) = self.record.or(self.line) {
+            write!(f, ":{n}")?;
+        }
+        if let Some(id) = &self.event_id {
+            write!(f, " {id}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One thing that was deleted (or stopped, or unsubscribed): a resource, or everything billed
+/// under a product.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Deletion {
     /// The ID as the user wrote it; `None` for a product-level cleanup.
     pub resource_id: Option<String>,
     /// Normalized (lower case) form of `resource_id`.
     pub key: Option<String>,
+    /// Another name the bill may use for the resource as its ID (a ModelArts service's name,
+    /// billed as `<name>-<AI application UUID>`): lines match either.
+    pub resource_name: Option<String>,
     pub product: Option<String>,
     pub provider: Option<String>,
     pub deleted_at: DateTime<Utc>,
-    pub note: Option<String>,
     pub action: Action,
-    /// Where it was declared: `register.csv:4` or `--product`.
-    pub origin: String,
+    pub note: Option<String>,
+    /// Where it was declared or found.
+    pub origin: Origin,
 }
 
 /// A deletion's place in the one list of deletions a check works on (the register's rows, then

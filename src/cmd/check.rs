@@ -18,22 +18,29 @@ use crate::report::{self, Settings};
 use crate::time::format_offset;
 
 pub fn run(cfg: CheckConfig) -> Result<Exit> {
-    let (deletions, mut warnings) =
-        deletions::gather(cfg.register.as_deref(), &cfg.products, cfg.tz)?;
     let mut inputs: Vec<&std::path::Path> = cfg.exports.iter().map(std::path::Path::new).collect();
-    inputs.extend(cfg.register.iter().map(std::path::Path::new));
+    inputs.extend(cfg.registers.iter().map(std::path::Path::new));
     inputs.extend(cfg.rules.iter().map(std::path::Path::new));
     // Read whole before anything is written: `-o` may name the baseline itself.
     let baseline = cfg.baseline.as_deref().map(Baseline::read).transpose()?;
     let sink = Sink::create(cfg.output.as_deref(), &inputs)?;
-    let user_rules = match &cfg.rules {
-        Some(path) => rules_file::read(path)?,
-        None => Vec::new(),
+    let (user_rules, user_events) = match &cfg.rules {
+        Some(path) => (rules_file::read(path)?, deletions::audit::read_rules(path)?),
+        None => (Vec::new(), Vec::new()),
     };
+    let events = deletions::audit::EventTable::new(user_events);
+    let read = deletions::ReadOptions {
+        tz: cfg.tz,
+        skip_bad_rows: cfg.skip_bad_rows,
+        events: &events,
+    };
+    let gathered = deletions::gather(&cfg.registers, &cfg.products, &read)?;
+    let deletions = &gathered.deletions;
+    let mut warnings = gathered.warnings.clone();
     let normalizer = Normalizer::new(user_rules);
-    let matcher = Matcher::new(&normalizer, &deletions);
+    let matcher = Matcher::new(&normalizer, deletions);
     // Matched lines are counted against their deletions as they are read.
-    let counter = Counter::of(&deletions, cfg.grace);
+    let counter = Counter::of(deletions, cfg.grace);
     let hooks = Hooks {
         select: &matcher,
         count: &counter,
@@ -43,6 +50,8 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     for s in &scans {
         warnings.extend(s.skipped_examples.iter().map(|m| format!("skipped {m}")));
     }
+    let bill_end = scans.iter().filter_map(|s| s.last_usage).max();
+    warnings.extend(deletions::span_warnings(&gathered.sources, bill_end));
 
     let timing = Timing {
         lag: cfg.lag,
@@ -58,7 +67,7 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         as_of: cfg.as_of,
         tz: format_offset(cfg.tz),
     };
-    let mut report = reconcile(&deletions, scans, &timing, settings, warnings);
+    let mut report = reconcile(deletions, scans, &timing, settings, warnings);
     if let Some(b) = &baseline {
         crate::reconcile::baseline::apply(&mut report, b);
     }
@@ -100,9 +109,12 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         Exit::Stopped
     } else if findings {
         Exit::Findings
-    } else if s.pending + s.not_in_bill + refunds_pending > 0 || skipped_rows > 0 {
-        // A skipped row may be the one that bills: a run that skipped rows proves nothing
-        // stopped (exit 3 at best).
+    } else if s.pending + s.not_in_bill + refunds_pending > 0
+        || skipped_rows > 0
+        || gathered.skipped() > 0
+    {
+        // A skipped row may be the one that bills, a skipped audit record the deletion of a
+        // resource: a run that skipped either proves nothing stopped (exit 3 at best).
         Exit::TooEarly
     } else {
         Exit::Stopped

@@ -3,5 +3,6 @@
 //! deciding or formatting of its own.
 
 pub mod check;
+pub mod deletions;
 pub mod explain_id;
 pub mod inspect;

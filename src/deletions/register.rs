@@ -1,4 +1,5 @@
-//! The deletion register: a CSV of what was deleted and when, in the columns people write.
+//! The deletion register: a CSV of what was deleted and when, in the columns people write
+//! (and those `billrecon deletions` writes: `resource_name`, `action`, `origin`).
 //!
 //! Read with the exports' record reader and encodings (`ingest::records`, `ingest::source`), so
 //! its lines are cited as an editor numbers them; nothing here reads a bill.
@@ -8,10 +9,9 @@ use crate::ids::normalize::clean_id;
 use crate::ingest::formats::header::fold;
 use crate::ingest::records::{self, RawRecord, RecordReader};
 use crate::ingest::source::{self, decode};
-use crate::model::{canonical_provider, Action, Deletion};
+use crate::model::{canonical_provider, Action, Deletion, Origin};
 use crate::time::parse_time;
 use chrono::FixedOffset;
-use std::collections::HashMap;
 
 const ID: &[&str] = &["resourceid", "id", "resource", "instanceid", "billid"];
 const DELETED_AT: &[&str] = &[
@@ -26,7 +26,94 @@ const DELETED_AT: &[&str] = &[
 const PRODUCT: &[&str] = &["product", "service", "productname", "servicename"];
 const PROVIDER: &[&str] = &["provider", "cloud"];
 const NOTE: &[&str] = &["note", "notes", "comment", "comments"];
+const NAME: &[&str] = &["resourcename", "name"];
 const ACTION: &[&str] = &["action"];
+const ORIGIN: &[&str] = &["origin"];
+
+/// Providers a register may name: those some export format's lines carry (aliases fold to
+/// these, see `canonical_provider`). A misspelt provider would match no line and leave the
+/// resource pending for ever.
+pub fn providers() -> Vec<&'static str> {
+    let mut keys = crate::ingest::formats::provider_keys();
+    // `focus` is a format, not a cloud.
+    keys.retain(|k| *k != "focus");
+    keys
+}
+
+/// Trims white space and the invisible format characters a web console or a spreadsheet pastes
+/// around an ID (zero-width spaces, joiners, a byte-order mark, direction marks).
+pub fn trim_invisible(s: &str) -> &str {
+    s.trim_matches(|c: char| {
+        c.is_whitespace()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{202a}'..='\u{202e}' | '\u{00ad}')
+    })
+}
+
+/// A cell `billrecon deletions` wrote with a leading `'` so that a spreadsheet shows it as
+/// text (`'=x`, `''=x` for `'=x`; see `report::spreadsheet_safe`) reads back as it was.
+fn unguard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest)
+            if rest
+                .trim_start_matches('\'')
+                .starts_with(['=', '+', '-', '@']) =>
+        {
+            rest
+        }
+        _ => s,
+    }
+}
+
+/// The register's columns, in the order `billrecon deletions` writes them.
+pub const COLUMNS: [&str; 8] = [
+    "resource_id",
+    "resource_name",
+    "deleted_at",
+    "product",
+    "provider",
+    "action",
+    "note",
+    "origin",
+];
+
+/// Orders rows for people: by time, then ID.
+pub fn sorted(deletions: &[Deletion]) -> Vec<&Deletion> {
+    let mut rows: Vec<&Deletion> = deletions.iter().collect();
+    rows.sort_by(|a, b| {
+        a.deleted_at
+            .cmp(&b.deleted_at)
+            .then_with(|| a.resource_id.cmp(&b.resource_id))
+            .then_with(|| a.product.cmp(&b.product))
+    });
+    rows
+}
+
+/// Writes deletions as a register [`read_from`] reads back to the same resources, times and
+/// actions: times in RFC 3339 UTC, each row's provenance in `origin`, cells a spreadsheet
+/// would run guarded with a `'` that the reader drops again.
+pub fn write(deletions: &[Deletion], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use crate::report::spreadsheet_safe;
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(COLUMNS)?;
+    for d in sorted(deletions) {
+        let cell = |s: Option<&str>| spreadsheet_safe(s.unwrap_or(""));
+        let origin = d
+            .origin
+            .provenance()
+            .unwrap_or_else(|| d.origin.to_string());
+        w.write_record([
+            cell(d.resource_id.as_deref()),
+            cell(d.resource_name.as_deref()),
+            crate::time::rfc3339(d.deleted_at),
+            cell(d.product.as_deref()),
+            cell(d.provider.as_deref()),
+            d.action.name().to_string(),
+            cell(d.note.as_deref()),
+            spreadsheet_safe(&origin),
+        ])?;
+    }
+    w.flush()
+}
 
 /// Reads a register. Returns the deletions and warnings (IDs listed twice keep their earliest
 /// deletion).
@@ -71,7 +158,7 @@ pub fn read_from(
     };
     let (id_col, at_col) = (find(ID), find(DELETED_AT));
     let (product_col, provider_col, note_col) = (find(PRODUCT), find(PROVIDER), find(NOTE));
-    let action_col = find(ACTION);
+    let (name_col, action_col, origin_col) = (find(NAME), find(ACTION), find(ORIGIN));
     let Some(at_col) = at_col else {
         return Err(Error::input(
             Location::at(path, header_line, None),
@@ -85,12 +172,7 @@ pub fn read_from(
         ));
     }
 
-    let mut out: Vec<Deletion> = Vec::new();
-    let mut warnings = Vec::new();
-    let mut lines_of: Vec<u64> = Vec::new();
-    // Rows already read, by what makes two rows the same deletion (a register may hold
-    // hundreds of thousands of rows: looking each up in a list took hours).
-    let mut seen: HashMap<(bool, String), usize> = HashMap::new();
+    let mut rows: Vec<Deletion> = Vec::new();
     while rdr.read(&mut rec).map_err(read_err)? {
         let line = rec.line;
         if rec.unclosed_quote {
@@ -119,10 +201,11 @@ pub fn read_from(
         }
         let get = |col: Option<usize>, scratch: &mut String| -> String {
             col.and_then(|i| rec.get(i)).map_or(String::new(), |c| {
-                decode(c, enc, scratch).trim().to_string()
+                unguard(trim_invisible(decode(c, enc, scratch))).to_string()
             })
         };
-        let id = clean_id(&get(id_col, &mut scratch)).to_string();
+        let id = trim_invisible(clean_id(&get(id_col, &mut scratch))).to_string();
+        let name = trim_invisible(clean_id(&get(name_col, &mut scratch))).to_string();
         let product = get(product_col, &mut scratch);
         let at_text = get(Some(at_col), &mut scratch);
         if id.is_empty() && product.is_empty() {
@@ -137,6 +220,13 @@ pub fn read_from(
                 "deleted_at is empty",
             ));
         }
+        // "Deleted on the 10th" does not say before or after that day's usage.
+        if !at_text.contains(':') && parse_time(&at_text, tz).is_ok() {
+            return Err(Error::input(
+                Location::at(path, line, Some(at_col + 1)),
+                format!("deleted_at: `{at_text}` is a date without a time: write when on that day, such as `{at_text} 08:30`"),
+            ));
+        }
         let deleted_at = parse_time(&at_text, tz).map_err(|m| {
             Error::input(
                 Location::at(path, line, Some(at_col + 1)),
@@ -144,48 +234,51 @@ pub fn read_from(
             )
         })?;
         let provider = get(provider_col, &mut scratch);
-        let note = get(note_col, &mut scratch);
-        let action_text = get(action_col, &mut scratch);
-        let Some(action) = Action::parse(&action_text) else {
-            return Err(Error::input(
-                Location::at(path, line, action_col.map(|c| c + 1)),
-                format!("action `{action_text}`: expected deleted, stopped or unsubscribed"),
-            ));
+        let provider = if provider.is_empty() {
+            None
+        } else {
+            let key = canonical_provider(&provider);
+            let known = providers();
+            if !known.contains(&key.as_str()) {
+                return Err(Error::input(
+                    Location::at(path, line, provider_col.map(|c| c + 1)),
+                    format!(
+                        "provider: `{provider}` is not a provider billrecon knows: expected one of {} (or an alias such as `Huawei Cloud`, `阿里云`)",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            Some(key)
         };
-        let d = Deletion {
+        let action_text = get(action_col, &mut scratch);
+        let action = if action_text.is_empty() {
+            Action::Deleted
+        } else {
+            Action::parse(&action_text).ok_or_else(|| {
+                Error::input(
+                    Location::at(path, line, action_col.map(|c| c + 1)),
+                    format!("action `{action_text}`: expected deleted, stopped or unsubscribed"),
+                )
+            })?
+        };
+        let note = get(note_col, &mut scratch);
+        let cited = get(origin_col, &mut scratch);
+        rows.push(Deletion {
             key: (!id.is_empty()).then(|| id.to_ascii_lowercase()),
+            resource_name: (!name.is_empty() && !name.eq_ignore_ascii_case(&id)).then_some(name),
             resource_id: (!id.is_empty()).then_some(id),
             product: (!product.is_empty()).then_some(product),
-            provider: (!provider.is_empty()).then(|| canonical_provider(&provider)),
+            provider,
             deleted_at,
-            note: (!note.is_empty()).then_some(note),
             action,
-            origin: format!("{path}:{line}"),
-        };
-        // The same resource ID, or for a product-level row the same product in any case.
-        let same = match &d.key {
-            Some(k) => (true, k.clone()),
-            None => (false, d.product.as_deref().unwrap_or("").to_lowercase()),
-        };
-        if let Some(&i) = seen.get(&same) {
-            let what = d
-                .resource_id
-                .as_deref()
-                .or(d.product.as_deref())
-                .unwrap_or("");
-            warnings.push(format!(
-                "{path}: `{what}` is listed twice (lines {} and {line}); keeping the earliest deletion",
-                lines_of[i]
-            ));
-            if d.deleted_at < out[i].deleted_at {
-                out[i] = d;
-                lines_of[i] = line;
-            }
-            continue;
-        }
-        seen.insert(same, out.len());
-        out.push(d);
-        lines_of.push(line);
+            note: (!note.is_empty()).then_some(note),
+            origin: Origin {
+                cited: (!cited.is_empty()).then_some(cited),
+                ..Origin::row(path, line)
+            },
+        });
     }
+    // The same resource listed twice keeps its earliest deletion, with a warning.
+    let (out, warnings) = crate::deletions::merge(rows);
     Ok((out, warnings))
 }

@@ -11,10 +11,11 @@ use crate::model::{Deletion, DeletionIdx};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// A register key and the deletions filed under it.
+/// A register key and the deletions filed under it: (index, provider, whether the key is the
+/// deletion's `resource_name` rather than its ID).
 struct Filed {
     key: String,
-    deletions: Vec<(DeletionIdx, Option<String>)>,
+    deletions: Vec<(DeletionIdx, Option<String>, bool)>,
 }
 
 pub struct Matcher<'n> {
@@ -32,13 +33,24 @@ impl<'n> Matcher<'n> {
         for (i, d) in crate::deletions::indexed(deletions) {
             match &d.key {
                 Some(key) => {
-                    let bucket = by_hash.entry(hash_ci(key)).or_default();
-                    match bucket.iter_mut().find(|e| e.key.eq_ignore_ascii_case(key)) {
-                        Some(e) => e.deletions.push((i, d.provider.clone())),
-                        None => bucket.push(Filed {
-                            key: key.clone(),
-                            deletions: vec![(i, d.provider.clone())],
-                        }),
+                    // A resource also matches lines billed under its name (a ModelArts
+                    // service's `<name>-<AI application UUID>`).
+                    let name = d
+                        .resource_name
+                        .as_deref()
+                        .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(key));
+                    let keys =
+                        std::iter::once((key.as_str(), false)).chain(name.map(|n| (n, true)));
+                    for (key, by_name) in keys {
+                        let bucket = by_hash.entry(hash_ci(key)).or_default();
+                        let filed = (i, d.provider.clone(), by_name);
+                        match bucket.iter_mut().find(|e| e.key.eq_ignore_ascii_case(key)) {
+                            Some(e) => e.deletions.push(filed),
+                            None => bucket.push(Filed {
+                                key: key.to_string(),
+                                deletions: vec![filed],
+                            }),
+                        }
                     }
                 }
                 None => {
@@ -55,25 +67,26 @@ impl<'n> Matcher<'n> {
         }
     }
 
-    /// Adds the deletions filed under `key`; returns whether any was added.
-    fn lookup(&self, key: &str, provider: &str, hits: &mut Vec<DeletionIdx>) -> bool {
+    /// Adds the deletions filed under `key`; returns whether any was added, and whether only
+    /// through a deletion's `resource_name`.
+    fn lookup(&self, key: &str, provider: &str, hits: &mut Vec<DeletionIdx>) -> Option<bool> {
         if key.is_empty() {
-            return false;
+            return None;
         }
-        let Some(bucket) = self.by_hash.get(&hash_ci(key)) else {
-            return false;
-        };
+        let bucket = self.by_hash.get(&hash_ci(key))?;
         let before = hits.len();
+        let mut by_id = false;
         for e in bucket {
             if e.key.eq_ignore_ascii_case(key) {
-                for (i, p) in &e.deletions {
+                for (i, p, by_name) in &e.deletions {
                     if p.as_deref().is_none_or(|p| p == provider) && !hits.contains(i) {
                         hits.push(*i);
+                        by_id |= !by_name;
                     }
                 }
             }
         }
-        hits.len() > before
+        (hits.len() > before).then_some(!by_id)
     }
 }
 
@@ -98,32 +111,39 @@ impl Select for Matcher<'_> {
             product_name: ids.product_name,
         };
         let (norm, rule) = self.normalizer.normalize(&ctx, ids.id);
-        // The name of the rule that produced the first key that matched, for the report.
-        let mut matched_by: Option<&str> = None;
-        if self.lookup(norm, ids.provider, &mut hits) {
-            matched_by = Some(self.normalizer.rule_name(rule));
+        // The name of the rule that produced the first key that matched, for the report,
+        // and whether that key was a deletion's `resource_name`.
+        let mut matched_by: Option<(&str, bool)> = None;
+        if let Some(by_name) = self.lookup(norm, ids.provider, &mut hits) {
+            matched_by = Some((self.normalizer.rule_name(rule), by_name));
         }
         // The bill's own spelling also matches: a register may quote the ID from the bill.
-        if norm.len() != ids.id.len() && self.lookup(ids.id, ids.provider, &mut hits) {
-            matched_by.get_or_insert("as-is");
+        if norm.len() != ids.id.len() {
+            if let Some(by_name) = self.lookup(ids.id, ids.provider, &mut hits) {
+                matched_by.get_or_insert(("as-is", by_name));
+            }
         }
         for part in composite_parts(norm) {
-            if self.lookup(part, ids.provider, &mut hits) {
-                matched_by.get_or_insert("composite-part");
+            if let Some(by_name) = self.lookup(part, ids.provider, &mut hits) {
+                matched_by.get_or_insert(("composite-part", by_name));
             }
         }
         // A child resource (a disk billed under its ECS) matches by its own ID too.
-        if self.lookup(ids.child_id, ids.provider, &mut hits) {
-            matched_by.get_or_insert("child-resource");
+        if let Some(by_name) = self.lookup(ids.child_id, ids.provider, &mut hits) {
+            matched_by.get_or_insert(("child-resource", by_name));
         }
         if hits.is_empty() {
             return None;
         }
         let norm_id = if norm.is_empty() { ids.child_id } else { norm };
-        let rule = matched_by.unwrap_or_else(|| self.normalizer.rule_name(rule));
+        let rule = match matched_by {
+            Some((rule, true)) => format!("{rule} (resource_name)"),
+            Some((rule, false)) => rule.to_string(),
+            None => self.normalizer.rule_name(rule).to_string(),
+        };
         Some(Selected {
             norm_id: norm_id.to_ascii_lowercase(),
-            rule: rule.to_string(),
+            rule,
             hits,
         })
     }
@@ -169,9 +189,7 @@ mod tests {
             product: product.map(String::from),
             provider: provider.map(String::from),
             deleted_at: Utc.with_ymd_and_hms(2026, 10, 10, 0, 30, 0).unwrap(),
-            note: None,
-            action: Default::default(),
-            origin: "test".into(),
+            ..Deletion::default()
         }
     }
 
@@ -234,5 +252,32 @@ mod tests {
             Some(("vol-9".into(), vec![DeletionIdx(4)]))
         );
         assert_eq!(hits(ids("huawei", "hws.service.type.ec2", "ecs-9")), None);
+    }
+
+    #[test]
+    fn a_resource_matches_lines_billed_under_its_name_and_says_so() {
+        let n = Normalizer::default();
+        let mut traced = del(
+            Some("7d1e9c2a-4b3f-4e5d-9a8b-1c2d3e4f5a6c"),
+            None,
+            Some("huawei"),
+        );
+        traced.resource_name = Some("svc-a-v2".into());
+        let m = Matcher::new(&n, std::slice::from_ref(&traced));
+        let line = "svc-a-v2-7d1e9c2a-4b3f-4e5d-9a8b-1c2d3e4f5a6b";
+        let s = m
+            .select(&ids("huawei", "hws.service.type.ma", line))
+            .unwrap();
+        assert_eq!(s.norm_id, "svc-a-v2");
+        assert_eq!(s.hits, [DeletionIdx(0)]);
+        assert_eq!(s.rule, "modelarts-service (resource_name)");
+        // By its ID, as before; and never under another provider.
+        let s = m
+            .select(&ids("huawei", "", "7D1E9C2A-4B3F-4E5D-9A8B-1C2D3E4F5A6C"))
+            .unwrap();
+        assert_eq!(s.rule, "as-is");
+        assert!(m
+            .select(&ids("alibaba", "hws.service.type.ma", line))
+            .is_none());
     }
 }

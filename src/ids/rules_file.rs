@@ -20,6 +20,9 @@ use toml::Spanned;
 struct RulesFile {
     #[serde(default)]
     rule: Vec<Spanned<RawRule>>,
+    /// Read by `deletions::audit::read_rules`.
+    #[serde(default, rename = "deletion_event")]
+    _deletion_event: Vec<toml::Value>,
 }
 
 #[derive(Deserialize)]

@@ -327,7 +327,10 @@ fn assess(
         resource_id,
         bill_ids: t.bill_ids.iter().cloned().collect(),
         rules: t.rules.iter().cloned().collect(),
-        resource_name: picked(&t.resource_name).unwrap_or_default(),
+        resource_name: picked(&t.resource_name)
+            .filter(|n| !n.is_empty())
+            .or_else(|| d.resource_name.clone())
+            .unwrap_or_default(),
         product: product.unwrap_or_else(|| d.product.clone().unwrap_or_default()),
         provider: d.provider.clone(),
         scope,
@@ -353,11 +356,12 @@ fn assess(
                 line: k.line,
             })
             .collect(),
-        note: d.note.clone(),
+        note: crate::deletions::note_of(d),
         change: None,
         previous_verdict: None,
         action: d.action,
         refund: None,
+        origin: (d.origin.line.is_some() || d.origin.record.is_some()).then(|| d.origin.clone()),
     };
     let providers: BTreeSet<&str> = t.providers.iter().map(String::as_str).collect();
     if r.provider.is_none() && providers.len() == 1 {

@@ -48,6 +48,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if baseline {
         header.extend(["change", "previous_verdict"]);
     }
+    header.extend(["note", "origin"]);
     // Rows skipped with --skip-bad-rows, per input, on every row: a spreadsheet keeps no
     // summary line, and a skipped row may be the one that bills.
     let skipped: Vec<String> = report
@@ -131,6 +132,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 record.push(r.change.map_or("", |c| c.name()).to_string());
                 record.push(r.previous_verdict.map_or("", |v| v.name()).to_string());
             }
+            record.push(spreadsheet_safe(r.note.as_deref().unwrap_or_default()));
+            record.push(spreadsheet_safe(
+                &r.origin
+                    .as_ref()
+                    .map(|o| o.provenance().unwrap_or_else(|| o.to_string()))
+                    .unwrap_or_default(),
+            ));
             if !skipped.is_empty() {
                 record.push(spreadsheet_safe(&skipped.join(";")));
             }

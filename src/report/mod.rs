@@ -6,6 +6,7 @@
 //! its [`OutputFormat`] variant.
 
 mod csv;
+pub mod deletions;
 pub mod inspect;
 mod json;
 mod markdown;
@@ -14,7 +15,7 @@ mod table;
 
 pub use refund::RefundReport;
 
-use crate::model::{Action, Format, Verdict};
+use crate::model::{Action, Format, Origin, Verdict};
 use crate::money::Amounts;
 use crate::reconcile::baseline::Change;
 use crate::time::rfc3339;
@@ -206,12 +207,16 @@ pub struct ResourceReport {
     /// `--baseline`: its verdict in the earlier report.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_verdict: Option<Verdict>,
-    /// The register's `action` when it is not `deleted`.
+    /// What happened at `deleted_at` when it is not `deleted`: `stopped` (its storage keeps
+    /// billing) or `unsubscribed`.
     #[serde(skip_serializing_if = "is_deleted")]
     pub action: Action,
     /// The refund check of an unsubscribed resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund: Option<RefundReport>,
+    /// Where the deletion was declared or found (absent for `--product`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
 }
 
 fn is_deleted(a: &Action) -> bool {
@@ -270,9 +275,10 @@ pub fn local(t: DateTime<Utc>, tz: FixedOffset) -> String {
 }
 
 /// A spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return
-/// as a formula; a leading `'` makes it text.
+/// as a formula; a leading `'` makes it text. A cell that already starts with quotes before
+/// one of those gets one more, so that the register reader, which drops one, reads it back.
 pub fn spreadsheet_safe(s: &str) -> String {
-    match s.chars().next() {
+    match s.trim_start_matches('\'').chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
         _ => s.to_string(),
     }
@@ -292,5 +298,7 @@ mod tests {
         assert_eq!(spreadsheet_safe("-1+2"), "'-1+2");
         assert_eq!(spreadsheet_safe("\tx"), "'\tx");
         assert_eq!(spreadsheet_safe("nb-01"), "nb-01");
+        assert_eq!(spreadsheet_safe("'=x"), "''=x");
+        assert_eq!(spreadsheet_safe("'x"), "'x");
     }
 }

@@ -44,6 +44,7 @@ fn resource(id: &str, verdict: Verdict) -> ResourceReport {
         previous_verdict: None,
         action: crate::model::Action::Deleted,
         refund: None,
+        origin: None,
     }
 }
 
@@ -69,6 +70,16 @@ pub fn report() -> Report {
             line: 6,
         },
     ];
+    billing.origin = Some(crate::model::Origin {
+        file: "trail.json.gz".into(),
+        record: Some(3),
+        source: Some("cts"),
+        event: Some("deleteService".into()),
+        event_id: Some("c4ddaa0b-2e05-11ef-bdc6-e1851d8cb7fb".into()),
+        user: Some("IAMUserA".into()),
+        ..Default::default()
+    });
+    billing.note = Some("deleteService by IAMUserA".into());
     let mut pending = resource("=cmd|' /C calc'!A0", Verdict::Pending);
     pending.product = "弹性云服务器".into();
     pending.deleted_at = t(6, 0, 12);
@@ -103,6 +114,9 @@ pub fn report() -> Report {
             },
         ],
     });
+    stopped.action = crate::model::Action::Stopped;
+    stopped.note = Some(crate::model::STOP_NOTE.into());
+    stopped.origin = Some(crate::model::Origin::row("register.csv", 4));
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {

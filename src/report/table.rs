@@ -73,6 +73,21 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Vec
         }
         Verdict::Stopped => "no charge after deletion".to_string(),
     };
+    let mut note = note;
+    // The refund check of an unsubscription has a line of its own (below).
+    if r.action.is_stop() {
+        note.push_str("; ");
+        note.push_str(crate::model::STOP_NOTE);
+    }
+    // Deletions found in audit logs cite their record, so a reviewer can look it up.
+    if let Some(o) = &r.origin {
+        if let Some(p) = o.provenance() {
+            note.push_str(&format!("; from {p}"));
+        }
+        if o.source == Some("cloud-nuke") {
+            note.push_str(" (cloud-nuke's report time: deleted by then, maybe earlier)");
+        }
+    }
     let mut row = vec![
         r.verdict.name().to_string(),
         resource,

@@ -14,7 +14,7 @@ use crate::error::{Error, Location, Result};
 use crate::exit::Exit;
 use crate::ingest::formats::header::{self, fold};
 use crate::ingest::formats::{self as formats, Field, FormatSpec};
-use crate::model::{Action, Deletion, Format};
+use crate::model::{Deletion, Format};
 use crate::time::{parse_duration, parse_offset, parse_time};
 use clap::{Args, ValueEnum};
 use dialect::Dialect;
@@ -337,16 +337,7 @@ pub fn run(a: SqlArgs) -> Result<Exit> {
             return Err(Error::Usage("--product: the name is empty".into()));
         }
         let t = parse_time(at, tz).map_err(|m| usage("--cleaned-at", m))?;
-        deletions.push(Deletion {
-            resource_id: None,
-            key: None,
-            product: Some(p.trim().to_string()),
-            provider: None,
-            deleted_at: t,
-            note: None,
-            action: Action::Deleted,
-            origin: "--product".into(),
-        });
+        deletions.push(crate::deletions::product_cleanup(p.trim(), t));
     }
     let rules = match &a.rules {
         Some(p) => crate::ids::rules_file::read(&p.to_string_lossy())?,

@@ -158,7 +158,7 @@ fn a_product_without_cleaned_at_is_a_usage_error() {
 #[test]
 fn naming_nothing_deleted_is_a_usage_error() {
     fails(billrecon().arg("check").arg(fixture("huawei/zh-basic.csv")))
-        .stderr(predicate::str::contains("--deleted <REGISTER>"));
+        .stderr(predicate::str::contains("--deleted <FILE>"));
 }
 
 #[test]
@@ -272,4 +272,29 @@ fn a_closed_stdout_ends_quietly_with_the_verdicts_exit_code() {
     // Every ID is missing from the bill: not_in_bill, exit 3, and no error about the pipe.
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+#[test]
+fn a_register_date_without_a_time_is_refused() {
+    fails(&mut check(
+        "bad/register-date-only.csv",
+        &["huawei/zh-basic.csv"],
+    ))
+    .stderr(
+        "billrecon: error: fixtures/bad/register-date-only.csv:2:2: deleted_at: `2026-10-10` is a \
+         date without a time: write when on that day, such as `2026-10-10 08:30`\n",
+    );
+}
+
+#[test]
+fn an_unknown_register_provider_lists_the_known_ones() {
+    fails(&mut check(
+        "bad/register-unknown-provider.csv",
+        &["huawei/zh-basic.csv"],
+    ))
+    .stderr(
+        "billrecon: error: fixtures/bad/register-unknown-provider.csv:2:3: provider: `hauwei` is \
+         not a provider billrecon knows: expected one of huawei, alibaba, aws, azure, gcp, oracle \
+         (or an alias such as `Huawei Cloud`, `阿里云`)\n",
+    );
 }

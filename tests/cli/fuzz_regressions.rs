@@ -71,3 +71,25 @@ fn every_fixture_reads_as_the_csv_crate_reads_it_at_any_read_size() {
     }
     assert!(n > 30, "only {n} fixtures read");
 }
+
+#[test]
+fn every_deletions_fixture_passes_the_deletions_check() {
+    // Audit logs, cloud-nuke reports and registers: read without a panic, and what is derived
+    // reads back the same through the register `billrecon deletions` writes.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut n = 0;
+    for dir in ["deletions", "register", "bad"] {
+        for f in std::fs::read_dir(root.join(dir)).unwrap() {
+            let path = f.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            for flags in [0u8, 1] {
+                let mut data = vec![flags];
+                data.extend_from_slice(&bytes);
+                let run = std::panic::catch_unwind(|| harness::deletions(&data));
+                assert!(run.is_ok(), "{} (flags {flags})", path.display());
+            }
+            n += 1;
+        }
+    }
+    assert!(n > 30, "only {n} fixtures read");
+}

@@ -7,6 +7,7 @@
 mod adversarial;
 mod bad_input;
 mod baseline;
+mod deletions;
 mod equivalence;
 mod exports;
 mod formats;

@@ -54,3 +54,21 @@ fn readme_unsubscription_example_prints_what_the_readme_shows() {
     );
     assert_eq!(String::from_utf8(out.stdout).unwrap(), shown);
 }
+
+#[test]
+fn readme_lists_every_built_in_deletion_event() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme
+        .find("**The event table.**")
+        .expect("README has the event table");
+    let table = &readme[start..start + readme[start..].find("```toml").unwrap()];
+    for rule in billrecon::deletions::audit::built_in() {
+        assert!(
+            table.contains(&format!("`{}`", rule.name)),
+            "the README's event table lacks {} ({})",
+            rule.name,
+            rule.source.name()
+        );
+    }
+}

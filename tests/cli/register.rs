@@ -143,6 +143,73 @@ fn product_cleanups_combine_with_a_register() {
 }
 
 #[test]
+fn a_stopped_row_is_judged_like_a_deletion_and_says_its_storage_keeps_billing() {
+    let r = report(&mut check("register/stopped.csv", &[BASIC]), 1);
+    let leak = resource(&r, "ecs-leak-01");
+    assert_eq!(leak["action"], "stopped");
+    assert_eq!(leak["verdict"], "still_billing");
+    assert_eq!(
+        leak["note"],
+        "stopped for the weekend; stopped, not deleted: its disks and storage keep billing until it is deleted"
+    );
+}
+
+#[test]
+fn a_resource_name_matches_lines_billed_under_that_name() {
+    let r = report(
+        &mut check("register/resource-name.csv", &["huawei/modelarts.csv"]),
+        0,
+    );
+    let svc = resource(&r, "4f0c9a7e-1b2d-4c3e-8f5a-6b7c8d9e0f1a");
+    assert_eq!(svc["verdict"], "stopped");
+    assert_eq!(
+        svc["bill_ids"],
+        json!(["svc-a-0b6c2d1e-3f4a-4b5c-8d9e-0f1a2b3c4d5e"])
+    );
+    // Never `svc-a-v2`: names are compared whole, after the UUID suffix is stripped.
+    assert_eq!(svc["rules"], json!(["modelarts-service (resource_name)"]));
+}
+
+#[test]
+fn invisible_spaces_pasted_around_an_id_are_trimmed() {
+    let r = report(&mut check("register/invisible-spaces.csv", &[BASIC]), 1);
+    assert_eq!(
+        verdicts(&r),
+        [("ecs-leak-01".into(), "still_billing".into())]
+    );
+}
+
+#[test]
+fn the_same_id_under_two_providers_is_two_resources() {
+    let out = check("register/two-providers.csv", &[BASIC])
+        .args(["-f", "json"])
+        .assert()
+        .code(1);
+    assert_eq!(stderr_of(&out), "", "no 'listed twice' warning");
+    let r: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows: Vec<(String, String)> = r["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["provider"].as_str().unwrap().to_string(),
+                x["verdict"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // The Huawei deletion at 08:30 is judged on its own, not by the Alibaba one at 07:00.
+    assert_eq!(
+        rows,
+        [
+            ("huawei".into(), "still_billing".into()),
+            ("alibaba".into(), "pending".into())
+        ]
+    );
+    assert_eq!(resource(&r, "ecs-leak-01")["lines_after_deletion"], 2);
+}
+
+#[test]
 fn a_resource_with_its_own_row_is_left_out_of_a_product_cleanup_that_covers_it() {
     // svc-a-v2 has its own row and is also under the ModelArts cleanup: it is listed once (its
     // row wins), its CNY 25.60 counted once in the summary, and a warning says so.
