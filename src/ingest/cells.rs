@@ -74,7 +74,7 @@ impl TimeCache {
         parse: impl FnOnce(&str) -> Result<DateTime<Utc>, String>,
     ) -> Result<Option<DateTime<Utc>>, String> {
         if let Some(v) = self.value {
-            if self.raw == raw {
+            if bytes_eq(&self.raw, raw) {
                 return Ok(v);
             }
         }
@@ -94,6 +94,15 @@ impl TimeCache {
         self.value = Some(v);
         Ok(v)
     }
+}
+
+/// Byte slices compared without handing empty ones to `memcmp`: an empty `Vec` or literal points
+/// at a dangling address, which glibc's EVEX `memcmp` (picked on this AMD Zen 4) reads with a
+/// fully masked load, and suppressing that load's fault costs a microcode assist on every call:
+/// a fifth of a Huawei scan's time (`perf`), invisible to instruction counts.
+#[inline]
+pub(super) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && (a.is_empty() || a == b)
 }
 
 /// Cells meaning "empty": the consoles write `-` (Alibaba) and `--` (Huawei).
@@ -259,6 +268,24 @@ mod tests {
             );
         }
         assert!(!is_empty_cell(b"\xff"), "undecodable bytes are not empty");
+    }
+
+    #[test]
+    fn bytes_compare_as_slices_do() {
+        let empty_vec: Vec<u8> = Vec::new();
+        let cases: [(&[u8], &[u8]); 7] = [
+            (b"", b""),
+            (b"", &empty_vec),
+            (b"", b"a"),
+            (b"CNY", b"CNY"),
+            (b"CNY", b"USD"),
+            (b"CNY", b"CN"),
+            ("资源".as_bytes(), "资源".as_bytes()),
+        ];
+        for (a, b) in cases {
+            assert_eq!(bytes_eq(a, b), a == b, "{a:?} {b:?}");
+            assert_eq!(bytes_eq(b, a), a == b, "{b:?} {a:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! Hot: it runs for every row of every export. Rows are identified before anything else is
 //! parsed, and most cells are compared as raw bytes with the previous row's.
 
-use super::cells::{is_empty_cell, is_totals, plain_decimal, value, Record, TimeCache};
+use super::cells::{bytes_eq, is_empty_cell, is_totals, plain_decimal, value, Record, TimeCache};
 use super::formats::header::Binding;
 use super::formats::{self, Field};
 use super::source::{decode, Encoding};
@@ -232,7 +232,7 @@ impl<'o, C: Count> Scan<'o, C> {
 
         // Provider: fixed by the format, or per line (FOCUS ProviderName).
         if let Some(raw) = cell(Field::Provider) {
-            if raw != self.provider_raw.as_slice() {
+            if !bytes_eq(raw, &self.provider_raw) {
                 self.last_span = None;
                 self.provider_raw.clear();
                 self.provider_raw.extend_from_slice(raw);
@@ -521,7 +521,7 @@ impl<'o, C: Count> Scan<'o, C> {
         let cell = self.cols[Field::Currency as usize]
             .and_then(|i| rec.cell(i))
             .unwrap_or(b"");
-        if !self.out.currencies.is_empty() && cell == self.currency_raw.as_slice() {
+        if !self.out.currencies.is_empty() && bytes_eq(cell, &self.currency_raw) {
             return;
         }
         self.currency_raw.clear();
@@ -535,7 +535,7 @@ impl<'o, C: Count> Scan<'o, C> {
     /// Whether a row whose kind and charge-class cells are these is metered usage.
     fn metered(&mut self, kind: &[u8], class: &[u8]) -> bool {
         if let Some(m) = self.metered_last {
-            if self.metered_raw.0 == kind && self.metered_raw.1 == class {
+            if bytes_eq(&self.metered_raw.0, kind) && bytes_eq(&self.metered_raw.1, class) {
                 return m;
             }
         }
