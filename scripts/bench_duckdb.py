@@ -1,13 +1,17 @@
 """DuckDB side of scripts/bench, and the cross-check of billrecon's sums against it.
 
-    bench_duckdb.py query REGISTER OUT.json EXPORT...   run the SQL, write per-resource sums
-    bench_duckdb.py compare BILLRECON.json DUCKDB.json  exit 1 (and say so loudly) on a mismatch
+    bench_duckdb.py query [--format F] REGISTER OUT.json EXPORT...   run format F's SQL (default
+                                                                     huawei), write per-resource sums
+    bench_duckdb.py compare BILLRECON.json OTHER.json   exit 1 (and say so loudly) on a mismatch;
+                                                        OTHER is DuckDB's output or billrecon's
+    bench_duckdb.py formats                             the formats that have a query
 
-The SQL is what a data engineer would write for the same question over a Huawei Expenditure
-Details export: every cell read as text, IDs lower-cased and a trailing `-<UUID>` stripped from
-ModelArts lines, the register joined, charges whose usage (else transaction) time is at or after
-the deletion kept (both are UTC+08:00 wall clocks, compared as naive timestamps), refunds and
-zero lines left out, amounts summed per resource.
+Each query is what a data engineer would write for the same question over that export: every
+cell read as text, IDs lower-cased (and, where the console bills a service as
+`<name>-<UUID>`, the UUID stripped), the register joined, charges whose usage (else transaction)
+time is at or after the deletion kept, refunds and zero lines left out, amounts summed per
+resource. Registers hold UTC+08:00 wall clocks, as the generator writes them (billrecon's
+default `--tz`).
 """
 
 import json
@@ -15,7 +19,7 @@ import sys
 import time
 from decimal import Decimal
 
-SQL = r"""
+HUAWEI = r"""
 WITH reg AS (
     SELECT lower(trim(resource_id)) AS key,
            min(resource_id) AS resource_id,
@@ -49,12 +53,78 @@ ORDER BY r.resource_id
 """
 
 
-def query(register, out, exports):
+# Alibaba Bill Details: the usage window's start, else the payment time (orders), UTC+08:00 wall
+# clocks like the register's; `-` marks an empty cell.
+ALIBABA = r"""
+WITH reg AS (
+    SELECT lower(trim(resource_id)) AS key,
+           min(resource_id) AS resource_id,
+           min(CAST(deleted_at AS TIMESTAMP)) AS deleted_at
+    FROM read_csv(?, all_varchar = true, header = true)
+    GROUP BY 1
+),
+bill AS (
+    SELECT
+        lower(trim("实例ID")) AS key,
+        CAST(coalesce(nullif(nullif("账单开始时间", ''), '-'), "消费时间") AS TIMESTAMP) AS t,
+        "账单类型" AS kind,
+        CAST("应付金额" AS DECIMAL(38, 8)) AS amount,
+        CAST(nullif(nullif("用量", ''), '-') AS DECIMAL(38, 8)) AS qty
+    FROM read_csv(?, all_varchar = true, header = true)
+)
+SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
+FROM bill b
+JOIN reg r ON b.key = r.key
+WHERE b.t >= r.deleted_at
+  AND b.amount >= 0
+  AND coalesce(b.kind, '') NOT IN ('退款', 'Refund')
+  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
+GROUP BY r.resource_id
+ORDER BY r.resource_id
+"""
+
+# FOCUS: ChargePeriodStart is UTC (`...Z`); the register's UTC+08:00 wall clocks are moved to
+# UTC. ModelArts services bill as `<name>-<UUID>`; Credit lines and negative amounts are refunds.
+FOCUS = r"""
+WITH reg AS (
+    SELECT lower(trim(resource_id)) AS key,
+           min(resource_id) AS resource_id,
+           min(CAST(deleted_at AS TIMESTAMP) - INTERVAL 8 HOUR) AS deleted_at
+    FROM read_csv(?, all_varchar = true, header = true)
+    GROUP BY 1
+),
+bill AS (
+    SELECT
+        CASE
+            WHEN contains(lower("ServiceName"), 'modelarts')
+                 AND regexp_matches("ResourceId", '-[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$')
+            THEN lower(trim(left("ResourceId", length("ResourceId") - 37)))
+            ELSE lower(trim("ResourceId"))
+        END AS key,
+        CAST(rtrim("ChargePeriodStart", 'Z') AS TIMESTAMP) AS t,
+        "ChargeCategory" AS kind,
+        CAST("BilledCost" AS DECIMAL(38, 8)) AS amount
+    FROM read_csv(?, all_varchar = true, header = true)
+)
+SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
+FROM bill b
+JOIN reg r ON b.key = r.key
+WHERE b.t >= r.deleted_at
+  AND b.amount > 0
+  AND lower(coalesce(b.kind, '')) <> 'credit'
+GROUP BY r.resource_id
+ORDER BY r.resource_id
+"""
+
+QUERIES = {"huawei": HUAWEI, "alibaba": ALIBABA, "focus": FOCUS}
+
+
+def query(fmt, register, out, exports):
     import duckdb
 
     con = duckdb.connect()
     t0 = time.perf_counter()
-    rows = con.execute(SQL, [register, exports if len(exports) > 1 else exports[0]]).fetchall()
+    rows = con.execute(QUERIES[fmt], [register, exports if len(exports) > 1 else exports[0]]).fetchall()
     elapsed = time.perf_counter() - t0
     result = {r[0]: {"amount": str(r[1]), "lines": r[2]} for r in rows}
     with open(out, "w") as f:
@@ -67,6 +137,15 @@ def compare(billrecon_json, duckdb_json):
         ours = json.load(f)
     with open(duckdb_json) as f:
         theirs = json.load(f)["resources"]
+    if isinstance(theirs, list):
+        # Another billrecon report (the twelve-file run against the one-file run).
+        theirs = {
+            r["resource_id"]: {
+                "amount": str(sum((Decimal(v) for v in (r.get("amount_after_deletion") or {}).values()), Decimal(0))),
+                "lines": r.get("lines_after_deletion", 0),
+            }
+            for r in theirs
+        }
     a = {}
     for r in ours["resources"]:
         amounts = r.get("amount_after_deletion") or {}
@@ -98,8 +177,19 @@ def compare(billrecon_json, duckdb_json):
 
 
 def main(argv):
-    if len(argv) >= 4 and argv[1] == "query":
-        query(argv[2], argv[3], argv[4:])
+    if len(argv) >= 2 and argv[1] == "query":
+        args = argv[2:]
+        fmt = "huawei"
+        if args[:1] == ["--format"] and len(args) >= 2:
+            fmt, args = args[1], args[2:]
+        if fmt not in QUERIES:
+            print(f"no query for format `{fmt}` (have: {', '.join(QUERIES)})", file=sys.stderr)
+            return 2
+        if len(args) >= 3:
+            query(fmt, args[0], args[1], args[2:])
+            return 0
+    if len(argv) == 2 and argv[1] == "formats":
+        print("\n".join(QUERIES))
         return 0
     if len(argv) == 4 and argv[1] == "compare":
         return compare(argv[2], argv[3])

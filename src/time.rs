@@ -7,6 +7,43 @@
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
+pub mod fast;
+
+/// [`parse_time`] of a cell's bytes when they hold one of the fixed forms [`fast`] reads
+/// (`None` otherwise: the caller reads the cell with [`parse_time`]).
+#[inline]
+pub fn fast_time(raw: &[u8], tz: FixedOffset) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(fast::fixed_seconds(raw, tz.local_minus_utc())?, 0)
+}
+
+/// [`parse_end`] of a cell's bytes when they hold one of the fixed forms [`fast`] reads.
+#[inline]
+pub fn fast_end(raw: &[u8], tz: FixedOffset) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(fast::fixed_end_seconds(raw, tz.local_minus_utc())?, 0)
+}
+
+/// Whether `end - start` is at most one day (`end` not before `start`), without chrono's date
+/// subtraction: rows of every export ask it of their usage window.
+#[inline]
+pub fn within_a_day(start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let (s, e) = (start.naive_utc(), end.naive_utc());
+    if e.date() <= s.date() {
+        return true;
+    }
+    // The next day: within a day when the clock has not gone past the start's.
+    s.date().succ_opt() == Some(e.date()) && e.time() <= s.time()
+}
+
+/// [`parse_time`], the fixed forms read by [`fast`] first: the same result, cheaper.
+pub fn parse_time_fast(s: &str, tz: FixedOffset) -> Result<DateTime<Utc>, String> {
+    fast_time(s.as_bytes(), tz).map_or_else(|| parse_time(s, tz), Ok)
+}
+
+/// [`parse_end`], the fixed forms read by [`fast`] first: the same result, cheaper.
+pub fn parse_end_fast(s: &str, tz: FixedOffset) -> Result<DateTime<Utc>, String> {
+    fast_end(s.as_bytes(), tz).map_or_else(|| parse_end(s, tz), Ok)
+}
+
 /// Parses a timestamp: `YYYY-MM-DD[ T]HH:MM[:SS[.frac]]` (also `/` between date parts and one
 /// digit months, days and hours, as Excel re-saves them), or a bare date, optionally followed by
 /// `Z`, `±HH:MM`, `±HHMM`, `±HH`, `UTC` or `GMT±HH:MM`. Without an offset the time is read in `tz`.
@@ -307,6 +344,27 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(parse_end(input, cst()), Ok(utc(want)), "{input}");
+        }
+    }
+
+    #[test]
+    fn a_day_is_measured_as_chrono_measures_it() {
+        let starts = [
+            "2026-10-10T00:00:00Z",
+            "2026-10-10T23:59:59Z",
+            "2024-02-28T12:00:00Z",
+            "2024-12-31T08:30:00.5Z",
+            "2026-10-31T16:00:00Z",
+        ];
+        let gaps = [0, 1, 3600, 86_399, 86_400, 86_401, 172_800, 40 * 86_400];
+        for s in starts {
+            let s = utc(s);
+            for gap in gaps {
+                for nanos in [0, 1, 500_000_000] {
+                    let e = s + Duration::seconds(gap) + Duration::nanoseconds(nanos);
+                    assert_eq!(within_a_day(s, e), e - s <= Duration::days(1), "{s} to {e}");
+                }
+            }
         }
     }
 

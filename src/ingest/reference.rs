@@ -52,7 +52,10 @@ pub fn read_with_csv_crate<C: Count>(
                     .map(|c| decode(c, enc, &mut scratch).to_string())
                     .collect();
                 if let Some(b) = detect(&cells) {
-                    st = Some(Scan::new(path, 0, &b, opts, enc, hooks.count));
+                    let mut scan = Scan::new(path, 0, &b, opts, enc, hooks.count);
+                    // The obvious reading of times too: every cell through the general parser.
+                    scan.slow_times = true;
+                    st = Some(scan);
                 }
             }
             Some(st) => match st.row(&rec, hooks.select) {

@@ -5,7 +5,7 @@
 //! Hot: it runs for every row of every export. Rows are identified before anything else is
 //! parsed, and most cells are compared as raw bytes with the previous row's.
 
-use super::cells::{is_empty_cell, is_totals, plain_decimal, value, Record, TimeCache};
+use super::cells::{bytes_eq, is_empty_cell, is_totals, plain_decimal, value, Record, TimeCache};
 use super::formats::header::Binding;
 use super::formats::{self, Field};
 use super::source::{decode, Encoding};
@@ -15,7 +15,9 @@ use super::{
 };
 use crate::model::{canonical_provider, BillLine, LineExtras, LineKey, LineKind};
 use crate::money::parse_decimal;
-use crate::time::{parse_end, parse_time, split_range};
+use crate::time::{
+    fast_end, fast_time, parse_end, parse_end_fast, parse_time, parse_time_fast, split_range,
+};
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
 use std::sync::Arc;
@@ -45,6 +47,9 @@ pub(super) struct Scan<'o, C: Count> {
     s: Scratch,
     start_cache: TimeCache,
     end_cache: TimeCache,
+    /// Read every time through the general parser only (the obvious reading the equivalence
+    /// tests hold the fast one against).
+    pub(super) slow_times: bool,
     memo: super::memo::SelectMemo,
     /// The times the previous row noted for coverage, and where its provider's span is: rows
     /// of an hourly export repeat them, and noting them again changes nothing.
@@ -143,6 +148,7 @@ impl<'o, C: Count> Scan<'o, C> {
             s: Scratch::default(),
             start_cache: TimeCache::default(),
             end_cache: TimeCache::default(),
+            slow_times: false,
             memo: super::memo::SelectMemo::default(),
             last_span: None,
             span_at: 0,
@@ -226,7 +232,7 @@ impl<'o, C: Count> Scan<'o, C> {
 
         // Provider: fixed by the format, or per line (FOCUS ProviderName).
         if let Some(raw) = cell(Field::Provider) {
-            if raw != self.provider_raw.as_slice() {
+            if !bytes_eq(raw, &self.provider_raw) {
                 self.last_span = None;
                 self.provider_raw.clear();
                 self.provider_raw.extend_from_slice(raw);
@@ -278,21 +284,30 @@ impl<'o, C: Count> Scan<'o, C> {
 
         // Times: every row feeds coverage.
         let tz = self.naive_tz;
+        let fast = !self.slow_times;
         let col_of = |f: Field| cols[f as usize].map(|i| i + 1);
         let mut usage_start = None;
         let mut usage_end = None;
         let mut charged_at = None;
         if let Some(c) = cell(Field::UsageStart) {
             usage_start = match self.spec.reading.day {
-                Some(day) => self.start_cache.get(c, |t| day_start(day, t, tz)),
-                None => self.start_cache.get(c, |t| parse_time(t, tz)),
+                Some(day) => self.start_cache.get(c, |_| None, |t| day_start(day, t, tz)),
+                None => self.start_cache.get(
+                    c,
+                    |b| fast.then(|| fast_time(b, tz)).flatten(),
+                    |t| parse_time(t, tz),
+                ),
             }
             .map_err(|m| (col_of(Field::UsageStart), format!("usage start: {m}")))?;
         }
         if let Some(c) = cell(Field::UsageEnd) {
             usage_end = self
                 .end_cache
-                .get(c, |t| parse_end(t, tz))
+                .get(
+                    c,
+                    |b| fast.then(|| fast_end(b, tz)).flatten(),
+                    |t| parse_end(t, tz),
+                )
                 .map_err(|m| (col_of(Field::UsageEnd), format!("usage end: {m}")))?;
         }
         // A format that dates its lines by day bills each line for that whole day.
@@ -302,6 +317,12 @@ impl<'o, C: Count> Scan<'o, C> {
         // With a full usage window, the expenditure and transaction times add nothing: the window
         // dates the line and feeds coverage.
         if usage_start.is_none() || usage_end.is_none() {
+            type Parse = fn(&str, FixedOffset) -> std::result::Result<DateTime<Utc>, String>;
+            let (parse_time, parse_end): (Parse, Parse) = if fast {
+                (parse_time_fast, parse_end_fast)
+            } else {
+                (parse_time, parse_end)
+            };
             let exp_text = cell(Field::ExpenditureTime)
                 .map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
             let charge_text = cell(Field::ChargeTime)
@@ -500,7 +521,7 @@ impl<'o, C: Count> Scan<'o, C> {
         let cell = self.cols[Field::Currency as usize]
             .and_then(|i| rec.cell(i))
             .unwrap_or(b"");
-        if !self.out.currencies.is_empty() && cell == self.currency_raw.as_slice() {
+        if !self.out.currencies.is_empty() && bytes_eq(cell, &self.currency_raw) {
             return;
         }
         self.currency_raw.clear();
@@ -514,7 +535,7 @@ impl<'o, C: Count> Scan<'o, C> {
     /// Whether a row whose kind and charge-class cells are these is metered usage.
     fn metered(&mut self, kind: &[u8], class: &[u8]) -> bool {
         if let Some(m) = self.metered_last {
-            if self.metered_raw.0 == kind && self.metered_raw.1 == class {
+            if bytes_eq(&self.metered_raw.0, kind) && bytes_eq(&self.metered_raw.1, class) {
                 return m;
             }
         }
@@ -573,12 +594,17 @@ impl<'o, C: Count> Scan<'o, C> {
         // settled: a subscription's window runs to the end of the period it prepays, in the
         // future, and a month-settled line arrives late anyway.
         if let (Some(s), Some(e)) = (start, end) {
-            let latest = if e - s <= chrono::Duration::days(1) {
-                &mut span.latest_usage_end
-            } else {
-                &mut span.latest_long_end
-            };
-            *latest = Some(latest.map_or(e, |l| l.max(e)));
+            // Both are maxima: an end no later than either changes nothing, whatever the
+            // window's length (which costs a date subtraction to know).
+            let later = |l: Option<DateTime<Utc>>| l.is_none_or(|l| e > l);
+            if later(span.latest_usage_end) || later(span.latest_long_end) {
+                let latest = if crate::time::within_a_day(s, e) {
+                    &mut span.latest_usage_end
+                } else {
+                    &mut span.latest_long_end
+                };
+                *latest = Some(latest.map_or(e, |l| l.max(e)));
+            }
         }
         if let Some(c) = charged {
             span.latest_charge = Some(span.latest_charge.map_or(c, |l| l.max(c)));

@@ -3,6 +3,7 @@
 //! fingerprints, same skipped rows, whatever the piece size and wherever the cuts fall (inside
 //! quoted cells with newlines, on CRLF pairs, on blank lines).
 
+use crate::synth;
 use billrecon::ingest::parallel::scan_all;
 use billrecon::ingest::source::entries;
 use billrecon::ingest::{FileScan, Hooks, LineIds, ScanOptions, Select, Selected};
@@ -54,9 +55,13 @@ fn scan(
 }
 
 fn assert_same_in_pieces(path: &Path, skip_bad_rows: bool) {
+    assert_same_in_pieces_of(path, skip_bad_rows, &[1, 3, 17, 64, 333, 4096]);
+}
+
+fn assert_same_in_pieces_of(path: &Path, skip_bad_rows: bool, sizes: &[u64]) {
     let whole = scan(path, 1, u64::MAX, skip_bad_rows)
         .map(|v| v.iter().map(FileScan::digest).collect::<Vec<_>>());
-    for piece in [1, 3, 17, 64, 333, 4096] {
+    for &piece in sizes {
         let pieces = scan(path, 2, piece, skip_bad_rows)
             .map(|v| v.iter().map(FileScan::digest).collect::<Vec<_>>());
         assert_eq!(
@@ -138,6 +143,25 @@ fn pieces_read_every_fixture_as_one_pass_does() {
         }
     }
     assert!(n > 20, "only {n} fixtures read");
+}
+
+#[test]
+fn pieces_read_every_generated_shape_as_one_pass_does() {
+    // The shapes `scripts/bench` measures, small: in resource order every row has new times.
+    for format in [
+        synth::Format::Huawei,
+        synth::Format::Alibaba,
+        synth::Format::Focus,
+    ] {
+        for order in [synth::Order::Time, synth::Order::Resource] {
+            let mut cfg = synth::Config::new(format, 3, synth::Target::Lines(600));
+            cfg.order = order;
+            let (export, _, _) = synth::to_vec(&cfg).unwrap();
+            let name = format!("{format:?}-{order:?}.csv");
+            let p = temp(&name, std::str::from_utf8(&export).unwrap());
+            assert_same_in_pieces_of(&p, false, &[977, 4096, 65_536]);
+        }
+    }
 }
 
 #[test]

@@ -36,24 +36,27 @@ pub(super) struct Split {
 
 /// Splits the line at the start of `buf` the fast way most bill lines take, writing the
 /// delimiters' positions and then the line's end to `bounds`. It reads lines whose quoted
-/// cells are simple (a quote opens a cell and closes it, with no `""` or line end inside) and
-/// whose only carriage return is in a final `\r\n`. `None` when the line needs the full CSV
+/// cells open and close with a quote and hold no line end (`""` escapes inside them are
+/// stepped over, the first quote of each pair written to `pairs`: see `unescape` in
+/// `records.rs`), and whose only carriage return is in a final `\r\n`. `None` when the line needs the full CSV
 /// parser or its `\n` is not in `buf`.
 #[inline]
 pub(super) fn split_line(
     buf: &[u8],
     delimiter: u8,
     bounds: &mut Vec<u32>,
+    pairs: &mut Vec<u32>,
     splitter: Splitter,
 ) -> Option<Split> {
+    pairs.clear();
     match splitter {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `Splitter::Avx2` is only made where the CPU was seen to have AVX2.
-        Splitter::Avx2 => unsafe { split_line_avx2(buf, delimiter, bounds) },
+        Splitter::Avx2 => unsafe { split_line_avx2(buf, delimiter, bounds, pairs) },
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: SSE2 is part of this target (checked by the `cfg`).
-        Splitter::Sse2 => unsafe { split_line_sse2(buf, delimiter, bounds) },
-        _ => split_line_scalar(buf, delimiter, bounds),
+        Splitter::Sse2 => unsafe { split_line_sse2(buf, delimiter, bounds, pairs) },
+        _ => split_line_scalar(buf, delimiter, bounds, pairs),
     }
 }
 
@@ -112,6 +115,7 @@ fn split_blocks<const W: usize>(
     buf: &[u8],
     delimiter: u8,
     bounds: &mut Vec<u32>,
+    pairs: &mut Vec<u32>,
     masks: impl Fn(usize) -> (u64, u64, u64),
 ) -> Option<Split> {
     bounds.clear();
@@ -127,6 +131,8 @@ fn split_blocks<const W: usize>(
     // Where the quoted cell open at the end of the previous block started (bit 0 here).
     let mut open = false;
     let mut quoted = false;
+    // The previous block ended on the first quote of a `""` pair: its second opens this one.
+    let mut pair_open = false;
     while at + W <= n {
         let (m_nl, m_special, m_delim) = masks(at);
         if m_special == 0 && !open {
@@ -153,6 +159,9 @@ fn split_blocks<const W: usize>(
         };
         let before = if k == W { all } else { (1u64 << k) - 1 };
         let mut specials = m_special & before;
+        if std::mem::take(&mut pair_open) {
+            specials &= !1;
+        }
         let mut inside = 0u64;
         let mut cr = 0u64;
         let mut opened_at = if open { Some(0) } else { None };
@@ -176,6 +185,17 @@ fn split_blocks<const W: usize>(
                     quoted = true;
                 }
                 Some(o) => {
+                    if buf.get(p + 1) == Some(&b'"') {
+                        // A `""` escape: the cell stays open (the newline cannot be the next
+                        // byte, so the pair is before it).
+                        pairs.push(p as u32);
+                        if b + 1 < W {
+                            specials &= !(1u64 << (b + 1));
+                        } else {
+                            pair_open = true;
+                        }
+                        continue;
+                    }
                     if !closes_cell(buf, p, delimiter) {
                         return None;
                     }
@@ -225,13 +245,18 @@ fn split_blocks<const W: usize>(
         push(bounds, at, delims);
         at += W;
     }
-    split_tail(buf, at, delimiter, bounds, open, quoted)
+    split_tail(buf, at, delimiter, bounds, pairs, open, quoted, pair_open)
 }
 
 /// [`split_line`] sixteen bytes at a time.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
-fn split_line_sse2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<Split> {
+fn split_line_sse2(
+    buf: &[u8],
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+    pairs: &mut Vec<u32>,
+) -> Option<Split> {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
@@ -239,7 +264,7 @@ fn split_line_sse2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<S
     let quote = _mm_set1_epi8(b'"' as i8);
     let cr = _mm_set1_epi8(b'\r' as i8);
     let delim = _mm_set1_epi8(delimiter as i8);
-    split_blocks::<16>(buf, delimiter, bounds, |at| {
+    split_blocks::<16>(buf, delimiter, bounds, pairs, |at| {
         // SAFETY: the block loop asks only for `at + 16 <= buf.len()`, so the unaligned load
         // reads only `buf`.
         let v = unsafe { _mm_loadu_si128(buf.as_ptr().add(at).cast::<__m128i>()) };
@@ -258,7 +283,12 @@ fn split_line_sse2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<S
 /// [`split_line`] thirty-two bytes at a time.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn split_line_avx2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<Split> {
+fn split_line_avx2(
+    buf: &[u8],
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+    pairs: &mut Vec<u32>,
+) -> Option<Split> {
     use std::arch::x86_64::{
         __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
         _mm256_set1_epi8,
@@ -267,7 +297,7 @@ fn split_line_avx2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<S
     let quote = _mm256_set1_epi8(b'"' as i8);
     let cr = _mm256_set1_epi8(b'\r' as i8);
     let delim = _mm256_set1_epi8(delimiter as i8);
-    split_blocks::<32>(buf, delimiter, bounds, |at| {
+    split_blocks::<32>(buf, delimiter, bounds, pairs, |at| {
         // SAFETY: the block loop asks only for `at + 32 <= buf.len()`, so the unaligned load
         // reads only `buf`.
         let v = unsafe { _mm256_loadu_si256(buf.as_ptr().add(at).cast::<__m256i>()) };
@@ -284,24 +314,40 @@ fn split_line_avx2(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<S
 }
 
 /// [`split_line`] a byte at a time, where no vector unit is assumed.
-fn split_line_scalar(buf: &[u8], delimiter: u8, bounds: &mut Vec<u32>) -> Option<Split> {
+fn split_line_scalar(
+    buf: &[u8],
+    delimiter: u8,
+    bounds: &mut Vec<u32>,
+    pairs: &mut Vec<u32>,
+) -> Option<Split> {
     bounds.clear();
-    split_tail(buf, 0, delimiter, bounds, false, false)
+    split_tail(buf, 0, delimiter, bounds, pairs, false, false, false)
 }
 
 /// The byte-at-a-time rules of [`split_blocks`], for the bytes after the last whole block;
-/// `open` says a quoted cell is open at `from`.
+/// `open` says a quoted cell is open at `from`, `pair` that the byte there is the second quote
+/// of a `""` pair.
+#[allow(clippy::too_many_arguments)]
 fn split_tail(
     buf: &[u8],
     from: usize,
     delimiter: u8,
     bounds: &mut Vec<u32>,
+    pairs: &mut Vec<u32>,
     mut open: bool,
     mut quoted: bool,
+    mut pair: bool,
 ) -> Option<Split> {
     for (i, &b) in buf.iter().enumerate().skip(from) {
+        if std::mem::take(&mut pair) {
+            continue;
+        }
         if open {
             match b {
+                b'"' if buf.get(i + 1) == Some(&b'"') => {
+                    pairs.push(i as u32);
+                    pair = true;
+                }
                 b'"' if closes_cell(buf, i, delimiter) => open = false,
                 b'"' | b'\n' => return None,
                 _ => {}
