@@ -11,6 +11,7 @@ mod json;
 mod markdown;
 mod refund;
 mod table;
+pub mod timeline;
 
 pub use refund::RefundReport;
 
@@ -212,10 +213,25 @@ pub struct ResourceReport {
     /// The refund check of an unsubscribed resource.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refund: Option<RefundReport>,
+    /// What only the HTML report shows.
+    #[serde(skip)]
+    pub detail: Detail,
 }
 
 fn is_deleted(a: &Action) -> bool {
     *a == Action::Deleted
+}
+
+/// What the HTML report shows of a resource beyond the JSON's fields.
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    /// Where the deletion was declared: `register.csv:4`, `--product`.
+    pub origin: String,
+    /// The ID the bill was searched for, normalized as bill IDs are compared (`None` for a
+    /// product-level cleanup, which looks for the product).
+    pub looked_for: Option<String>,
+    /// Amounts by time bucket (only with `-f html`; `None` when no line mentions the resource).
+    pub timeline: Option<timeline::Timeline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

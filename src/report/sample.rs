@@ -44,6 +44,7 @@ fn resource(id: &str, verdict: Verdict) -> ResourceReport {
         previous_verdict: None,
         action: crate::model::Action::Deleted,
         refund: None,
+        detail: Detail::default(),
     }
 }
 
