@@ -6,6 +6,7 @@
 //! its [`OutputFormat`] variant.
 
 mod csv;
+mod html;
 pub mod inspect;
 mod json;
 mod markdown;
@@ -247,6 +248,7 @@ pub enum OutputFormat {
     Json,
     Csv,
     Markdown,
+    Html,
 }
 
 /// Renders `report` in `format`; `tz` is the offset people read times in.
@@ -261,6 +263,7 @@ pub fn render(
         OutputFormat::Json => json::render(report, out),
         OutputFormat::Csv => csv::render(report, out),
         OutputFormat::Markdown => markdown::render(report, tz, out),
+        OutputFormat::Html => html::render(report, tz, out),
     }
 }
 
