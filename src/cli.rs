@@ -321,6 +321,8 @@ pub enum FormatArg {
     Csv,
     /// A Markdown table, for tickets
     Markdown,
+    /// One self-contained HTML page with a timeline per resource, for people (use with -o)
+    Html,
 }
 
 #[cfg(test)]

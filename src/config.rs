@@ -83,6 +83,7 @@ impl CheckConfig {
                 FormatArg::Json => OutputFormat::Json,
                 FormatArg::Csv => OutputFormat::Csv,
                 FormatArg::Markdown => OutputFormat::Markdown,
+                FormatArg::Html => OutputFormat::Html,
             },
             output: a.output,
             exit_zero: a.exit_zero,

@@ -8,11 +8,12 @@
 //! the report lists lines in. So memory grows with the (deletion, resource) pairs, never with
 //! the number of matched lines.
 
+use super::series::{self, Series};
 use super::verdict::{self, LineClass, LineFacts};
 use crate::ingest::{Count, Counts, Selected};
 use crate::model::{BillLine, DeletionIdx, LineKey};
 use crate::money::{Sum, Sums};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, FixedOffset, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many post-deletion charges each resource cites by file and line.
@@ -49,6 +50,8 @@ pub struct Tally {
     pub sources: Vec<LineKey>,
     /// What an unsubscription needs (only for the deletions that are unsubscriptions).
     pub unsub: Option<Box<super::unsubscribed::Facts>>,
+    /// Amounts by time bucket, only when the report draws them (`-f html`).
+    pub series: Option<Box<Series>>,
 }
 
 /// Adds `value` to a set unless it is there (no allocation for a value already seen).
@@ -114,7 +117,11 @@ impl Tally {
             amount: l.amount,
             usage: l.usage,
         };
-        match verdict::classify(&facts, deleted_at, grace) {
+        let class = verdict::classify(&facts, deleted_at, grace);
+        if let (Some(s), Some(c)) = (self.series.as_mut(), series::class_of(class)) {
+            s.add(l.key.time, l.usage_end, c, l.currency, l.amount);
+        }
+        match class {
             LineClass::PostDeletion => {
                 let time = l.key.time;
                 self.lines_after_deletion += 1;
@@ -139,6 +146,14 @@ impl Tally {
             | LineClass::Fee { .. }
             | LineClass::ZeroAfter
             | LineClass::Earlier => {}
+        }
+    }
+
+    /// Keeps amounts by time bucket from now on, in offset `tz` (a no-op without one, or when
+    /// already kept).
+    pub fn keep_series(&mut self, tz: Option<FixedOffset>) {
+        if let (Some(tz), None) = (tz, &self.series) {
+            self.series = Some(Box::new(Series::new(tz)));
         }
     }
 
@@ -184,6 +199,11 @@ impl Tally {
         }
         if let Some(u) = &other.unsub {
             self.unsub.get_or_insert_with(Box::default).merge(u);
+        }
+        match (&mut self.series, &other.series) {
+            (Some(a), Some(b)) => a.merge(b),
+            (None, Some(b)) => self.series = Some(b.clone()),
+            _ => {}
         }
     }
 
@@ -277,6 +297,9 @@ pub struct Counter {
     /// Which deletions are unsubscriptions, by [`DeletionIdx`]: their lines are also counted
     /// for the refund check and the plan switchover (see `unsubscribed`).
     unsubscribed: Vec<bool>,
+    /// Keep each resource's amounts by time bucket in this offset (`-f html` draws them;
+    /// other formats leave it `None` and pay nothing for it).
+    series: Option<FixedOffset>,
 }
 
 impl Counter {
@@ -285,6 +308,7 @@ impl Counter {
             deleted_at,
             grace,
             unsubscribed: Vec::new(),
+            series: None,
         }
     }
 
@@ -294,6 +318,12 @@ impl Counter {
             unsubscribed,
             ..self
         }
+    }
+
+    /// The same counter, also keeping amounts by time bucket (see [`series`]) when `tz` is
+    /// given.
+    pub fn with_series(self, tz: Option<FixedOffset>) -> Self {
+        Counter { series: tz, ..self }
     }
 
     /// The counter for a list of deletions.
@@ -319,6 +349,7 @@ impl Count for Counter {
         for &h in &selected.hits {
             if let Some(&at) = self.deleted_at.get(h.get()) {
                 let t = into.entry(h, &selected.norm_id);
+                t.keep_series(self.series);
                 if line.extras.is_some() && self.unsubscribed(h) {
                     t.add_unsubscribed(line, at, self.grace);
                 } else {
@@ -434,6 +465,51 @@ mod tests {
             line(6, 0, 10, Usage, "3.46", "CNY", "", ""),
             line(1, 0, 3, Usage, "2", "CNY", "web-2", "ECS"),
         ]
+    }
+
+    #[test]
+    fn amounts_by_hour_are_kept_only_when_asked_for() {
+        let selected = Selected {
+            norm_id: "ecs-1".into(),
+            rule: "as-is".into(),
+            hits: vec![DeletionIdx(0)],
+        };
+        let deleted = vec![t("2026-10-10T02:30:00Z")];
+        let count = |counter: Counter| {
+            let mut tallies = Tallies::default();
+            for l in sample() {
+                counter.count(&mut tallies, &selected, &as_line(&l));
+            }
+            tallies.of(DeletionIdx(0)).unwrap()["ecs-1"].clone()
+        };
+        let plain = count(Counter::new(deleted.clone(), Duration::zero()));
+        assert!(plain.series.is_none());
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let drawn = count(Counter::new(deleted, Duration::zero()).with_series(Some(utc)));
+        let timeline = drawn
+            .series
+            .as_deref()
+            .expect("kept for -f html")
+            .timeline();
+        // Every line of the sample is drawn, in its currency: hours 0-9, CNY and USD.
+        let lines = |c: usize| -> u64 {
+            timeline.currencies[c]
+                .bars
+                .iter()
+                .flat_map(|b| &b.parts)
+                .map(|p| p.lines)
+                .sum()
+        };
+        assert_eq!(timeline.currencies.len(), 2);
+        assert_eq!((lines(0), lines(1)), (11, 1));
+        // Everything else is counted the same either way.
+        assert_eq!(
+            Tally {
+                series: None,
+                ..drawn
+            },
+            plain
+        );
     }
 
     #[test]

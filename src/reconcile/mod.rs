@@ -1,8 +1,9 @@
 //! Reconciliation, the deciding side: how each matched line relates to its deletion
 //! (`verdict::classify`, called through [`count::Counter`] as lines are read), the running
-//! tallies of those lines (`count`), how far each provider's data is complete, and the verdict
-//! per deleted resource, with the refund check and plan switchover of an unsubscription
-//! (`refund`, `unsubscribed`), assembled into one [`Report`].
+//! tallies of those lines (`count`, with amounts by time bucket in `series` when the HTML
+//! report asks), how far each provider's data is complete, and the verdict per deleted
+//! resource, with the refund check and plan switchover of an unsubscription (`refund`,
+//! `unsubscribed`), assembled into one [`Report`].
 //!
 //! It reads no file and renders nothing: `ingest` hands it matched lines through the
 //! [`Count`](crate::ingest::Count) seam and coverage figures in [`FileScan`]s; `report` renders
@@ -11,6 +12,7 @@
 pub mod baseline;
 pub mod count;
 pub mod refund;
+pub mod series;
 pub mod unsubscribed;
 pub mod verdict;
 
@@ -18,7 +20,7 @@ use crate::ingest::FileScan;
 use crate::model::{Action, Deletion, LineKey, Verdict};
 use crate::money::format_quantity;
 use crate::report::{
-    Coverage, InputReport, Report, ResourceReport, Settings, SourceRef, Summary, Tool,
+    Coverage, Detail, InputReport, Report, ResourceReport, Settings, SourceRef, Summary, Tool,
     SCHEMA_VERSION,
 };
 use chrono::{DateTime, Duration, FixedOffset, Utc};
@@ -362,6 +364,11 @@ fn assess(
         action: d.action,
         refund: None,
         origin: (d.origin.line.is_some() || d.origin.record.is_some()).then(|| d.origin.clone()),
+        detail: Detail {
+            origin: d.origin.to_string(),
+            looked_for: d.key.clone(),
+            timeline: t.series.as_deref().map(series::Series::timeline),
+        },
     };
     let providers: BTreeSet<&str> = t.providers.iter().map(String::as_str).collect();
     if r.provider.is_none() && providers.len() == 1 {

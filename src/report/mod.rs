@@ -7,11 +7,13 @@
 
 mod csv;
 pub mod deletions;
+mod html;
 pub mod inspect;
 mod json;
 mod markdown;
 mod refund;
 mod table;
+pub mod timeline;
 
 pub use refund::RefundReport;
 
@@ -217,10 +219,25 @@ pub struct ResourceReport {
     /// Where the deletion was declared or found (absent for `--product`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// What only the HTML report shows.
+    #[serde(skip)]
+    pub detail: Detail,
 }
 
 fn is_deleted(a: &Action) -> bool {
     *a == Action::Deleted
+}
+
+/// What the HTML report shows of a resource beyond the JSON's fields.
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    /// Where the deletion was declared: `register.csv:4`, `--product`.
+    pub origin: String,
+    /// The ID the bill was searched for, normalized as bill IDs are compared (`None` for a
+    /// product-level cleanup, which looks for the product).
+    pub looked_for: Option<String>,
+    /// Amounts by time bucket (only with `-f html`; `None` when no line mentions the resource).
+    pub timeline: Option<timeline::Timeline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -236,6 +253,7 @@ pub enum OutputFormat {
     Json,
     Csv,
     Markdown,
+    Html,
 }
 
 /// Renders `report` in `format`; `tz` is the offset people read times in.
@@ -250,6 +268,7 @@ pub fn render(
         OutputFormat::Json => json::render(report, out),
         OutputFormat::Csv => csv::render(report, out),
         OutputFormat::Markdown => markdown::render(report, tz, out),
+        OutputFormat::Html => html::render(report, tz, out),
     }
 }
 

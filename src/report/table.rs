@@ -255,7 +255,7 @@ pub(super) fn summary_lines(report: &Report, tz: FixedOffset) -> Vec<String> {
 
 /// `1 new, 1 continuing since the baseline (bill complete through …)`: what a daily job's
 /// reader looks at first.
-fn change_line(b: &super::BaselineInfo, c: &super::Changes, tz: FixedOffset) -> String {
+pub(super) fn change_line(b: &super::BaselineInfo, c: &super::Changes, tz: FixedOffset) -> String {
     let counts: Vec<String> = [
         (c.new, "new"),
         (c.settled, "settled"),

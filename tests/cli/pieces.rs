@@ -1,7 +1,8 @@
 //! Reading a file in pieces on two cores gives exactly what one pass from start to end gives:
-//! same rows, same tallies of the lines kept (with the same physical line numbers cited), same
-//! fingerprints, same skipped rows, whatever the piece size and wherever the cuts fall (inside
-//! quoted cells with newlines, on CRLF pairs, on blank lines).
+//! same rows, same tallies of the lines kept (with the same physical line numbers cited, and the
+//! same amounts by hour for the HTML report), same fingerprints, same skipped rows, whatever the
+//! piece size and wherever the cuts fall (inside quoted cells with newlines, on CRLF pairs, on
+//! blank lines).
 
 use crate::synth;
 use billrecon::ingest::parallel::scan_all;
@@ -39,12 +40,15 @@ fn scan(
     piece: u64,
     skip_bad_rows: bool,
 ) -> Result<Vec<FileScan<Tallies>>, String> {
-    // The second is an unsubscription: its refund and plan facts are read in pieces too.
-    let counter =
-        Counter::new(deleted().to_vec(), Duration::zero()).with_unsubscribed(vec![false, true]);
+    let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+    // The second is an unsubscription: its refund and plan facts are read in pieces too, as
+    // are the HTML report's amounts by hour.
+    let counter = Counter::new(deleted().to_vec(), Duration::zero())
+        .with_unsubscribed(vec![false, true])
+        .with_series(Some(tz));
     let opts = ScanOptions {
         fingerprints: true,
-        ..ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), skip_bad_rows)
+        ..ScanOptions::new(tz, skip_bad_rows)
     };
     let e = entries(path.to_str().unwrap()).map_err(|e| e.to_string())?;
     let hooks = Hooks {

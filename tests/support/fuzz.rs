@@ -135,6 +135,14 @@ impl Select for Both {
     }
 }
 
+/// The elements the HTML report writes itself; any other came from the data unescaped.
+const HTML_TAGS: &[&str] = &[
+    "doctype", "html", "head", "meta", "title", "style", "body", "svg", "defs", "pattern", "rect",
+    "line", "circle", "g", "text", "div", "h1", "h2", "h3", "p", "dl", "dt", "dd", "strong", "em",
+    "span", "code", "br", "table", "thead", "tbody", "tr", "th", "td", "a", "ul", "li", "section",
+    "header", "footer",
+];
+
 /// Whether a spreadsheet would run a cell (a number such as `-1.5` is only a number).
 pub fn runs_as_formula(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && cell.parse::<f64>().is_err()
@@ -142,8 +150,9 @@ pub fn runs_as_formula(cell: &str) -> bool {
 
 /// The whole of `check` after reading: the bytes as two overlapping exports (so duplicates are
 /// dropped), every line kept for a deleted resource and a product-level cleanup, reconciled and
-/// rendered in every format. The JSON must parse, and no CSV or Markdown cell may run as a
-/// formula. The first byte picks the options.
+/// rendered in every format (with the HTML report's amounts by hour counted). The JSON must
+/// parse, no CSV or Markdown cell may run as a formula, and no text may become HTML markup.
+/// The first byte picks the options.
 pub fn report(data: &[u8]) {
     let Some((&flags, bytes)) = data.split_first() else {
         return;
@@ -218,6 +227,20 @@ pub fn report(data: &[u8]) {
         }
     }
     out.clear();
+    render(&report, OutputFormat::Html, tz, &mut out).unwrap();
+    let html = String::from_utf8(out.clone()).expect("UTF-8");
+    for tag in html.split('<').skip(1) {
+        let name: String = tag
+            .trim_start_matches(['/', '!'])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        assert!(
+            HTML_TAGS.contains(&name.to_ascii_lowercase().as_str()),
+            "the HTML report holds an element <{name}> from the data"
+        );
+    }
+    out.clear();
     render(&report, OutputFormat::Markdown, tz, &mut out).unwrap();
     let text = String::from_utf8(out).expect("UTF-8");
     for row in text.lines().filter(|l| l.starts_with('|')).skip(2) {
@@ -236,7 +259,8 @@ pub fn report(data: &[u8]) {
 /// inputs, so every matched line is a duplicate and the second reading drops it from `b.csv`.
 pub fn report_scans(flags: u8, bytes: &[u8]) -> Result<Vec<FileScan<Tallies>>, String> {
     let counter = Counter::new(vec![deleted_at(offset(flags)); 2], Duration::zero())
-        .with_unsubscribed(vec![false, true]);
+        .with_unsubscribed(vec![false, true])
+        .with_series(Some(offset(flags)));
     let opts = ScanOptions::new(offset(flags), flags & 1 == 1);
     let names = ["a.csv", "b.csv"];
     let hooks = Hooks {
