@@ -5,7 +5,27 @@
 //! is UTC: a wall-clock time without an offset is read in the caller's `tz` (the Chinese
 //! consoles write UTC+08:00 wall clocks).
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
+
+/// The years a time may fall in, as written and in UTC: the four-digit years of RFC 3339, so that
+/// every time a report prints reads back (a baseline), and a typo such as `0000` or a year past
+/// 9999 (reached through an offset) is bad input rather than a date centuries away.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// `t` when its UTC year is in [`YEARS`]; the error names `text`.
+pub fn within_years(t: DateTime<Utc>, text: &str) -> Result<DateTime<Utc>, String> {
+    if YEARS.contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(year_error(text))
+    }
+}
+
+fn year_error(text: &str) -> String {
+    format!("`{text}` is out of range: years run from 0001 to 9999 (in UTC too)")
+}
 
 pub mod fast;
 
@@ -58,6 +78,9 @@ pub fn parse_time(s: &str, tz: FixedOffset) -> Result<DateTime<Utc>, String> {
         return Err(expected(t));
     }
     let day = p.digits(1, 2).ok_or_else(|| expected(t))?;
+    if !YEARS.contains(&(year as i32)) {
+        return Err(year_error(t));
+    }
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)
         .ok_or_else(|| format!("`{t}` is not a valid date"))?;
     let mut time = NaiveTime::MIN;
@@ -102,11 +125,12 @@ pub fn parse_time(s: &str, tz: FixedOffset) -> Result<DateTime<Utc>, String> {
     } else {
         parse_suffix(rest).ok_or_else(|| expected(t))?
     };
-    offset
+    let utc = offset
         .from_local_datetime(&naive)
         .single()
         .map(|d| d.with_timezone(&Utc))
-        .ok_or_else(|| format!("`{t}` is out of range"))
+        .ok_or_else(|| year_error(t))?;
+    within_years(utc, t)
 }
 
 /// Parses a usage-window end. An end written `HH:59:59` is inclusive and means the next second,
@@ -116,7 +140,8 @@ pub fn parse_end(s: &str, tz: FixedOffset) -> Result<DateTime<Utc>, String> {
     let local = end.with_timezone(&tz);
     use chrono::Timelike;
     if local.minute() == 59 && local.second() == 59 && local.nanosecond() == 0 {
-        Ok(end + Duration::seconds(1))
+        // `9999-12-31 23:59:59Z` ends in year 10000.
+        within_years(end + Duration::seconds(1), s.trim())
     } else {
         Ok(end)
     }
@@ -330,6 +355,50 @@ mod tests {
                 "{input} should not parse"
             );
         }
+    }
+
+    #[test]
+    fn years_outside_0001_to_9999_are_bad_input() {
+        let utc0 = FixedOffset::east_opt(0).unwrap();
+        let west = FixedOffset::west_opt(5 * 3600).unwrap();
+        // (text, offset for naive times, the UTC time it reads as, or None for bad input)
+        let cases: &[(&str, FixedOffset, Option<&str>)] = &[
+            ("0000-01-01 00:00:00", utc0, None),
+            ("0000-06-15T00:00:00Z", cst(), None),
+            ("0000-12-31", utc0, None),
+            ("0001-01-01 00:00:00", utc0, Some("0001-01-01T00:00:00Z")),
+            // The wall clock is in year 1; UTC is still in year 0.
+            ("0001-01-01 00:00:00", cst(), None),
+            ("0001-01-01 08:00:00", cst(), Some("0001-01-01T00:00:00Z")),
+            ("9999-12-31 23:59:59Z", cst(), Some("9999-12-31T23:59:59Z")),
+            ("9999-12-31 18:59:59", west, Some("9999-12-31T23:59:59Z")),
+            // Past 9999 in UTC, through an offset or 24:00.
+            ("9999-12-31 23:00:00 -05:00", cst(), None),
+            ("9999-12-31 19:00:00", west, None),
+            ("9999-12-31 24:00:00", utc0, None),
+            ("10000-01-01 00:00:00", utc0, None),
+            ("-0001-01-01 00:00:00", utc0, None),
+            ("+2026-10-10 00:00:00", utc0, None),
+        ];
+        for (input, tz, want) in cases {
+            let got = parse_time(input, *tz);
+            match want {
+                Some(w) => assert_eq!(got, Ok(utc(w)), "{input} in {tz}"),
+                None => assert!(got.is_err(), "{input} in {tz} read as {got:?}"),
+            }
+        }
+        let e = parse_time("0000-01-01 00:00:00", cst()).unwrap_err();
+        assert!(e.contains("0001 to 9999"), "{e}");
+        // An inclusive end at the last second of 9999 means a second in year 10000.
+        assert!(parse_end("9999-12-31 23:59:59Z", cst()).is_err());
+        assert_eq!(
+            parse_end("9999-12-31 23:59:58Z", cst()),
+            Ok(utc("9999-12-31T23:59:58Z"))
+        );
+        assert_eq!(
+            parse_end("0001-01-01 08:59:59", cst()),
+            Ok(utc("0001-01-01T01:00:00Z"))
+        );
     }
 
     #[test]

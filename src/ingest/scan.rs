@@ -620,10 +620,14 @@ fn day_start(
 ) -> std::result::Result<DateTime<Utc>, String> {
     use chrono::TimeZone;
     let date = day(text)?;
-    tz.from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
+    let start = tz
+        .from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
         .single()
         .map(|d| d.with_timezone(&Utc))
-        .ok_or_else(|| format!("`{text}` is out of range"))
+        .ok_or_else(|| format!("`{text}` is out of range"))?;
+    // The day's end is a time too: a line of 9999-12-31 would end in year 10000.
+    crate::time::within_years(start + chrono::Duration::days(1), text.trim())?;
+    crate::time::within_years(start, text.trim())
 }
 
 #[cfg(test)]

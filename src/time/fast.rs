@@ -10,6 +10,10 @@
 //! reading them off chrono's calendar code.
 
 const DAY: i64 = 86_400;
+/// The first and last second of [`super::YEARS`] in UTC (0001-01-01T00:00:00Z and
+/// 9999-12-31T23:59:59Z): a time outside is left to the general parser, which says why.
+const FIRST: i64 = -62_135_596_800;
+const LAST: i64 = 253_402_300_799;
 
 /// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (negative before it).
 /// Exact for every year `i64` arithmetic can hold; the month and day are assumed valid.
@@ -65,7 +69,8 @@ fn word(b: &[u8; 8]) -> u64 {
 /// A fixed-form time cell as UTC seconds since 1970-01-01: `YYYY-MM-DD HH:MM:SS` (a space, `T`
 /// or `t` between date and time) read at `tz_secs` east of UTC, or the same with `T` followed by
 /// `Z` or `±HH:MM`. `None` for anything else (other forms, blanks around it, fractions, `24:00`)
-/// and for a date or time that does not exist; [`super::parse_time`] reads those.
+/// and for a date or time that does not exist or falls outside the years 0001-9999 (in UTC too);
+/// [`super::parse_time`] reads those.
 #[inline]
 pub fn fixed_seconds(b: &[u8], tz_secs: i32) -> Option<i64> {
     let (head, tail) = b.split_first_chunk::<19>()?;
@@ -124,7 +129,11 @@ pub fn fixed_seconds(b: &[u8], tz_secs: i32) -> Option<i64> {
     let (month, day) = (pair(p1, 5), pair(p2, 0));
     let (hour, minute) = (pair(p2, 3), pair(p2, 6));
     let second = u32::from(s1 * 10 + s2);
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(i64::from(year), month) {
+    if year == 0
+        || !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(i64::from(year), month)
+    {
         return None;
     }
     if hour > 23 || minute > 59 || second > 59 {
@@ -132,7 +141,8 @@ pub fn fixed_seconds(b: &[u8], tz_secs: i32) -> Option<i64> {
     }
     let local =
         days_from_civil_4(year, month, day) * DAY + i64::from(hour * 3600 + minute * 60 + second);
-    Some(local - offset)
+    let utc = local - offset;
+    (FIRST..=LAST).contains(&utc).then_some(utc)
 }
 
 /// [`fixed_seconds`] read as the end of a usage window, as [`super::parse_end`] reads it: an end
@@ -141,11 +151,12 @@ pub fn fixed_seconds(b: &[u8], tz_secs: i32) -> Option<i64> {
 pub fn fixed_end_seconds(b: &[u8], tz_secs: i32) -> Option<i64> {
     let t = fixed_seconds(b, tz_secs)?;
     let wall = t + i64::from(tz_secs);
-    Some(if wall.rem_euclid(3600) == 3599 {
+    let end = if wall.rem_euclid(3600) == 3599 {
         t + 1
     } else {
         t
-    })
+    };
+    (end <= LAST).then_some(end)
 }
 
 #[cfg(test)]
@@ -237,7 +248,7 @@ mod tests {
             ("2026-10-10 08:30:00-00:00", CST, "2026-10-10T08:30:00Z"),
             ("1970-01-01T00:00:00Z", CST, "1970-01-01T00:00:00Z"),
             ("1969-12-31T23:59:59Z", CST, "1969-12-31T23:59:59Z"),
-            ("0000-01-01T00:00:00Z", CST, "0000-01-01T00:00:00Z"),
+            ("0001-01-01T00:00:00Z", CST, "0001-01-01T00:00:00Z"),
             ("9999-12-31 23:59:59", 0, "9999-12-31T23:59:59Z"),
         ];
         for (cell, tz, want) in cases {
@@ -371,6 +382,17 @@ mod tests {
             ));
         }
         out
+    }
+
+    #[test]
+    fn the_first_and_last_seconds_are_those_of_the_years_times_may_fall_in() {
+        assert_eq!(FIRST, utc("0001-01-01T00:00:00Z"));
+        assert_eq!(LAST, utc("9999-12-31T23:59:59Z"));
+        assert_eq!(fixed_seconds(b"0000-12-31 23:00:00", -5 * 3600), None);
+        assert_eq!(fixed_seconds(b"0001-01-01 07:59:59", CST), None);
+        assert_eq!(fixed_seconds(b"0001-01-01 08:00:00", CST), Some(FIRST));
+        assert_eq!(fixed_seconds(b"9999-12-31T23:59:59Z", 0), Some(LAST));
+        assert_eq!(fixed_end_seconds(b"9999-12-31T23:59:59Z", 0), None);
     }
 
     #[test]

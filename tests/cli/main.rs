@@ -18,6 +18,7 @@ mod options;
 mod pieces;
 mod properties;
 mod quirks;
+mod reading;
 mod readme;
 mod realdata_native;
 mod register;

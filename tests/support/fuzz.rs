@@ -27,9 +27,9 @@ use billrecon::report::local;
 use billrecon::report::{render, OutputFormat, Settings};
 use billrecon::time::{
     format_duration, format_offset, parse_duration, parse_end, parse_offset, parse_time, rfc3339,
-    split_range,
+    split_range, YEARS,
 };
-use chrono::{DateTime, Duration, FixedOffset, Utc};
+use chrono::{DateTime, Datelike, Duration, FixedOffset, Utc};
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
@@ -351,7 +351,18 @@ pub fn time(data: &[u8]) {
     };
     let start = parse_time(s, tz);
     let end = parse_end(s, tz);
-    assert_eq!(start.is_ok(), end.is_ok(), "{s:?}");
+    // An end reads as a start does, except the last second of year 9999 (inclusive, it ends in
+    // year 10000).
+    match (&start, &end) {
+        (Ok(a), Err(_)) => assert!((*a + Duration::seconds(1)).year() > 9999, "{s:?}"),
+        (Err(_), Ok(_)) => panic!("an end but no start: {s:?}"),
+        _ => {}
+    }
+    for t in [&start, &end].into_iter().flatten() {
+        assert!(YEARS.contains(&t.year()), "{s:?} reads as {t}");
+        // What a report prints reads back (a baseline).
+        assert_eq!(parse_time(&rfc3339(*t), tz), Ok(*t), "{s:?}");
+    }
     if let (Ok(a), Ok(b)) = (start, end) {
         assert!(
             b >= a,
@@ -405,8 +416,8 @@ pub fn duration(data: &[u8]) {
     let east = FixedOffset::east_opt(14 * 3600).unwrap();
     let west = FixedOffset::west_opt(14 * 3600).unwrap();
     let mut times = vec![
-        parse_time("0000-01-01 00:00:00", east).unwrap(),
-        parse_time("9999-12-31 24:00:00", west).unwrap(),
+        parse_time("0001-01-01 14:00:00", east).unwrap(),
+        parse_time("9999-12-31 09:59:59", west).unwrap(),
     ];
     if let Ok(t) = parse_time(time, east) {
         times.push(t);

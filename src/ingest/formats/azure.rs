@@ -98,6 +98,11 @@ fn day(text: &str) -> Result<NaiveDate, String> {
     let (Some(y), Some(m), Some(d)) = (y, m, d) else {
         return Err(bad());
     };
+    if !crate::time::YEARS.contains(&(y as i32)) {
+        return Err(format!(
+            "`{t}` is out of range: years run from 0001 to 9999"
+        ));
+    }
     let date = NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(|| {
         format!(
             "`{t}` is not a valid date (Azure cost details write the month first: `MM/DD/YYYY`)"
@@ -178,9 +183,13 @@ mod tests {
             "9/21/23",
             "9/21/2023 08:00:00",
             "9/21/2023 12:00:00 PM",
+            "01/01/0000",
+            "0000-12-31",
         ] {
             assert!(day(bad).is_err(), "{bad}");
         }
+        assert_eq!(day("01/01/0001"), Ok(d(1, 1, 1)));
+        assert_eq!(day("12/31/9999"), Ok(d(9999, 12, 31)));
     }
 
     fn h(s: &str) -> Vec<String> {
