@@ -130,7 +130,7 @@ pub fn read_from(
     let enc = src.encoding;
     // The same record reader as the exports: physical line numbers, a quote left open by the
     // end of the file noticed, and a cap on a record's length.
-    let mut rdr = RecordReader::new(src.reader, src.delimiter, 0, 1);
+    let mut rdr = RecordReader::new(src.reader, src.list_delimiter, 0, 1);
     let mut rec = RawRecord::default();
     let mut scratch = String::new();
     let read_err = |e: std::io::Error| match e

@@ -29,6 +29,11 @@ pub struct Source<'a> {
     pub encoding: Encoding,
     /// Field separator: `,`, or a tab for the tab-separated "Unicode text" Excel writes.
     pub delimiter: u8,
+    /// The field separator when `;` is a candidate too: European Excel saves "CSV" with the
+    /// locale's list separator, `;`. Registers are read with it; exports never, since such a
+    /// file writes decimal commas (`0,125`), which the amount reader takes for thousands
+    /// separators.
+    pub list_delimiter: u8,
     /// Set when the stream is a file's own bytes (no gzip, no transcoding), so the file can be
     /// read again at any offset.
     pub seekable: Option<Seekable>,
@@ -265,6 +270,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         let stream = std::io::Cursor::new(head).chain(inner);
         let (head, inner) = sniff(name, Box::new(Utf16Reader::new(stream, enc)))?;
         let delimiter = delimiter_of(&head);
+        let list_delimiter = list_delimiter_of(&head, delimiter);
         let cr = cr_only(&head);
         let stream = std::io::Cursor::new(head).chain(inner);
         return Ok(Source {
@@ -275,6 +281,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
             },
             encoding: Encoding::Utf8,
             delimiter,
+            list_delimiter,
             seekable: None,
             skipped: 0,
             verbatim: false,
@@ -305,6 +312,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         Err(_) => Encoding::Gb18030,
     };
     let delimiter = delimiter_of(&head);
+    let list_delimiter = list_delimiter_of(&head, delimiter);
     let name = match (encoding, bom) {
         (Encoding::Utf8, true) => "UTF-8 with BOM",
         (Encoding::Utf8, false) => "UTF-8",
@@ -320,6 +328,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         },
         encoding,
         delimiter,
+        list_delimiter,
         seekable: None,
         skipped: if bom { 3 } else { 0 },
         // Read as transcoded, never in pieces at file offsets.
@@ -378,6 +387,22 @@ fn delimiter_of(head: &[u8]) -> u8 {
         b'\t'
     } else {
         b','
+    }
+}
+
+/// `;` when the first line (a register's header) holds more semicolons than commas and tabs,
+/// else `delimiter`. Only the header decides: data cells may hold semicolons (Alibaba's
+/// composite IDs such as `cn-hangzhou;standard`), header names never do.
+fn list_delimiter_of(head: &[u8], delimiter: u8) -> u8 {
+    let first = head
+        .split(|b| *b == b'\n')
+        .find(|l| !l.trim_ascii().is_empty())
+        .unwrap_or(b"");
+    let count = |c: u8| first.iter().filter(|b| **b == c).count();
+    if count(b';') > count(b',').max(count(b'\t')) {
+        b';'
+    } else {
+        delimiter
     }
 }
 
@@ -581,5 +606,14 @@ mod tests {
         assert_eq!(delimiter_of(b"a,b\tc\n"), b',');
         assert_eq!(delimiter_of(b"title\na,b\n"), b',');
         assert_eq!(delimiter_of(b"a\tb\tc\n\"x, y\"\t2\t3\n"), b'\t');
+        // Semicolons only where a reader asks for them, and only by the header.
+        let semi = b"resource_id;deleted_at;note\necs-1;2026-10-10 08:30;web, front\n";
+        assert_eq!(delimiter_of(semi), b',');
+        assert_eq!(list_delimiter_of(semi, b','), b';');
+        assert_eq!(list_delimiter_of(b"\r\n\na;b\n", b','), b';');
+        let composite = b"resource_id,deleted_at\nk;w;m;t;c,2026-10-10 08:30\nx;y,1\n";
+        assert_eq!(list_delimiter_of(composite, b','), b',');
+        assert_eq!(list_delimiter_of(b"a\tb;c\n", b'\t'), b'\t');
+        assert_eq!(list_delimiter_of(b"", b','), b',');
     }
 }

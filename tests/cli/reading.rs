@@ -68,3 +68,26 @@ fn a_deletion_time_past_9999_in_utc_is_bad_input_naming_its_row() {
          out of range: years run from 0001 to 9999 (in UTC too)",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registers as spreadsheets save them
+
+#[test]
+fn a_semicolon_separated_register_is_read() {
+    // European Excel saves "CSV" with `;`: the whole header was one column, and the register
+    // was refused for lacking `deleted_at`. A comma inside the note stays in the note.
+    let r = report(
+        &mut check("register/semicolon.csv", &["huawei/zh-basic.csv"]),
+        1,
+    );
+    assert_eq!(resource(&r, "ecs-leak-01")["verdict"], "still_billing");
+    assert_eq!(resource(&r, "ecs-gone-01")["verdict"], "stopped");
+    assert_eq!(r["summary"]["deletions"], 2);
+}
+
+#[test]
+fn a_tab_separated_register_is_read() {
+    let r = report(&mut check("register/tab.csv", &["huawei/zh-basic.csv"]), 1);
+    assert_eq!(resource(&r, "ecs-leak-01")["verdict"], "still_billing");
+    assert_eq!(resource(&r, "ecs-gone-01")["verdict"], "stopped");
+}
