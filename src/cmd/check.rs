@@ -51,6 +51,7 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     let opts = ScanOptions::new(cfg.tz, cfg.skip_bad_rows);
     let scans = ingest::read_exports(&cfg.exports, &opts, hooks, &Progress::new(cfg.quiet))?;
     for s in &scans {
+        warnings.extend(s.warnings.iter().cloned());
         warnings.extend(s.skipped_examples.iter().map(|m| format!("skipped {m}")));
     }
     let bill_end = scans.iter().filter_map(|s| s.last_usage).max();

@@ -89,7 +89,14 @@ pub fn inspect(cfg: &InspectConfig) -> InspectReport {
             );
             bar.finish_and_clear();
             inputs.push(match r {
-                Ok(scan) => described(scan, cfg.lag),
+                Ok(scan) => {
+                    if !cfg.quiet {
+                        for w in &scan.warnings {
+                            eprintln!("billrecon: warning: {}", crate::report::printable(w));
+                        }
+                    }
+                    described(scan, cfg.lag)
+                }
                 Err(e) => {
                     let closest = source::with_entry(entry, &|r| r, |o| Ok(ingest::text::probe(o)))
                         .ok()

@@ -178,6 +178,9 @@ pub struct FileScan<T> {
     pub fingerprints: Vec<u64>,
     /// Matched lines left out because another input holds them too.
     pub duplicate_rows: u64,
+    /// What the reader noticed and the user should know (a column name given twice), each
+    /// naming the file and line.
+    pub warnings: Vec<String>,
 }
 
 impl<T: Counts> FileScan<T> {
@@ -200,6 +203,7 @@ impl<T: Counts> FileScan<T> {
             tallies: T::default(),
             fingerprints: Vec::new(),
             duplicate_rows: 0,
+            warnings: Vec::new(),
         }
     }
 

@@ -34,6 +34,9 @@ pub struct Plan {
     pub file_len: u64,
     /// How the bytes are read, for `inspect`.
     pub reading: String,
+    /// Rows of data above the header, skipped (`--skip-bad-rows`), and the header's warnings.
+    pub above: Vec<RowError>,
+    pub warnings: Vec<String>,
 }
 
 /// One piece of a plain file read on its own: the records starting in `[start, limit)`.
@@ -135,15 +138,17 @@ pub fn merge_pieces<C: Count>(
     opts: &ScanOptions,
     hooks: Hooks<'_, C>,
 ) -> Result<FileScan<C::Counts>> {
-    let mut out = Scan::new(
+    let mut head = Scan::new(
         &plan.path,
         plan.input,
         &plan.binding,
         opts,
         plan.encoding,
         hooks.count,
-    )
-    .finish();
+    );
+    head.skip_above(opts, plan.above.clone());
+    let mut out = head.finish();
+    out.warnings = plan.warnings.clone();
     out.reading = plan.reading.clone();
     out.header_line = plan.header_line;
     out.version = plan.version;

@@ -192,6 +192,15 @@ impl<'o, C: Count> Scan<'o, C> {
         Ok(())
     }
 
+    /// Counts the rows of data found above the header as skipped rows (only with
+    /// `--skip-bad-rows`: without it the first is an error before any row is read).
+    pub(super) fn skip_above(&mut self, opts: &ScanOptions, above: Vec<RowError>) {
+        for e in above {
+            // Never an error here: the rows are skipped.
+            let _ = self.fail(opts, e);
+        }
+    }
+
     pub(super) fn finish(self) -> FileScan<C::Counts> {
         self.out
     }
