@@ -280,7 +280,18 @@ pub fn scan<C: Count>(
 /// The inputs the exports hold, in command-line order; a zip archive's members in archive order.
 pub fn inputs(exports: &[String]) -> Result<Vec<source::Entry>> {
     let mut out = Vec::new();
+    let mut streams = Vec::new();
     for path in exports {
+        // Opened twice, one pipe would be read by two readers, each getting part of it.
+        if let Some(id) = source::stream_id(path) {
+            if streams.contains(&id) {
+                return Err(Error::input(
+                    Location::file(path),
+                    "the same pipe or FIFO is given twice: it can be read only once",
+                ));
+            }
+            streams.push(id);
+        }
         out.extend(source::entries(path)?);
     }
     Ok(out)

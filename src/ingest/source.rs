@@ -14,6 +14,7 @@
 use crate::error::{Error, Location, Result};
 use std::fs::File;
 use std::io::{BufReader, Read};
+use std::sync::{Arc, Mutex};
 
 /// How the text cells of a stream are decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +69,38 @@ pub struct Entry {
     /// Bytes a progress bar counts: the file's size, or the member's unpacked size.
     pub size: u64,
     member: Option<usize>,
+    /// A pipe, FIFO or device (`<(…)`, `/dev/stdin`): opened once, when the inputs were listed,
+    /// and read from that handle, once.
+    stream: Option<Arc<Stream>>,
 }
+
+/// The one handle on a stream input, with the bytes already read from it to see what it is.
+/// Opening a FIFO again would wait for a writer that never comes, and reading `/dev/stdin`
+/// again would start past what was read: it is taken once, and a second reading is an error.
+pub struct Stream {
+    handle: Mutex<Option<(Vec<u8>, File)>>,
+}
+
+impl Stream {
+    fn take(&self) -> Option<(Vec<u8>, File)> {
+        self.handle.lock().ok()?.take()
+    }
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stream")
+    }
+}
+
+/// Two entries hold the same stream only when they share its handle.
+impl PartialEq for Stream {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Stream {}
 
 /// Bytes read ahead to decide the wrapper and the encoding.
 const SNIFF: usize = 64 * 1024;
@@ -84,33 +116,78 @@ const PARQUET_MAGIC: &[u8] = b"PAR1";
 /// A reader counting what it yields (for a progress bar); the identity when there is none.
 pub type Wrap<'w> = &'w dyn for<'r> Fn(Box<dyn Read + 'r>) -> Box<dyn Read + 'r>;
 
-fn magic(path: &str) -> Result<[u8; 4]> {
-    let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut head = [0u8; 4];
-    let mut n = 0;
-    while n < head.len() {
-        match file.read(&mut head[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::io(path, e)),
-        }
-    }
-    Ok(head)
+/// Opens `path` once and reads its first bytes (up to 4) from that handle: what it is is
+/// decided from them, and a stream (a pipe, a FIFO) is never opened a second time.
+fn open_head(path: &str) -> Result<(Vec<u8>, File, bool)> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    let stream = !meta.is_file() && !meta.is_dir();
+    let mut head = Vec::with_capacity(4);
+    (&file)
+        .take(4)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    Ok((head, file, stream))
+}
+
+/// Which pipe, FIFO or device `path` names (device and inode), without opening it; `None` for
+/// a regular file, a folder, or a path that cannot be looked at.
+#[cfg(unix)]
+pub fn stream_id(path: &str) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    (!m.is_file() && !m.is_dir()).then(|| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+pub fn stream_id(_path: &str) -> Option<(u64, u64)> {
+    None
+}
+
+/// A stream cannot hold what needs a file to seek in.
+fn not_from_a_stream(path: &str, head: &[u8]) -> Result<()> {
+    let what = if head.starts_with(ZIP_MAGIC) || head.starts_with(EMPTY_ZIP_MAGIC) {
+        "a zip archive"
+    } else if head.starts_with(PARQUET_MAGIC) {
+        "a Parquet file"
+    } else {
+        return Ok(());
+    };
+    Err(Error::input(
+        Location::file(path),
+        format!(
+            "{what} is read by seeking in a file, and this is a pipe or FIFO: save it to a file \
+             and pass that"
+        ),
+    ))
 }
 
 /// The inputs `path` holds: one, or one per file member of a zip archive (in archive order).
 pub fn entries(path: &str) -> Result<Vec<Entry>> {
-    let head = magic(path)?;
+    let (head, file, stream) = open_head(path)?;
+    if stream {
+        not_from_a_stream(path, &head)?;
+        return Ok(vec![Entry {
+            name: path.to_string(),
+            path: path.to_string(),
+            size: 0,
+            member: None,
+            stream: Some(Arc::new(Stream {
+                handle: Mutex::new(Some((head, file))),
+            })),
+        }]);
+    }
     if !head.starts_with(ZIP_MAGIC) && !head.starts_with(EMPTY_ZIP_MAGIC) {
-        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        let size = file.metadata().map_or(0, |m| m.len());
         return Ok(vec![Entry {
             name: path.to_string(),
             path: path.to_string(),
             size,
             member: None,
+            stream: None,
         }]);
     }
+    drop(file);
     let mut archive = zip_archive(path)?;
     let mut out = Vec::new();
     for i in 0..archive.len() {
@@ -127,6 +204,7 @@ pub fn entries(path: &str) -> Result<Vec<Entry>> {
             path: path.to_string(),
             size: m.size(),
             member: Some(i),
+            stream: None,
         });
     }
     if out.is_empty() {
@@ -162,12 +240,31 @@ pub fn with_entry<T>(
     wrap: Wrap<'_>,
     f: impl FnOnce(Opened<'_>) -> Result<T>,
 ) -> Result<T> {
+    if let Some(stream) = &entry.stream {
+        let Some((head, file)) = stream.take() else {
+            return Err(Error::input(
+                Location::file(&entry.name),
+                "a pipe or FIFO can be read only once, and this run reads it again (overlapping \
+                 exports are read twice to count their shared lines once): save it to a file \
+                 and pass that",
+            ));
+        };
+        let source = from_reader(
+            &entry.name,
+            wrap(Box::new(std::io::Cursor::new(head).chain(file))),
+        )?;
+        return f(Opened::Text(source));
+    }
     let Some(index) = entry.member else {
-        if magic(&entry.path)?.starts_with(PARQUET_MAGIC) {
+        let (head, file, _) = open_head(&entry.path)?;
+        if head.starts_with(PARQUET_MAGIC) {
+            drop(file);
             return f(Opened::Parquet(entry.path.clone()));
         }
-        let file = File::open(&entry.path).map_err(|e| Error::io(&entry.path, e))?;
-        let mut source = from_reader(&entry.name, wrap(Box::new(file)))?;
+        let mut source = from_reader(
+            &entry.name,
+            wrap(Box::new(std::io::Cursor::new(head).chain(file))),
+        )?;
         if source.verbatim {
             source.seekable = Some(Seekable {
                 path: entry.path.clone(),
@@ -185,17 +282,17 @@ pub fn with_entry<T>(
     out
 }
 
-/// Opens a file that must be text (the deletion register); gzip is read through.
+/// Opens a file that must be text (the deletion register); gzip is read through. It is opened
+/// once, so a pipe or FIFO (`<(…)`, `/dev/stdin`) is read whole.
 pub fn open(path: &str) -> Result<Source<'static>> {
-    let head = magic(path)?;
+    let (head, file, _) = open_head(path)?;
     if head.starts_with(ZIP_MAGIC) || head.starts_with(PARQUET_MAGIC) {
         return Err(Error::input(
             Location::file(path),
             "expected a CSV file, found a zip archive or a Parquet file",
         ));
     }
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    from_reader(path, Box::new(file))
+    from_reader(path, Box::new(std::io::Cursor::new(head).chain(file)))
 }
 
 /// Reads the start of a stream to see through gzip, transcode UTF-16, strip a BOM and decide

@@ -5,7 +5,7 @@
 //! by name. Small inputs are fixtures (`fixtures/README.md`); big and binary ones are generated
 //! in a temporary directory.
 
-use crate::util::{billrecon, check, report, resource, stderr_of};
+use crate::util::{billrecon, check, report, resource, stderr_of, verdicts};
 use assert_cmd::assert::Assert;
 use std::path::PathBuf;
 
@@ -187,4 +187,207 @@ fn a_column_name_given_twice_is_a_warning_naming_both_columns() {
         .assert()
         .code(0);
     assert!(stderr_of(&out).contains("columns 1 and 4 are both named `资源ID`"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pipes and FIFOs (item 13): opened once, read from the handle that was opened, never a hang.
+
+#[cfg(unix)]
+mod streams {
+    use super::*;
+    use std::time::Duration;
+
+    /// Long enough for a debug build on a busy machine; a hang is killed and fails the test.
+    const LIMIT: Duration = Duration::from_secs(60);
+
+    /// A FIFO at `name` in `dir`, fed `bytes` by a writer thread once a reader opens it; `None`
+    /// (with the reason printed) where `mkfifo` is missing.
+    fn fifo(dir: &Dir, name: &str, bytes: Vec<u8>) -> Option<String> {
+        let path = dir.path(name);
+        match std::process::Command::new("mkfifo").arg(&path).status() {
+            Ok(s) if s.success() => {}
+            other => {
+                eprintln!("skipped: mkfifo is not available ({other:?})");
+                return None;
+            }
+        }
+        let writer = path.clone();
+        // The writer blocks in `open` until billrecon opens the FIFO for reading; a write
+        // after the reader closed fails with EPIPE, which is the reader's bug, not this one's.
+        std::thread::spawn(move || {
+            use std::io::Write;
+            if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(&writer) {
+                let _ = f.write_all(&bytes);
+            }
+        });
+        Some(path)
+    }
+
+    fn fixture_bytes(name: &str) -> Vec<u8> {
+        std::fs::read(crate::util::fixture(name)).unwrap()
+    }
+
+    fn leak_amount(r: &serde_json::Value) -> &serde_json::Value {
+        &resource(r, "ecs-leak-01")["amount_after_deletion"]["CNY"]
+    }
+
+    #[test]
+    fn an_export_read_from_a_fifo_is_read_whole() {
+        // The FIFO was opened to sniff four bytes, closed, and opened again: a hang for ever.
+        let dir = Dir::new("fifo-export");
+        let Some(export) = fifo(&dir, "export.csv", fixture_bytes("huawei/zh-basic.csv")) else {
+            return;
+        };
+        let mut cmd = billrecon();
+        cmd.timeout(LIMIT)
+            .args(["check", "--deleted", "fixtures/register/leak.csv"])
+            .arg(&export);
+        let r = report(&mut cmd, 1);
+        assert_eq!(leak_amount(&r), "6.92");
+        assert_eq!(r["inputs"][0]["rows"], 9);
+    }
+
+    #[test]
+    fn a_gzipped_export_read_from_a_fifo_is_read_whole() {
+        let dir = Dir::new("fifo-gzip");
+        let gz = fixture_bytes("wrappers/focus-1.2.csv.gz");
+        let Some(export) = fifo(&dir, "export.csv.gz", gz) else {
+            return;
+        };
+        let mut cmd = billrecon();
+        cmd.timeout(LIMIT)
+            .args(["check", "--deleted", "fixtures/focus/register.csv"])
+            .arg(&export);
+        let from_fifo = report(&mut cmd, 1);
+        let from_file = report(
+            &mut check("focus/register.csv", &["wrappers/focus-1.2.csv.gz"]),
+            1,
+        );
+        assert_eq!(verdicts(&from_fifo), verdicts(&from_file));
+        assert_eq!(from_fifo["summary"], from_file["summary"]);
+        assert_eq!(from_fifo["inputs"][0]["rows"], from_file["inputs"][0]["rows"]);
+    }
+
+    #[test]
+    fn a_register_read_from_a_fifo_is_read_whole() {
+        let dir = Dir::new("fifo-register");
+        let Some(register) = fifo(&dir, "register.csv", fixture_bytes("register/verdicts.csv"))
+        else {
+            return;
+        };
+        let mut cmd = billrecon();
+        cmd.timeout(LIMIT)
+            .args(["check", "--deleted"])
+            .arg(&register)
+            .arg("fixtures/huawei/zh-basic.csv");
+        let r = report(&mut cmd, 1);
+        assert_eq!(r["summary"]["deletions"], 4);
+        assert_eq!(leak_amount(&r), "6.92");
+    }
+
+    #[test]
+    fn dev_stdin_as_an_export_keeps_its_first_bytes() {
+        // Opened three times, stdin lost its first 4 + 4 bytes: the header was cut.
+        if !std::path::Path::new("/dev/stdin").exists() {
+            eprintln!("skipped: no /dev/stdin");
+            return;
+        }
+        let mut cmd = billrecon();
+        cmd.timeout(LIMIT)
+            .args(["check", "--deleted", "fixtures/register/leak.csv", "/dev/stdin"])
+            .write_stdin(fixture_bytes("huawei/zh-basic.csv"));
+        let r = report(&mut cmd, 1);
+        assert_eq!(leak_amount(&r), "6.92");
+        // And as the register.
+        let mut cmd = billrecon();
+        cmd.timeout(LIMIT)
+            .args(["check", "--deleted", "/dev/stdin", "fixtures/huawei/zh-basic.csv"])
+            .write_stdin(fixture_bytes("register/leak.csv"));
+        let r = report(&mut cmd, 1);
+        assert_eq!(leak_amount(&r), "6.92");
+    }
+
+    #[test]
+    fn a_fifo_that_overlapping_exports_would_read_again_is_an_error_not_a_hang() {
+        // The FIFO holds the same lines as the file before it, which counts them: the FIFO's
+        // reading without them needs a second reading, which a pipe cannot give.
+        let dir = Dir::new("fifo-overlap");
+        let Some(export) = fifo(&dir, "copy.csv", fixture_bytes("huawei/zh-basic.csv")) else {
+            return;
+        };
+        let mut cmd = check("register/leak.csv", &["huawei/zh-basic.csv"]);
+        cmd.timeout(LIMIT).arg(&export);
+        fails_with(
+            &mut cmd,
+            &format!(
+                "{export}: a pipe or FIFO can be read only once, and this run reads it again \
+                 (overlapping exports are read twice to count their shared lines once): save it \
+                 to a file and pass that"
+            ),
+        );
+        // Given first, it is the input that counts the shared lines: read once, no error.
+        let dir = Dir::new("fifo-overlap-first");
+        let Some(export) = fifo(&dir, "copy.csv", fixture_bytes("huawei/zh-basic.csv")) else {
+            return;
+        };
+        let mut cmd = billrecon();
+        cmd.timeout(LIMIT)
+            .args(["check", "--deleted", "fixtures/register/leak.csv"])
+            .arg(&export)
+            .arg("fixtures/huawei/zh-basic.csv");
+        let r = report(&mut cmd, 1);
+        assert_eq!(leak_amount(&r), "6.92");
+        // Every line of ecs-leak-01 is in both: the FIFO counts them, the file loses them.
+        assert_eq!(r["inputs"][0]["duplicate_rows"], 0);
+        assert_eq!(r["inputs"][1]["duplicate_rows"], 4);
+    }
+
+    #[test]
+    fn a_zip_archive_from_a_fifo_is_an_error_saying_to_save_it() {
+        let dir = Dir::new("fifo-zip");
+        let Some(export) = fifo(&dir, "bundle.zip", fixture_bytes("wrappers/focus-1.2.zip"))
+        else {
+            return;
+        };
+        let mut cmd = check("focus/register.csv", &[]);
+        cmd.timeout(LIMIT).arg(&export);
+        fails_with(
+            &mut cmd,
+            &format!(
+                "{export}: a zip archive is read by seeking in a file, and this is a pipe or \
+                 FIFO: save it to a file and pass that"
+            ),
+        );
+    }
+
+    #[test]
+    fn one_fifo_given_twice_is_an_error() {
+        let dir = Dir::new("fifo-twice");
+        let Some(export) = fifo(&dir, "export.csv", fixture_bytes("huawei/zh-basic.csv")) else {
+            return;
+        };
+        let mut cmd = check("register/leak.csv", &[]);
+        cmd.timeout(LIMIT).arg(&export).arg(&export);
+        fails_with(
+            &mut cmd,
+            &format!("{export}: the same pipe or FIFO is given twice: it can be read only once"),
+        );
+    }
+
+    #[test]
+    fn inspect_reads_a_fifo() {
+        let dir = Dir::new("fifo-inspect");
+        let Some(export) = fifo(&dir, "export.csv", fixture_bytes("huawei/zh-basic.csv")) else {
+            return;
+        };
+        let out = billrecon()
+            .timeout(LIMIT)
+            .args(["inspect", "--format", "json"])
+            .arg(&export)
+            .assert()
+            .code(0);
+        let r: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(r["inputs"][0]["rows"], 9);
+        assert_eq!(r["inputs"][0]["format"], "huawei");
+    }
 }
