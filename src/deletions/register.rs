@@ -135,9 +135,9 @@ pub fn read_from(
     let mut scratch = String::new();
     let read_err = |e: std::io::Error| match e
         .get_ref()
-        .and_then(|i| i.downcast_ref::<records::TooLong>())
+        .and_then(|i| i.downcast_ref::<records::Unreadable>())
     {
-        Some(t) => Error::input(Location::at(path, t.line, None), e.to_string()),
+        Some(t) => Error::input(Location::at(path, t.line, t.col), e.to_string()),
         None => source::read_error(path, e),
     };
     if !rdr.read(&mut rec).map_err(read_err)? {

@@ -42,19 +42,20 @@ struct Remembered {
 
 impl SelectMemo {
     /// The selection for `parts`, computed by `select` the first time these exact bytes are
-    /// seen (shared: a kept row takes a reference, not a copy).
-    pub fn get(
+    /// seen (shared: a kept row takes a reference, not a copy). An error is returned and not
+    /// remembered: the next row with these bytes fails as well.
+    pub fn get<E>(
         &mut self,
         parts: [&[u8]; 5],
-        select: impl FnOnce() -> Option<Selected>,
-    ) -> Option<Arc<Selected>> {
+        select: impl FnOnce() -> Result<Option<Selected>, E>,
+    ) -> Result<Option<Arc<Selected>>, E> {
         let hash = sample_hash(&parts);
         let head = self.index.get(&hash).copied();
         let mut at = head.unwrap_or(NONE);
         while let Some(e) = self.entries.get(at as usize) {
             let stored = &self.arena[e.start as usize..(e.start + e.len) as usize];
             if same(stored, &parts) {
-                return self.selected.get(e.selected as usize).cloned();
+                return Ok(self.selected.get(e.selected as usize).cloned());
             }
             at = e.next;
         }
@@ -69,27 +70,27 @@ impl SelectMemo {
     }
 
     /// The entry for the key just built, whose hash is `hash`.
-    fn find_or_insert(
+    fn find_or_insert<E>(
         &mut self,
         hash: u64,
-        select: impl FnOnce() -> Option<Selected>,
-    ) -> Option<Arc<Selected>> {
+        select: impl FnOnce() -> Result<Option<Selected>, E>,
+    ) -> Result<Option<Arc<Selected>>, E> {
         let head = self.index.get(&hash).copied();
         let mut at = head.unwrap_or(NONE);
         while let Some(e) = self.entries.get(at as usize) {
             let stored = &self.arena[e.start as usize..(e.start + e.len) as usize];
             if stored == self.key.as_slice() {
-                return self.selected.get(e.selected as usize).cloned();
+                return Ok(self.selected.get(e.selected as usize).cloned());
             }
             at = e.next;
         }
-        let selected = select().map(Arc::new);
+        let selected = select()?.map(Arc::new);
         if self.entries.len() >= ENTRIES || self.arena.len() + self.key.len() > ARENA {
             self.index.clear();
             self.entries.clear();
             self.arena.clear();
             self.selected.clear();
-            return selected;
+            return Ok(selected);
         }
         let entry = Remembered {
             start: self.arena.len() as u32,
@@ -106,7 +107,7 @@ impl SelectMemo {
         self.arena.extend_from_slice(&self.key);
         self.index.insert(hash, self.entries.len() as u32);
         self.entries.push(entry);
-        selected
+        Ok(selected)
     }
 }
 
@@ -214,8 +215,9 @@ mod tests {
         let mut get = |parts: [&[u8]; 5], answer: Option<Selected>| {
             memo.get(parts, || {
                 calls.set(calls.get() + 1);
-                answer
+                Ok::<_, ()>(answer)
             })
+            .unwrap()
             .as_deref()
             .cloned()
         };
@@ -232,12 +234,27 @@ mod tests {
     }
 
     #[test]
+    fn an_error_is_not_remembered() {
+        let mut memo = SelectMemo::default();
+        let a: [&[u8]; 5] = [b"", b"caf\xe9", b"", b"", b""];
+        assert_eq!(memo.get(a, || Err("bad")), Err("bad"));
+        assert_eq!(memo.get(a, || Err("bad again")), Err("bad again"));
+        assert_eq!(
+            memo.get(a, || Ok::<_, &str>(sel("x"))).unwrap().as_deref(),
+            sel("x").as_ref()
+        );
+    }
+
+    #[test]
     fn keys_that_share_a_hash_are_told_apart() {
         let mut memo = SelectMemo::default();
         let mut get = |id: &str, answer: Option<Selected>| {
             memo.key.clear();
             memo.key.extend_from_slice(id.as_bytes());
-            memo.find_or_insert(42, || answer).as_deref().cloned()
+            memo.find_or_insert(42, || Ok::<_, ()>(answer))
+                .unwrap()
+                .as_deref()
+                .cloned()
         };
         assert_eq!(get("a", sel("a")), sel("a"));
         assert_eq!(get("b", None), None);
@@ -252,7 +269,7 @@ mod tests {
         let mut memo = SelectMemo::default();
         for i in 0..ENTRIES + 10 {
             let id = i.to_string();
-            memo.get([b"", id.as_bytes(), b"", b"", b""], || None);
+            let _ = memo.get([b"", id.as_bytes(), b"", b"", b""], || Ok::<_, ()>(None));
             assert!(memo.entries.len() <= ENTRIES);
         }
         assert_eq!(

@@ -160,9 +160,15 @@ pub fn scan_some<C: Count>(
                         });
                         if let Some((plan, start, limit)) = job {
                             let bar = &bars[i];
-                            let r = scan_piece(&plan, start, limit, opts, hooks, &|r| {
-                                Progress::wrap(bar, r)
-                            });
+                            let r = scan_piece(
+                                &plan,
+                                start,
+                                limit,
+                                opts,
+                                hooks,
+                                &|r| Progress::wrap(bar, r),
+                                plan.late,
+                            );
                             if let Ok(mut s) = slots.lock() {
                                 if let InputState::Split { pieces, .. } = &mut s[i] {
                                     pieces[k] = Some(r);

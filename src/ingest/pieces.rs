@@ -9,11 +9,13 @@
 use super::formats::header::Binding;
 use super::records::{RawRecord, RecordReader};
 use super::scan::{Scan, SKIPPED_EXAMPLES};
-use super::source::{self, Encoding};
-use super::text::{read_rows, text_error};
+use super::source::{self, Encoding, Late, LateEncoding};
+use super::text::{read_rows, text_error_after};
 use super::{format_row_error, row_error, Count, Counts, FileScan, Hooks, RowError, ScanOptions};
 use crate::error::{Error, Result};
+use std::cell::Cell;
 use std::io::Read;
+use std::rc::Rc;
 
 /// How to read the data rows of a plain file in pieces.
 #[derive(Debug, Clone)]
@@ -37,6 +39,9 @@ pub struct Plan {
     /// Rows of data above the header, skipped (`--skip-bad-rows`), and the header's warnings.
     pub above: Vec<RowError>,
     pub warnings: Vec<String>,
+    /// For a file whose first 64 KiB are ASCII: what its text was found to be when the plan
+    /// was made (see `source::LateEncoding`); `Ascii` while nothing said.
+    pub late: Option<Late>,
 }
 
 /// One piece of a plain file read on its own: the records starting in `[start, limit)`.
@@ -49,10 +54,16 @@ pub struct Piece<T> {
     /// Newlines in `[start, limit)`, to number the next piece's lines.
     newlines: u64,
     spans: bool,
+    /// What the piece's text was found to be (`Ascii`: nothing but ASCII, the same whatever
+    /// the file is), and the error that stopped its reading.
+    late: Late,
+    failed: Option<std::io::Error>,
 }
 
 /// Reads the records that start in `[start, limit)` of a plain file. `start` must be a record
 /// boundary for the result to be used; the caller checks that the previous piece ended on one.
+/// `late` is how to take a file whose first 64 KiB are ASCII ([`Plan::late`], or what the
+/// pieces before found).
 pub fn scan_piece<C: Count>(
     plan: &Plan,
     start: u64,
@@ -60,12 +71,18 @@ pub fn scan_piece<C: Count>(
     opts: &ScanOptions,
     hooks: Hooks<'_, C>,
     wrap: source::Wrap<'_>,
+    late: Option<Late>,
 ) -> Result<Piece<C::Counts>> {
     use std::io::{Seek, SeekFrom};
     let mut file = std::fs::File::open(&plan.file).map_err(|e| Error::io(&plan.file, e))?;
     file.seek(SeekFrom::Start(start))
         .map_err(|e| Error::io(&plan.file, e))?;
     let reader = wrap(Box::new(file.take(limit - start)));
+    let state = Rc::new(Cell::new(Late::Ascii));
+    let reader: Box<dyn Read> = match late {
+        Some(start) => Box::new(LateEncoding::new(reader, start, state.clone())),
+        None => reader,
+    };
     // Lines are counted from the piece's start; the merge adds the lines before it.
     let mut rdr = RecordReader::new(reader, plan.delimiter, start - plan.skip, 1);
     let mut rec = RawRecord::default();
@@ -85,18 +102,25 @@ pub fn scan_piece<C: Count>(
         opts,
         hooks.select,
         limit == plan.file_len,
-    )
-    .map_err(|e| text_error(&plan.path, e))?;
+    );
     let newlines = rdr.position().1 - 1;
     let skipped = std::mem::take(&mut st.skipped);
+    // A reading error is kept with what the piece found its text to be: read again as the
+    // file turns out to be, the piece may read cleanly.
+    let (fatal, spans, failed) = match end {
+        Ok(end) => (end.fatal, end.spans, None),
+        Err(e) => (None, false, Some(e)),
+    };
     Ok(Piece {
         start,
         limit,
         out: st.finish(),
         skipped,
-        fatal: end.fatal,
+        fatal,
         newlines,
-        spans: end.spans,
+        spans,
+        late: state.get(),
+        failed,
     })
 }
 
@@ -149,7 +173,9 @@ pub fn merge_pieces<C: Count>(
     head.skip_above(opts, plan.above.clone());
     let mut out = head.finish();
     out.warnings = plan.warnings.clone();
-    out.reading = plan.reading.clone();
+    // What a file whose first 64 KiB are ASCII is: said by the first piece whose text is not
+    // ASCII, as one reading from the start would say it at the same line.
+    let mut late = plan.late;
     out.header_line = plan.header_line;
     out.version = plan.version;
     let mut line = plan.data_line;
@@ -166,9 +192,29 @@ pub fn merge_pieces<C: Count>(
                 Ok(p) => p.limit,
                 Err(_) => plan.file_len,
             };
-            piece = scan_piece(plan, piece.start, limit, opts, hooks, identity)?;
+            piece = scan_piece(plan, piece.start, limit, opts, hooks, identity, late)?;
+        }
+        match (late, piece.late) {
+            (None, _) | (_, Late::Ascii) => {}
+            (Some(Late::Ascii), found) => late = Some(found),
+            // The piece took itself for what the file is not: read it as the file is.
+            (Some(file), found) if file != found => {
+                piece = scan_piece(
+                    plan,
+                    piece.start,
+                    piece.limit,
+                    opts,
+                    hooks,
+                    identity,
+                    Some(file),
+                )?;
+            }
+            _ => {}
         }
         let base = line - 1;
+        if let Some(e) = piece.failed.take() {
+            return Err(text_error_after(&plan.path, e, base));
+        }
         piece.out.tallies.renumber(base);
         for (l, _, _) in &mut piece.skipped {
             *l += base;
@@ -185,6 +231,7 @@ pub fn merge_pieces<C: Count>(
         line += piece.newlines;
         i = j + 1;
     }
+    out.reading = super::text::late_reading(plan.reading.clone(), late);
     Ok(out)
 }
 
@@ -197,5 +244,7 @@ fn empty_piece<T: Counts>() -> Piece<T> {
         fatal: None,
         newlines: 0,
         spans: false,
+        late: Late::Ascii,
+        failed: None,
     }
 }

@@ -14,6 +14,7 @@
 
 mod split;
 
+use super::source::BadText;
 use split::{count, split_line, Splitter};
 use std::io::{self, Read};
 
@@ -47,23 +48,48 @@ pub struct RawRecord {
     pub unclosed_quote: bool,
 }
 
-/// The error a record past [`MAX_RECORD`] raises (inside an `io::Error`), with its line.
+/// What the record reader cannot read, at the line (and column) where it stands (inside an
+/// `io::Error`): a record past [`MAX_RECORD`], or bytes the source refused as text
+/// ([`BadText`]).
 #[derive(Debug)]
-pub struct TooLong {
+pub struct Unreadable {
     pub line: u64,
-    what: &'static str,
+    pub col: Option<usize>,
+    what: String,
 }
 
-impl std::fmt::Display for TooLong {
+impl std::fmt::Display for Unreadable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.what)
+        f.write_str(&self.what)
     }
 }
 
-impl std::error::Error for TooLong {}
+impl std::error::Error for Unreadable {}
 
-fn too_long(line: u64, what: &'static str) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, TooLong { line, what })
+fn too_long(line: u64, what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        Unreadable {
+            line,
+            col: None,
+            what: what.to_string(),
+        },
+    )
+}
+
+/// Cites a [`BadText`] error of the source at `line` and field `col`; other errors pass.
+fn cite(e: io::Error, line: u64, col: usize) -> io::Error {
+    match e.get_ref().and_then(|i| i.downcast_ref::<BadText>()) {
+        Some(bad) => io::Error::new(
+            io::ErrorKind::InvalidData,
+            Unreadable {
+                line,
+                col: Some(col),
+                what: bad.0.clone(),
+            },
+        ),
+        None => e,
+    }
 }
 
 /// The cells of one record, wherever they are stored: in the reader's buffer with the
@@ -319,7 +345,9 @@ impl<R: Read> RecordReader<R> {
         // Line ends between records (blank lines too) belong to no record: step over them so
         // the record's offset and line are those of its first cell.
         loop {
-            if self.start == self.end && !self.fill()? {
+            // Everything before the bytes `fill` reads is consumed: they start where the
+            // reader stands, in the first cell of a record.
+            if self.start == self.end && !self.fill().map_err(|e| cite(e, self.line, 1))? {
                 return Ok(false);
             }
             match self.buf[self.start] {
@@ -383,7 +411,7 @@ impl<R: Read> RecordReader<R> {
                 csv_core::ReadRecordResult::InputEmpty => {
                     // The buffer is about to be replaced: settle what depends on its bytes.
                     self.record_quotes += count(&self.buf[self.record_start..self.end], b'"');
-                    if self.fill()? {
+                    if self.fill().map_err(|e| cite(e, self.line, nend + 1))? {
                         self.record_start = 0;
                     } else {
                         // An empty slice tells the parser the input ended.
@@ -716,7 +744,7 @@ mod tests {
         assert!(e.to_string().contains("longer than 16 MiB"), "{e}");
         assert_eq!(
             e.get_ref()
-                .and_then(|i| i.downcast_ref::<TooLong>())
+                .and_then(|i| i.downcast_ref::<Unreadable>())
                 .map(|t| t.line),
             Some(1)
         );

@@ -8,7 +8,7 @@
 use super::cells::{bytes_eq, is_empty_cell, is_totals, plain_decimal, value, Record, TimeCache};
 use super::formats::header::Binding;
 use super::formats::{self, Field};
-use super::source::{decode, Encoding};
+use super::source::{decode, decode_cell, Encoding};
 use super::{
     format_row_error, Count, FileScan, LineIds, ProviderSpan, RowError, ScanOptions, Select,
     Selected,
@@ -123,7 +123,25 @@ impl<R: Record> super::orders::Cells for OrderCells<'_, R> {
     }
 }
 
-type RowResult = std::result::Result<(), (Option<usize>, String)>;
+type RowResult<T = ()> = std::result::Result<T, (Option<usize>, String)>;
+
+/// The text of a cell the reading relies on, strictly decoded (see [`decode_cell`]); empty
+/// when the row has no such cell. The error names the field and its column.
+fn field_text<'a>(
+    cell: Option<&'a [u8]>,
+    f: Field,
+    cols: &[Option<usize>; Field::COUNT],
+    enc: Encoding,
+    scratch: &'a mut String,
+) -> RowResult<&'a str> {
+    let Some(c) = cell else { return Ok("") };
+    decode_cell(c, enc, scratch).map_err(|m| {
+        (
+            cols[f as usize].map(|i| i + 1),
+            format!("{}: {m}", f.meaning()),
+        )
+    })
+}
 
 impl<'o, C: Count> Scan<'o, C> {
     pub(super) fn new(
@@ -242,10 +260,17 @@ impl<'o, C: Count> Scan<'o, C> {
         // Provider: fixed by the format, or per line (FOCUS ProviderName).
         if let Some(raw) = cell(Field::Provider) {
             if !bytes_eq(raw, &self.provider_raw) {
+                // Decoded before it is remembered: a cell that fails fails on every row.
+                let name = value(field_text(
+                    Some(raw),
+                    Field::Provider,
+                    &cols,
+                    enc,
+                    &mut self.s.other,
+                )?);
                 self.last_span = None;
                 self.provider_raw.clear();
                 self.provider_raw.extend_from_slice(raw);
-                let name = value(decode(raw, enc, &mut self.s.other));
                 self.provider = if name.is_empty() {
                     "focus".into()
                 } else {
@@ -271,25 +296,22 @@ impl<'o, C: Count> Scan<'o, C> {
             raw(Field::ProductCode),
             raw(Field::ProductName),
         ];
+        // A cell that cannot be decoded is an error, and never remembered as "not selected".
         let selected = self.memo.get(parts, || {
+            let text = |f: Field, scratch| field_text(cell(f), f, &cols, enc, scratch);
             let ids = LineIds {
                 provider,
                 format,
-                product_code: value(
-                    cell(Field::ProductCode).map_or("", |c| decode(c, enc, &mut s.code)),
-                ),
-                product_name: value(
-                    cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)),
-                ),
-                id: crate::ids::normalize::clean_id(value(
-                    cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
-                )),
-                child_id: crate::ids::normalize::clean_id(value(
-                    cell(Field::ChildResourceId).map_or("", |c| decode(c, enc, &mut s.child)),
-                )),
+                product_code: value(text(Field::ProductCode, &mut s.code)?),
+                product_name: value(text(Field::ProductName, &mut s.name)?),
+                id: crate::ids::normalize::clean_id(value(text(Field::ResourceId, &mut s.id)?)),
+                child_id: crate::ids::normalize::clean_id(value(text(
+                    Field::ChildResourceId,
+                    &mut s.child,
+                )?)),
             };
-            select.select(&ids)
-        });
+            Ok(select.select(&ids))
+        })?;
 
         // Times: every row feeds coverage.
         let tz = self.naive_tz;
@@ -387,13 +409,13 @@ impl<'o, C: Count> Scan<'o, C> {
             None
         };
 
-        self.out.rows += 1;
-        self.note_currency(rec);
         let metered = !self.spec.reading.coverage_from_usage_only
             || self.metered(
                 cell(Field::Kind).unwrap_or(b""),
                 cell(Field::ChargeClass).unwrap_or(b""),
-            );
+            )?;
+        self.out.rows += 1;
+        self.note_currency(rec);
         self.note_span(usage_start, usage_end, charged_at, metered);
 
         let Some(sel) = selected else { return Ok(()) };
@@ -416,20 +438,22 @@ impl<'o, C: Count> Scan<'o, C> {
         let mut currency = std::mem::take(&mut self.matched.currency);
         self.currency_into(rec, &mut currency);
         self.matched.currency = currency;
-        let kind_text = cell(Field::Kind).map_or("", |c| decode(c, enc, &mut self.s.other));
+        let kind_text = field_text(
+            cell(Field::Kind),
+            Field::Kind,
+            &cols,
+            enc,
+            &mut self.s.other,
+        )?;
         let class_text =
             cell(Field::ChargeClass).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("")));
         let kind = (self.spec.kind)(value(kind_text), class_text);
         let s = &mut self.s;
-        let id = crate::ids::normalize::clean_id(value(
-            cell(Field::ResourceId).map_or("", |c| decode(c, enc, &mut s.id)),
-        ));
-        let product_code =
-            value(cell(Field::ProductCode).map_or("", |c| decode(c, enc, &mut s.code)));
-        let product_name =
-            value(cell(Field::ProductName).map_or("", |c| decode(c, enc, &mut s.name)));
-        let resource_name =
-            value(cell(Field::ResourceName).map_or("", |c| decode(c, enc, &mut s.rname)));
+        let text = |f: Field, scratch| field_text(cell(f), f, &cols, enc, scratch);
+        let id = crate::ids::normalize::clean_id(value(text(Field::ResourceId, &mut s.id)?));
+        let product_code = value(text(Field::ProductCode, &mut s.code)?);
+        let product_name = value(text(Field::ProductName, &mut s.name)?);
+        let resource_name = value(text(Field::ResourceName, &mut s.rname)?);
         let extras = if self.count.wants_extras(&sel) {
             let mut cells = OrderCells {
                 rec,
@@ -542,13 +566,19 @@ impl<'o, C: Count> Scan<'o, C> {
     }
 
     /// Whether a row whose kind and charge-class cells are these is metered usage.
-    fn metered(&mut self, kind: &[u8], class: &[u8]) -> bool {
+    fn metered(&mut self, kind: &[u8], class: &[u8]) -> RowResult<bool> {
         if let Some(m) = self.metered_last {
             if bytes_eq(&self.metered_raw.0, kind) && bytes_eq(&self.metered_raw.1, class) {
-                return m;
+                return Ok(m);
             }
         }
-        let kind_text = value(decode(kind, self.enc, &mut self.s.other));
+        let kind_text = value(field_text(
+            Some(kind),
+            Field::Kind,
+            &self.cols,
+            self.enc,
+            &mut self.s.other,
+        )?);
         let class_text = value(std::str::from_utf8(class).unwrap_or(""));
         let m = (self.spec.kind)(kind_text, class_text) == LineKind::Usage;
         self.metered_raw.0.clear();
@@ -556,7 +586,7 @@ impl<'o, C: Count> Scan<'o, C> {
         self.metered_raw.1.clear();
         self.metered_raw.1.extend_from_slice(class);
         self.metered_last = Some(m);
-        m
+        Ok(m)
     }
 
     fn note_span(

@@ -12,8 +12,10 @@
 //!   GB18030 (a superset of GBK, what Excel on Chinese Windows saves).
 
 use crate::error::{Error, Location, Result};
+use std::cell::Cell;
 use std::fs::File;
 use std::io::{BufReader, Read};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 /// How the text cells of a stream are decoded.
@@ -44,6 +46,9 @@ pub struct Source<'a> {
     verbatim: bool,
     /// How the bytes were read, for `inspect`: `gzip, UTF-8 with BOM`.
     pub reading: String,
+    /// For a file whose first 64 KiB are ASCII: what its first line holding another byte made
+    /// it (see [`LateEncoding`]), as far as it has been read.
+    pub late: Option<Rc<Cell<Late>>>,
 }
 
 /// A plain file behind a stream: stream offset N is file offset `skip + N`.
@@ -365,7 +370,7 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
     };
     if let Some(enc) = utf16 {
         let stream = std::io::Cursor::new(head).chain(inner);
-        let (head, inner) = sniff(name, Box::new(Utf16Reader::new(stream, enc)))?;
+        let (head, inner) = sniff(name, Box::new(Transcoder::utf16(stream, enc)))?;
         let delimiter = delimiter_of(&head);
         let list_delimiter = list_delimiter_of(&head, delimiter);
         let cr = cr_only(&head);
@@ -383,20 +388,24 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
             skipped: 0,
             verbatim: false,
             reading: describe(enc.name(), delimiter, cr),
+            late: None,
         });
     }
     if let Some(pos) = head.iter().position(|b| *b == 0) {
-        let msg = if head.len() >= 4
-            && (head[1] == 0 && head[3] == 0 || head[0] == 0 && head[2] == 0)
-        {
-            "the file looks like UTF-16 text without a byte-order mark: save it as \"CSV UTF-8\" and try again".to_string()
-        } else {
+        if head.len() >= 4 && (head[1] == 0 && head[3] == 0 || head[0] == 0 && head[2] == 0) {
+            return Err(Error::input(
+                Location::file(name),
+                "the file looks like UTF-16 text without a byte-order mark: save it as \"CSV UTF-8\" and try again",
+            ));
+        }
+        let (line, col) = line_and_column(&head, pos);
+        return Err(Error::input(
+            Location::at(name, line, Some(col)),
             format!(
-                "the file is not a CSV text export (binary data at byte {})",
+                "the file is not a CSV text export (binary data at byte {}: a NUL byte)",
                 pos + 1
-            )
-        };
-        return Err(Error::input(Location::file(name), msg));
+            ),
+        ));
     }
     let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
     if bom {
@@ -416,13 +425,16 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         (Encoding::Gb18030, _) => "GB18030 (not valid UTF-8)",
     };
     let cr = cr_only(&head);
-    let stream = std::io::Cursor::new(head).chain(inner);
+    // Nothing but ASCII in the first 64 KiB: the first line holding another byte decides.
+    let late =
+        (encoding == Encoding::Utf8 && head.is_ascii()).then(|| Rc::new(Cell::new(Late::Ascii)));
+    let stream: Box<dyn Read + 'a> = Box::new(std::io::Cursor::new(head).chain(inner));
+    let stream: Box<dyn Read + 'a> = match &late {
+        Some(state) => Box::new(LateEncoding::new(stream, Late::Ascii, state.clone())),
+        None => stream,
+    };
     Ok(Source {
-        reader: if cr {
-            Box::new(CrToLf(stream))
-        } else {
-            Box::new(stream)
-        },
+        reader: if cr { Box::new(CrToLf(stream)) } else { stream },
         encoding,
         delimiter,
         list_delimiter,
@@ -431,7 +443,28 @@ fn text<'a>(name: &str, mut head: Vec<u8>, inner: Box<dyn Read + 'a>) -> Result<
         // Read as transcoded, never in pieces at file offsets.
         verbatim: !cr,
         reading: describe(name, delimiter, cr),
+        late,
     })
+}
+
+/// The line (from 1) and field (from 1) of byte `pos` of the opening bytes, for a message about
+/// a byte the record reader never gets to see.
+fn line_and_column(head: &[u8], pos: usize) -> (u64, usize) {
+    let before = &head[..pos.min(head.len())];
+    let end = if cr_only(head) { b'\r' } else { b'\n' };
+    let line_start = before.iter().rposition(|b| *b == end).map_or(0, |i| i + 1);
+    let line = 1 + before.iter().filter(|b| **b == end).count() as u64;
+    let delimiter = delimiter_of(head);
+    let mut quoted = false;
+    let mut col = 1;
+    for b in &before[line_start..] {
+        match *b {
+            b'"' => quoted = !quoted,
+            d if d == delimiter && !quoted => col += 1,
+            _ => {}
+        }
+    }
+    (line, col)
 }
 
 fn describe(encoding: &str, delimiter: u8, cr: bool) -> String {
@@ -503,11 +536,32 @@ fn list_delimiter_of(head: &[u8], delimiter: u8) -> u8 {
     }
 }
 
-/// Transcodes UTF-16 (with its byte-order mark) to UTF-8 as it is read. Malformed UTF-16 (a lone
-/// surrogate, an odd trailing byte) is an error, never replacement characters.
-struct Utf16Reader<R> {
+/// Bytes a source could not read as text; the record reader, which knows where it stands,
+/// cites them at their line and column (see `records::Unreadable`).
+#[derive(Debug)]
+pub struct BadText(pub String);
+
+impl std::fmt::Display for BadText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadText {}
+
+fn bad_text(msg: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, BadText(msg))
+}
+
+/// Transcodes text to UTF-8 as it is read: UTF-16 (with its byte-order mark), or GB18030 (a
+/// file [`LateEncoding`] found to be). Malformed input (a lone surrogate, an odd trailing byte,
+/// bytes GB18030 has no character for) is an error, never replacement characters; the text
+/// before it is handed out first, so that the error is cited where the bad bytes are.
+struct Transcoder<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
+    /// What the error calls malformed input (`{byte}`: how far into the stream).
+    malformed: &'static str,
     input: Vec<u8>,
     /// Start and end of the undecoded bytes in `input`.
     in_pos: usize,
@@ -518,28 +572,51 @@ struct Utf16Reader<R> {
     /// Bytes of input consumed, for the message on malformed input.
     consumed: u64,
     done: bool,
+    /// Malformed input met, reported once the text before it has been read.
+    failed: Option<String>,
 }
 
-impl<R: Read> Utf16Reader<R> {
-    fn new(inner: R, enc: &'static encoding_rs::Encoding) -> Self {
+impl<R: Read> Transcoder<R> {
+    fn new(inner: R, decoder: encoding_rs::Decoder, malformed: &'static str) -> Self {
         const CHUNK: usize = 64 * 1024;
-        Utf16Reader {
+        Transcoder {
             inner,
-            decoder: enc.new_decoder_with_bom_removal(),
+            decoder,
+            malformed,
             input: vec![0; CHUNK],
             in_pos: 0,
             in_end: 0,
-            // Each UTF-16 code unit (2 bytes) becomes at most 3 bytes of UTF-8.
+            // Each UTF-16 code unit (2 bytes) becomes at most 3 bytes of UTF-8, each GB18030
+            // byte at most 1.5.
             out: vec![0; CHUNK * 2 + 16],
             out_pos: 0,
             out_end: 0,
             consumed: 0,
             done: false,
+            failed: None,
         }
+    }
+
+    fn utf16(inner: R, enc: &'static encoding_rs::Encoding) -> Self {
+        Transcoder::new(
+            inner,
+            enc.new_decoder_with_bom_removal(),
+            "malformed UTF-16 near byte {byte} (a lone surrogate or an odd number of bytes)",
+        )
+    }
+
+    fn gb18030(inner: R) -> Self {
+        Transcoder::new(
+            inner,
+            encoding_rs::GB18030.new_decoder_without_bom_handling(),
+            "bytes that are neither UTF-8 nor GB18030 text (the file's first 64 KiB are ASCII; \
+             its first line holding other bytes is not UTF-8, so it is read as GB18030): save it \
+             as CSV UTF-8",
+        )
     }
 }
 
-impl<R: Read> Read for Utf16Reader<R> {
+impl<R: Read> Read for Transcoder<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         loop {
             if self.out_pos < self.out_end {
@@ -547,6 +624,9 @@ impl<R: Read> Read for Utf16Reader<R> {
                 buf[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
                 self.out_pos += n;
                 return Ok(n);
+            }
+            if let Some(msg) = &self.failed {
+                return Err(bad_text(msg.clone()));
             }
             if self.done {
                 return Ok(0);
@@ -575,17 +655,170 @@ impl<R: Read> Read for Utf16Reader<R> {
                 encoding_rs::DecoderResult::InputEmpty => self.done = last,
                 encoding_rs::DecoderResult::OutputFull => {}
                 encoding_rs::DecoderResult::Malformed(_, _) => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "malformed UTF-16 near byte {} (a lone surrogate or an odd number of bytes)",
-                            self.consumed
-                        ),
-                    ));
+                    self.failed =
+                        Some(self.malformed.replace("{byte}", &self.consumed.to_string()));
                 }
             }
         }
     }
+}
+
+/// What a file whose first 64 KiB are ASCII turned out to be (see [`LateEncoding`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Late {
+    /// Nothing but ASCII so far.
+    Ascii,
+    Utf8,
+    Gb18030,
+}
+
+/// At most this much of the first line holding a byte that is not ASCII decides its encoding.
+const DECIDING_LINE: usize = 64 * 1024;
+
+/// A file whose first 64 KiB are ASCII says nothing about its encoding there: an export with
+/// English headers may hold Chinese names further down, in UTF-8 or in GBK. The first line
+/// holding another byte decides, from that byte to its end: UTF-8 when those bytes are UTF-8,
+/// else GB18030. Everything before was ASCII, the same in both, so reading on as GB18030 (the
+/// bytes transcoded to UTF-8 as they are read) is reading the whole file as GB18030; bytes that
+/// are not GB18030 either are an error where they stand, never replacement characters. A line
+/// cannot cross a piece of a file read in pieces, so every piece decides as one reading would.
+pub struct LateEncoding<'a> {
+    stage: Stage<'a>,
+    state: Rc<Cell<Late>>,
+}
+
+enum Stage<'a> {
+    Ascii(Box<dyn Read + 'a>),
+    Utf8(Box<dyn Read + 'a>),
+    Gb18030(Transcoder<Box<dyn Read + 'a>>),
+    /// Between two stages, only while one is built.
+    Moving,
+}
+
+impl<'a> LateEncoding<'a> {
+    /// Reads `inner` starting in `start` (a piece read again once the file's encoding is
+    /// known); `state` tells the scan what was decided.
+    pub fn new(inner: Box<dyn Read + 'a>, start: Late, state: Rc<Cell<Late>>) -> Self {
+        state.set(start);
+        let stage = match start {
+            Late::Ascii => Stage::Ascii(inner),
+            Late::Utf8 => Stage::Utf8(inner),
+            Late::Gb18030 => Stage::Gb18030(Transcoder::gb18030(inner)),
+        };
+        LateEncoding { stage, state }
+    }
+}
+
+fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            other => return other,
+        }
+    }
+}
+
+impl Read for LateEncoding<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let inner = match &mut self.stage {
+            Stage::Utf8(r) => return r.read(buf),
+            Stage::Gb18030(t) => return t.read(buf),
+            Stage::Moving => return Ok(0),
+            Stage::Ascii(r) => r,
+        };
+        let n = read_some(inner.as_mut(), buf)?;
+        if buf[..n].is_ascii() {
+            return Ok(n);
+        }
+        let p = buf[..n].iter().position(|b| !b.is_ascii()).unwrap_or(n);
+        // The deciding bytes: from the first that is not ASCII to the end of its line.
+        let mut line = buf[p..n].to_vec();
+        let mut scanned = 0;
+        let mut chunk = [0u8; 8192];
+        loop {
+            if let Some(i) = line[scanned..].iter().position(|b| *b == b'\n') {
+                scanned += i;
+                break;
+            }
+            scanned = line.len();
+            if line.len() >= DECIDING_LINE {
+                break;
+            }
+            let k = read_some(inner.as_mut(), &mut chunk)?;
+            if k == 0 {
+                break;
+            }
+            line.extend_from_slice(&chunk[..k]);
+        }
+        let end = scanned.min(DECIDING_LINE);
+        let utf8 = match std::str::from_utf8(&line[..end]) {
+            Ok(_) => true,
+            // A character cut by the length limit, not by the end of the line.
+            Err(e) => e.error_len().is_none() && end == DECIDING_LINE,
+        };
+        let Stage::Ascii(inner) = std::mem::replace(&mut self.stage, Stage::Moving) else {
+            return Ok(0);
+        };
+        if utf8 {
+            self.state.set(Late::Utf8);
+            let ahead = line.split_off(n - p);
+            self.stage = Stage::Utf8(Box::new(std::io::Cursor::new(ahead).chain(inner)));
+            return Ok(n);
+        }
+        self.state.set(Late::Gb18030);
+        self.stage = Stage::Gb18030(Transcoder::gb18030(Box::new(
+            std::io::Cursor::new(line).chain(inner),
+        )));
+        if p > 0 {
+            return Ok(p);
+        }
+        self.read(buf)
+    }
+}
+
+/// Decodes a cell a reading relies on (an ID, a name, a kind): as UTF-8 in a file read as
+/// UTF-8, as GB18030 in one read as GB18030. Bytes of another encoding, or a NUL byte, are an
+/// error saying so, never replacement characters: an ID decoded into something else matches
+/// nothing, and its charges would be missed without a word.
+pub fn decode_cell<'a>(
+    bytes: &'a [u8],
+    encoding: Encoding,
+    scratch: &'a mut String,
+) -> std::result::Result<&'a str, String> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(s) if encoding == Encoding::Utf8 || bytes.is_ascii() => s,
+        Err(e) if encoding == Encoding::Utf8 => {
+            let at = e.valid_up_to();
+            return Err(format!(
+                "`{}` is not UTF-8 text, as the file is read (byte 0x{:02X} at {}): another \
+                 encoding, or a damaged file; save it as CSV UTF-8",
+                String::from_utf8_lossy(bytes),
+                bytes[at],
+                at + 1
+            ));
+        }
+        _ => {
+            let Some(text) =
+                encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)
+            else {
+                return Err(format!(
+                    "`{}` is not GB18030 text, as the file is read (its first 64 KiB are not \
+                     UTF-8): save it as CSV UTF-8",
+                    String::from_utf8_lossy(bytes)
+                ));
+            };
+            scratch.clear();
+            scratch.push_str(&text);
+            scratch.as_str()
+        }
+    };
+    if let Some(i) = text.find('\0') {
+        return Err(format!(
+            "a NUL byte at character {} of the cell: is this a CSV text export?",
+            text[..i].chars().count() + 1
+        ));
+    }
+    Ok(text)
 }
 
 /// Decodes a cell: UTF-8 where it is valid (always, for ASCII), else GB18030. A UTF-8 file with
@@ -695,6 +928,96 @@ mod tests {
         // CRLF files are read as they are.
         let (out, _, _) = read_all(b"a,b\r\n1,2\r\n".to_vec()).unwrap();
         assert_eq!(out, "a,b\r\n1,2\r\n");
+    }
+
+    /// Reads `bytes` through [`LateEncoding`] `step` bytes at a time: the text, what was
+    /// decided, or the error.
+    fn late(bytes: &[u8], step: usize) -> (std::result::Result<String, String>, Late) {
+        let state = Rc::new(Cell::new(Late::Ascii));
+        let inner: Box<dyn Read> = Box::new(std::io::Cursor::new(bytes.to_vec()));
+        let mut r = LateEncoding::new(inner, Late::Ascii, state.clone());
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; step];
+        let got = loop {
+            match r.read(&mut buf) {
+                Ok(0) => break Ok(String::from_utf8(out).expect("UTF-8 out")),
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(e) => break Err(e.to_string()),
+            }
+        };
+        (got, state.get())
+    }
+
+    #[test]
+    fn ascii_files_are_decided_by_their_first_line_that_is_not() {
+        let gbk = |s: &str| encoding_rs::GB18030.encode(s).0.into_owned();
+        let ascii = "id,name\n".repeat(3);
+        // UTF-8 text: read as it is.
+        let text = format!("{ascii}web-系统,网站服务器\nx,y\n");
+        for step in [1, 2, 3, 7, 64, 4096] {
+            assert_eq!(
+                late(text.as_bytes(), step),
+                (Ok(text.clone()), Late::Utf8),
+                "{step}"
+            );
+        }
+        // GBK text, whose first cell alone would pass for UTF-8 (`系统` is `ϵͳ`): the line
+        // decides, and the whole file is GB18030.
+        let mut bytes = ascii.clone().into_bytes();
+        bytes.extend(gbk("web-系统,网站服务器\n云硬盘,数据盘\n"));
+        for step in [1, 2, 3, 7, 64, 4096] {
+            assert_eq!(
+                late(&bytes, step),
+                (Ok(text.replace("x,y", "云硬盘,数据盘")), Late::Gb18030)
+            );
+        }
+        // Neither: cited where the bad bytes stand, after the text before them.
+        let mut bad = ascii.clone().into_bytes();
+        bad.extend_from_slice(b"caf\xe9,x\n");
+        for step in [1, 5, 4096] {
+            let (got, state) = late(&bad, step);
+            assert_eq!(state, Late::Gb18030);
+            let e = got.unwrap_err();
+            assert!(e.contains("neither UTF-8 nor GB18030"), "{e}");
+        }
+        // Nothing but ASCII: nothing decided.
+        assert_eq!(late(ascii.as_bytes(), 3), (Ok(ascii.clone()), Late::Ascii));
+        // A cut UTF-8 character at the end of the file is not UTF-8.
+        let cut = format!("{ascii}a\u{e9}").into_bytes();
+        assert_eq!(late(&cut[..cut.len() - 1], 4096).1, Late::Gb18030);
+    }
+
+    #[test]
+    fn cells_decode_strictly() {
+        let mut s = String::new();
+        assert_eq!(
+            decode_cell("资源ID".as_bytes(), Encoding::Utf8, &mut s),
+            Ok("资源ID")
+        );
+        let gbk = encoding_rs::GB18030.encode("资源ID").0.into_owned();
+        assert_eq!(decode_cell(&gbk, Encoding::Gb18030, &mut s), Ok("资源ID"));
+        assert_eq!(decode_cell(b"abc", Encoding::Gb18030, &mut s), Ok("abc"));
+        let e = decode_cell(&gbk, Encoding::Utf8, &mut s).unwrap_err();
+        assert!(
+            e.contains("is not UTF-8 text") && e.contains("byte 0xD7 at 1"),
+            "{e}"
+        );
+        let e = decode_cell(b"ecs-1\xff", Encoding::Gb18030, &mut s).unwrap_err();
+        assert!(e.contains("is not GB18030 text"), "{e}");
+        let e = decode_cell(b"ecs\x00-1", Encoding::Utf8, &mut s).unwrap_err();
+        assert!(e.starts_with("a NUL byte at character 4"), "{e}");
+        assert!(decode_cell(b"ecs\x00", Encoding::Gb18030, &mut s).is_err());
+    }
+
+    #[test]
+    fn a_nul_byte_in_the_opening_bytes_is_cited_at_its_line_and_field() {
+        let e = read_all(b"a,b,c\nx,\"y,\x00z\",w\n".to_vec()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.csv:2:2: the file is not a CSV text export (binary data at byte 12: a NUL byte)"
+        );
+        let e = read_all(b"a\tb\n1\t2\t\x00\n".to_vec()).unwrap_err();
+        assert!(e.to_string().starts_with("t.csv:2:3: "), "{e}");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::formats::Field;
 use super::pieces::Plan;
 use super::records::{self, RawRecord, RecordReader};
 use super::scan::Scan;
-use super::source::{self, decode, Encoding, Opened, Source};
+use super::source::{self, decode, Encoding, Late, Opened, Source};
 use super::{row_error, Count, FileScan, Hooks, RowError, ScanOptions, Select};
 use crate::error::{Error, Location, Result};
 use std::io::Read;
@@ -37,6 +37,7 @@ pub fn scan_text<C: Count>(
     piece: Option<u64>,
 ) -> Result<Scanned<C::Counts>> {
     let enc = source.encoding;
+    let late = source.late.clone();
     let reading = format!("CSV, {}", source.reading);
     let mut rdr = RecordReader::new(source.reader, source.delimiter, 0, 1);
     let mut rec = RawRecord::default();
@@ -52,7 +53,11 @@ pub fn scan_text<C: Count>(
             return Err(row_error(path, first.clone()));
         }
     }
-    if let (Some(piece), Some(seekable)) = (piece, &source.seekable) {
+    // Once a file whose first 64 KiB are ASCII is read as GB18030, its text no longer sits at
+    // its file offsets: it is read in one pass.
+    let late_now = late.as_ref().map(|l| l.get());
+    let split = late_now != Some(Late::Gb18030);
+    if let (Some(piece), Some(seekable), true) = (piece, &source.seekable, split) {
         let len = std::fs::metadata(&seekable.path).map_or(0, |m| m.len());
         let (offset, line) = rdr.position();
         let data_offset = seekable.skip + offset;
@@ -73,6 +78,7 @@ pub fn scan_text<C: Count>(
                 reading,
                 above,
                 warnings,
+                late: late_now,
             }));
         }
     }
@@ -84,11 +90,19 @@ pub fn scan_text<C: Count>(
         return Err(row_error(path, e));
     }
     let mut out = st.finish();
-    out.reading = reading;
+    out.reading = late_reading(reading, late.map(|l| l.get()));
     out.header_line = header_line;
     out.version = version;
     out.warnings = warnings;
     Ok(Scanned::Done(out))
+}
+
+/// How an input was read, once a file whose first 64 KiB are ASCII has been read to its end.
+pub(super) fn late_reading(reading: String, late: Option<Late>) -> String {
+    match late {
+        Some(Late::Gb18030) => reading.replacen("UTF-8", "GB18030 (after ASCII)", 1),
+        _ => reading,
+    }
 }
 
 /// How a run of records ended.
@@ -144,14 +158,16 @@ pub(super) fn read_rows<R: Read, C: Count>(
 }
 
 pub(super) fn text_error(path: &str, e: std::io::Error) -> Error {
-    if e.kind() == std::io::ErrorKind::InvalidData
-        && e.get_ref().is_some_and(|i| i.is::<records::TooLong>())
+    text_error_after(path, e, 0)
+}
+
+/// [`text_error`] for a reading whose lines are counted from line `base + 1` (a piece).
+pub(super) fn text_error_after(path: &str, e: std::io::Error, base: u64) -> Error {
+    if let Some(u) = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<records::Unreadable>())
     {
-        let line = e
-            .get_ref()
-            .and_then(|i| i.downcast_ref::<records::TooLong>())
-            .map_or(0, |t| t.line);
-        return Error::input(Location::at(path, line, None), e.to_string());
+        return Error::input(Location::at(path, u.line + base, u.col), u.to_string());
     }
     source::read_error(path, e)
 }
@@ -344,7 +360,10 @@ fn repeated_names(path: &str, line: u64, cells: &[String], b: &Binding) -> Vec<S
             ),
             None => "neither is read".to_string(),
         };
-        out.push(format!("{}: {named}; {read}", Location::at(path, line, None)));
+        out.push(format!(
+            "{}: {named}; {read}",
+            Location::at(path, line, None)
+        ));
     }
     out
 }

@@ -491,7 +491,7 @@ fn a_register_that_cannot_be_read_is_an_error_naming_it_even_with_skip_bad_rows(
             ":2:3: expected 2 fields as in the header, found 3",
         ),
         (b"", ": the file is empty: expected a header row"),
-        (b"\x00\x01\x02garbage", ": the file is not a CSV text export"),
+        (b"\x00\x01\x02garbage", ":1:1: the file is not a CSV text export"),
     ];
     for (register, message) in cases {
         for skip in [false, true] {

@@ -111,10 +111,7 @@ fn rows_of_data_above_a_header_are_an_error_not_title_lines() {
 #[test]
 fn with_skip_bad_rows_rows_of_data_above_a_header_are_skipped_counted_and_warned() {
     let mut cmd = check("register/leak.csv", &["bad/data-above-header.csv"]);
-    let out = cmd
-        .args(["--skip-bad-rows", "-f", "json"])
-        .assert()
-        .code(1);
+    let out = cmd.args(["--skip-bad-rows", "-f", "json"]).assert().code(1);
     let r: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(r["inputs"][0]["skipped_rows"], 2);
     assert_eq!(r["inputs"][0]["rows"], 3);
@@ -265,7 +262,10 @@ mod streams {
         );
         assert_eq!(verdicts(&from_fifo), verdicts(&from_file));
         assert_eq!(from_fifo["summary"], from_file["summary"]);
-        assert_eq!(from_fifo["inputs"][0]["rows"], from_file["inputs"][0]["rows"]);
+        assert_eq!(
+            from_fifo["inputs"][0]["rows"],
+            from_file["inputs"][0]["rows"]
+        );
     }
 
     #[test]
@@ -294,14 +294,24 @@ mod streams {
         }
         let mut cmd = billrecon();
         cmd.timeout(LIMIT)
-            .args(["check", "--deleted", "fixtures/register/leak.csv", "/dev/stdin"])
+            .args([
+                "check",
+                "--deleted",
+                "fixtures/register/leak.csv",
+                "/dev/stdin",
+            ])
             .write_stdin(fixture_bytes("huawei/zh-basic.csv"));
         let r = report(&mut cmd, 1);
         assert_eq!(leak_amount(&r), "6.92");
         // And as the register.
         let mut cmd = billrecon();
         cmd.timeout(LIMIT)
-            .args(["check", "--deleted", "/dev/stdin", "fixtures/huawei/zh-basic.csv"])
+            .args([
+                "check",
+                "--deleted",
+                "/dev/stdin",
+                "fixtures/huawei/zh-basic.csv",
+            ])
             .write_stdin(fixture_bytes("register/leak.csv"));
         let r = report(&mut cmd, 1);
         assert_eq!(leak_amount(&r), "6.92");
@@ -345,8 +355,7 @@ mod streams {
     #[test]
     fn a_zip_archive_from_a_fifo_is_an_error_saying_to_save_it() {
         let dir = Dir::new("fifo-zip");
-        let Some(export) = fifo(&dir, "bundle.zip", fixture_bytes("wrappers/focus-1.2.zip"))
-        else {
+        let Some(export) = fifo(&dir, "bundle.zip", fixture_bytes("wrappers/focus-1.2.zip")) else {
             return;
         };
         let mut cmd = check("focus/register.csv", &[]);
@@ -390,4 +399,233 @@ mod streams {
         assert_eq!(r["inputs"][0]["rows"], 9);
         assert_eq!(r["inputs"][0]["format"], "huawei");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encodings past the first 64 KiB (item 9) and NUL bytes: decoded right, or stopped where the
+// bytes are; never replacement characters (an ID decoded into something else matches nothing,
+// and its charges were missed: `stopped`, exit 0).
+
+const EN_HEADER: &str = "Resource ID,Resource Name,Usage Start Time,Usage End Time,Amount Due\n";
+const ZH_HEADER: &str = "资源ID,资源名称,使用开始时间,使用结束时间,应付金额(¥)\n";
+
+/// One row: `id` named `name`, billed for the hour from `hour` on 2026-10-10.
+fn row(id: &[u8], name: &[u8], hour: u32, amount: &str) -> Vec<u8> {
+    let mut r = id.to_vec();
+    r.push(b',');
+    r.extend_from_slice(name);
+    r.extend_from_slice(
+        format!(
+            ",2026-10-10 {hour:02}:00:00,2026-10-10 {:02}:00:00,{amount}\n",
+            hour + 1
+        )
+        .as_bytes(),
+    );
+    r
+}
+
+/// `header`, then more than the 64 KiB the encoding is sniffed from of ASCII rows (one of them
+/// ecs-gone-01's hour before its 08:30 deletion), then `tail`, then the disk that gives the
+/// coverage. Returns the bytes and the line `tail` starts on.
+fn past_64k(header: &[u8], tail: &[u8]) -> (Vec<u8>, u64) {
+    let mut out = header.to_vec();
+    out.extend(row(b"ecs-gone-01", b"batch", 7, "3.46"));
+    for i in 0..1200 {
+        out.extend(row(format!("pad-{i:04}").as_bytes(), b"pad", 7, "0.01"));
+    }
+    assert!(out.len() > 64 * 1024);
+    let line = out.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    out.extend_from_slice(tail);
+    out.extend(b"evs-keep-01,disk,2026-10-11 00:00:00,2026-10-12 00:00:00,0.672\n".iter());
+    (out, line)
+}
+
+fn gbk(s: &str) -> Vec<u8> {
+    encoding_rs::GB18030.encode(s).0.into_owned()
+}
+
+/// The file read whole and in pieces of a few hundred bytes on two cores gives the same scan,
+/// or the same error (the `pieces` fuzz check).
+fn same_in_pieces(bytes: &[u8]) {
+    for flags in [0u8, 1, 255] {
+        let mut data = vec![flags];
+        data.extend_from_slice(bytes);
+        crate::fuzz_harness::pieces(&data);
+    }
+}
+
+fn check_with(dir: &Dir, register: &str, export: &str) -> assert_cmd::Command {
+    let mut cmd = billrecon();
+    cmd.arg("check")
+        .arg("--deleted")
+        .arg(dir.file("register.csv", register))
+        .arg(export);
+    cmd
+}
+
+#[test]
+fn gbk_text_past_64k_of_ascii_is_read_as_gb18030_even_where_a_cell_passes_for_utf8() {
+    // `web-系统` in GBK is also valid UTF-8 (`web-ϵͳ`): decoded cell by cell, the ID matched
+    // nothing and its charge was missed (not_in_bill, exit 3). The line it stands on is not
+    // UTF-8 (`网站服务器`), so the whole file is GB18030.
+    let dir = Dir::new("late-gbk");
+    let (bytes, _) = past_64k(
+        EN_HEADER.as_bytes(),
+        &row(&gbk("web-系统"), &gbk("网站服务器"), 9, "3.46"),
+    );
+    let export = dir.file("late-gbk.csv", &bytes);
+    let r = report(
+        &mut check_with(
+            &dir,
+            "resource_id,deleted_at\nweb-系统,2026-10-10 08:30\n",
+            &export,
+        ),
+        1,
+    );
+    let web = resource(&r, "web-系统");
+    assert_eq!(web["verdict"], "still_billing");
+    assert_eq!(web["resource_name"], "网站服务器");
+    assert_eq!(web["amount_after_deletion"]["CNY"], "3.46");
+    let out = billrecon()
+        .args(["inspect", "--format", "json"])
+        .arg(&export)
+        .assert()
+        .code(0);
+    let i: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(i["inputs"][0]["reading"], "CSV, GB18030 (after ASCII)");
+    same_in_pieces(&bytes);
+}
+
+#[test]
+fn utf8_text_past_64k_of_ascii_stays_utf8() {
+    let dir = Dir::new("late-utf8");
+    let (bytes, _) = past_64k(
+        EN_HEADER.as_bytes(),
+        &row("web-系统".as_bytes(), "网站服务器".as_bytes(), 9, "3.46"),
+    );
+    let export = dir.file("late-utf8.csv", &bytes);
+    let r = report(
+        &mut check_with(
+            &dir,
+            "resource_id,deleted_at\nweb-系统,2026-10-10 08:30\n",
+            &export,
+        ),
+        1,
+    );
+    assert_eq!(resource(&r, "web-系统")["resource_name"], "网站服务器");
+    same_in_pieces(&bytes);
+}
+
+#[test]
+fn bytes_neither_utf8_nor_gb18030_past_64k_of_ascii_stop_the_run_at_their_cell() {
+    // A Latin-1 no-break space after the ID: it became U+FFFD, the 09:00 charge matched
+    // nothing, and ecs-gone-01 was `stopped` (exit 0).
+    let dir = Dir::new("late-bad");
+    let (bytes, line) = past_64k(
+        EN_HEADER.as_bytes(),
+        &row(b"ecs-gone-01\xa0", b"batch", 9, "3.46"),
+    );
+    let export = dir.file("late-bad.csv", &bytes);
+    let message = format!(
+        "{export}:{line}:1: bytes that are neither UTF-8 nor GB18030 text (the file's first 64 \
+         KiB are ASCII; its first line holding other bytes is not UTF-8, so it is read as \
+         GB18030): save it as CSV UTF-8"
+    );
+    fails_with(
+        &mut check_with(
+            &dir,
+            "resource_id,deleted_at\necs-gone-01,2026-10-10 08:30\n",
+            &export,
+        ),
+        &message,
+    );
+    same_in_pieces(&bytes);
+}
+
+#[test]
+fn bytes_that_are_not_utf8_in_a_utf8_file_past_64k_are_a_bad_cell() {
+    let dir = Dir::new("utf8-bad");
+    let mut tail = row(b"ecs-gone-01\xa0", b"batch", 9, "3.46");
+    tail.extend(row(b"ecs-leak-01", b"web", 9, "3.46"));
+    let (bytes, line) = past_64k(ZH_HEADER.as_bytes(), &tail);
+    let export = dir.file("utf8-bad.csv", &bytes);
+    let register =
+        "resource_id,deleted_at\necs-gone-01,2026-10-10 08:30\necs-leak-01,2026-10-10 08:30\n";
+    fails_with(
+        &mut check_with(&dir, register, &export),
+        &format!(
+            "{export}:{line}:1: resource ID: `ecs-gone-01\u{fffd}` is not UTF-8 text, as the \
+             file is read (byte 0xA0 at 12): another encoding, or a damaged file; save it as \
+             CSV UTF-8"
+        ),
+    );
+    // With --skip-bad-rows the row is skipped, counted and named.
+    let out = check_with(&dir, register, &export)
+        .args(["--skip-bad-rows", "-f", "json"])
+        .assert()
+        .code(1);
+    let r: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(r["inputs"][0]["skipped_rows"], 1);
+    assert!(stderr_of(&out).contains(&format!("skipped {export}:{line}:1: resource ID")));
+    same_in_pieces(&bytes);
+}
+
+#[test]
+fn bytes_that_are_not_gb18030_in_a_gb18030_file_are_a_bad_cell() {
+    let dir = Dir::new("gb-bad");
+    let mut bytes = gbk(ZH_HEADER);
+    bytes.extend(row(b"ecs-gone-01", &gbk("批处理"), 7, "3.46"));
+    bytes.extend(row(b"ecs-gone-01\xff", &gbk("批处理"), 9, "3.46"));
+    let export = dir.file("gb-bad.csv", &bytes);
+    fails_with(
+        &mut check_with(
+            &dir,
+            "resource_id,deleted_at\necs-gone-01,2026-10-10 08:30\n",
+            &export,
+        ),
+        &format!(
+            "{export}:3:1: resource ID: `ecs-gone-01\u{fffd}` is not GB18030 text, as the file \
+             is read (its first 64 KiB are not UTF-8): save it as CSV UTF-8"
+        ),
+    );
+}
+
+#[test]
+fn a_nul_byte_is_cited_by_line_and_column() {
+    let dir = Dir::new("nul");
+    // In the opening bytes: the file is no text export, said where the byte is.
+    let mut small = ZH_HEADER.as_bytes().to_vec();
+    small.extend(row(b"ecs-gone-01", b"batch", 7, "3.46"));
+    small.extend(row(b"ecs-gone-01", b"bat\x00ch", 9, "3.46"));
+    let export = dir.file("nul-head.csv", &small);
+    let at = small.iter().position(|b| *b == 0).unwrap() + 1;
+    fails_with(
+        &mut check_with(
+            &dir,
+            "resource_id,deleted_at\necs-gone-01,2026-10-10 08:30\n",
+            &export,
+        ),
+        &format!(
+            "{export}:3:2: the file is not a CSV text export (binary data at byte {at}: a NUL \
+             byte)"
+        ),
+    );
+    // Past them, in an ID: it matched nothing, and the charge was missed.
+    let (bytes, line) = past_64k(
+        ZH_HEADER.as_bytes(),
+        &row(b"ecs-gone-01\x00", b"batch", 9, "3.46"),
+    );
+    let export = dir.file("nul-cell.csv", &bytes);
+    fails_with(
+        &mut check_with(
+            &dir,
+            "resource_id,deleted_at\necs-gone-01,2026-10-10 08:30\n",
+            &export,
+        ),
+        &format!(
+            "{export}:{line}:1: resource ID: a NUL byte at character 12 of the cell: is this a \
+             CSV text export?"
+        ),
+    );
+    same_in_pieces(&bytes);
 }

@@ -318,7 +318,13 @@ pub fn pieces(data: &[u8]) {
     } else {
         std::env::temp_dir()
     };
-    let path = dir.join(format!("billrecon-fuzz-pieces-{}.csv", std::process::id()));
+    // One file per call: tests call this check side by side in one process.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!(
+        "billrecon-fuzz-pieces-{}-{call}.csv",
+        std::process::id()
+    ));
     std::fs::write(&path, bytes).unwrap();
     let name = path.to_str().unwrap();
     let read = |threads: usize, piece: u64| -> Result<Vec<String>, String> {
