@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 c=fuzz/corpus
-mkdir -p $c/scan $c/records $c/report $c/pieces $c/register $c/rules $c/time $c/money $c/duration $c/deletions
+mkdir -p $c/scan $c/records $c/report $c/pieces $c/late $c/register $c/rules $c/time $c/money $c/duration $c/deletions
 n=0
 for f in fixtures/*/*.csv fixtures/*/*.txt fixtures/*/*.gz; do
   [ -f "$f" ] || continue
@@ -20,6 +20,10 @@ for f in fixtures/*/*.csv fixtures/*/*.txt fixtures/*/*.gz; do
   # pieces: the same, read from a file on disk; bits 1-7 pick the piece size.
   { printf '\x0e'; head -c 65536 "$f"; } > "$c/pieces/fixture-$n"
   { printf '\x03'; head -c 65536 "$f"; } > "$c/pieces/fixture-$n-skip"
+done
+# late: rows after 64 KiB of ASCII ones, in UTF-8 and in GBK (bits 1-7: the piece size / 256).
+for f in fixtures/huawei/*.csv fixtures/wrappers/bill-details-gbk.csv; do
+  n=$((n + 1)); { printf '\x08'; tail -n +2 "$f" | head -c 16384; } > "$c/late/fixture-$n"
 done
 for f in fixtures/wrappers/*.zip; do
   n=$((n + 1)); { printf '\x10'; cat "$f"; } > "$c/pieces/fixture-$n"

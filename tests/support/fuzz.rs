@@ -37,11 +37,12 @@ use std::path::{Path, PathBuf};
 pub type Check = fn(&[u8]);
 
 /// The fuzz targets, by name, for replaying saved inputs.
-pub const TARGETS: [(&str, Check); 10] = [
+pub const TARGETS: [(&str, Check); 11] = [
     ("scan", scan),
     ("records", records),
     ("report", report),
     ("pieces", pieces),
+    ("late", late),
     ("time", time),
     ("money", money),
     ("duration", duration),
@@ -298,6 +299,32 @@ pub fn pieces(data: &[u8]) {
     let Some((&flags, bytes)) = data.split_first() else {
         return;
     };
+    whole_and_in_pieces(flags, bytes, u64::from(flags >> 1) + 1);
+}
+
+/// Text past the 64 KiB an encoding is sniffed from: an ASCII header and more than 64 KiB of
+/// ASCII rows, then the bytes, read as `pieces` reads a file (the first byte picks the options
+/// and, in 256-byte steps, the piece size): what the first line holding another byte decides
+/// (UTF-8, or GB18030 for the whole file) is decided alike whole and in pieces, and bad bytes
+/// are an error naming the file.
+pub fn late(data: &[u8]) {
+    let Some((&flags, bytes)) = data.split_first() else {
+        return;
+    };
+    let mut file =
+        b"Resource ID,Resource Name,Usage Start Time,Usage End Time,Amount Due\n".to_vec();
+    for i in 0..1200 {
+        file.extend_from_slice(
+            format!("pad-{i:04},pad,2026-10-10 07:00:00,2026-10-10 08:00:00,0.01\n").as_bytes(),
+        );
+    }
+    assert!(file.len() > 64 * 1024);
+    file.extend_from_slice(bytes);
+    whole_and_in_pieces(flags, &file, (u64::from(flags >> 1) + 1) * 256);
+}
+
+/// `bytes` as a file read whole and in pieces of `piece` bytes on two cores.
+fn whole_and_in_pieces(flags: u8, bytes: &[u8], piece: u64) {
     if bytes.starts_with(b"PAR1") {
         return;
     }
@@ -312,7 +339,6 @@ pub fn pieces(data: &[u8]) {
         fingerprints: true,
         ..ScanOptions::new(tz, flags & 1 == 1)
     };
-    let piece = u64::from(flags >> 1) + 1;
     let dir = if Path::new("/dev/shm").is_dir() {
         PathBuf::from("/dev/shm")
     } else {
