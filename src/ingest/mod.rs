@@ -213,10 +213,11 @@ impl<T: Counts> FileScan<T> {
         let mut fingerprints = self.fingerprints.clone();
         fingerprints.sort_unstable();
         format!(
-            "rows {} skipped {} {:?} totals {} currencies {:?} usage {:?}..{:?} providers {:?}\n{:#?}\n{:?}",
+            "rows {} skipped {} {:?} warnings {:?} totals {} currencies {:?} usage {:?}..{:?} providers {:?}\n{:#?}\n{:?}",
             self.rows,
             self.skipped_rows,
             self.skipped_examples,
+            self.warnings,
             self.totals_rows,
             self.currencies,
             self.first_usage,

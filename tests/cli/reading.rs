@@ -129,6 +129,15 @@ fn with_skip_bad_rows_rows_of_data_above_a_header_are_skipped_counted_and_warned
 }
 
 #[test]
+fn rows_above_a_header_and_repeated_names_are_read_alike_in_pieces() {
+    // The rows above the header and the header's warnings are found before a file is split:
+    // a file read in pieces skipped and warned of nothing.
+    for name in ["bad/data-above-header.csv", "huawei/repeated-column.csv"] {
+        same_in_pieces(&std::fs::read(crate::util::fixture(name)).unwrap());
+    }
+}
+
+#[test]
 fn short_title_lines_above_a_header_are_still_titles_even_with_a_time() {
     let r = report(
         &mut check("register/leak.csv", &["huawei/title-with-time.csv"]),
