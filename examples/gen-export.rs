@@ -5,9 +5,9 @@
 //!     --out bench-data/huawei-600MB.csv --register bench-data/register.csv
 //! ```
 //!
-//! The same arguments and seed always give the same bytes. See `tests/support/synth.rs`.
+//! The same arguments and seed always give the same bytes. See `tests/support/synth/`.
 
-#[path = "../tests/support/synth.rs"]
+#[path = "../tests/support/synth/mod.rs"]
 mod synth;
 
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! The synthetic-export generator (`tests/support/synth.rs`, used by `examples/gen-export.rs`
+//! The synthetic-export generator (`tests/support/synth/`, used by `examples/gen-export.rs`
 //! and `scripts/bench`): deterministic, sized as asked, and read by `billrecon check` in every
 //! format.
 

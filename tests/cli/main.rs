@@ -33,5 +33,5 @@ mod verdicts;
 mod fuzz_harness;
 
 /// The synthetic-export generator behind `scripts/bench` and `examples/gen-export.rs`.
-#[path = "../support/synth.rs"]
+#[path = "../support/synth/mod.rs"]
 mod synth;
