@@ -7,7 +7,6 @@ use super::formats;
 use super::records::Cells;
 use super::source::{decode, Encoding};
 use chrono::{DateTime, Utc};
-use std::hash::{Hash, Hasher};
 
 /// One record of an export as the per-row logic reads it: text cells by column position. CSV
 /// records are read as they are; a Parquet row is rendered to the same canonical text first, so
@@ -17,22 +16,17 @@ pub(super) trait Record {
     fn cell(&self, i: usize) -> Option<&[u8]>;
     /// Whether every cell is empty or blank.
     fn is_blank(&self) -> bool;
-    /// Hash of the whole record, to recognise the same line in another input file.
-    fn fingerprint(&self) -> u64;
+    /// Cell `i`'s bytes into `out`: a Parquet column no field binds is rendered only when a
+    /// matched line's fingerprint asks for it.
+    fn cell_into(&self, i: usize, out: &mut Vec<u8>) {
+        out.clear();
+        out.extend_from_slice(self.cell(i).unwrap_or(b""));
+    }
 }
 
 /// Whether every cell is empty or blank.
 pub(super) fn blank<'a>(mut cells: impl Iterator<Item = &'a [u8]>) -> bool {
     cells.all(|c| c.iter().all(u8::is_ascii_whitespace))
-}
-
-/// Hash of a record's cells, the same for the same cells however they were read.
-pub(super) fn fingerprint<'a>(cells: impl Iterator<Item = &'a [u8]>) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    for cell in cells {
-        cell.hash(&mut h);
-    }
-    h.finish()
 }
 
 impl Record for Cells<'_> {
@@ -48,10 +42,6 @@ impl Record for Cells<'_> {
 
     fn is_blank(&self) -> bool {
         blank(self.iter())
-    }
-
-    fn fingerprint(&self) -> u64 {
-        fingerprint(self.iter())
     }
 }
 

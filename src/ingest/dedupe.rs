@@ -1,23 +1,35 @@
 //! De-duplication across inputs: a month exported twice, or daily files beside the monthly
-//! file. A matched line identical field for field (by fingerprint) in several inputs counts as
-//! often as the input that holds it most often (on a tie, the first input given); within one
-//! input identical lines are separate charges and all count.
+//! file. A matched line that is the same line (by meaning: see [`identity`](super::identity)) in several inputs
+//! counts as often as the input that holds it most often (on a tie, the first input given);
+//! within one input identical lines are separate charges and all count.
 //!
 //! Lines are counted into tallies as they are read, so a line cannot be taken back once another
-//! input turns out to hold it too. Hence two phases:
-//! 1. every input is read once, keeping the fingerprint of each matched line (8 bytes a line;
-//!    nothing with a single input). When no fingerprint is in two inputs, which is the common
-//!    case of distinct monthly files, the tallies stand and nothing is read again;
-//! 2. otherwise, each input that loses lines to another is read a second time, leaving out the
-//!    lines another input counts ([`Drops`]), and its tallies are rebuilt. Overlapping exports
-//!    thus cost one more read of the inputs that overlap.
+//! input turns out to hold it too. Hence phases:
+//! 1. every input is read once, keeping the fingerprint of each matched line over the facts its
+//!    header carries (8 bytes a line; nothing with a single input). When no fingerprint is in
+//!    two inputs, which is the common case of distinct monthly files, the tallies stand and
+//!    nothing is read again;
+//! 2. inputs that may share lines (a provider in common, and times of fingerprinted lines that
+//!    overlap) are compared on the facts all of them carry. When their headers carry the same
+//!    facts, which is the case for copies of one export in any encoding, wrapper or language,
+//!    the fingerprints of phase 1 are those; otherwise the inputs that carry more are read
+//!    again for fingerprints over fewer facts (only then: a FOCUS export beside a provider's
+//!    own, or a Chinese export with voucher columns beside an English one without);
+//! 3. each input that loses lines to another is read once more, leaving out the lines another
+//!    input counts ([`Drops`]), and its tallies are rebuilt. Overlapping exports thus cost one
+//!    more read of the inputs that lose lines.
+//!
+//! The facts are those of a whole group: with three inputs, two Chinese exports and an
+//! English one that may overlap both, all three are compared on what the English one carries,
+//! so that "the same line" stays one relation whoever holds it.
 
+use super::identity::Facts;
 use super::source::Entry;
 use super::{parallel, Count, FileScan, Hooks, ScanOptions};
 use crate::error::{Error, Location, Result};
 use crate::progress::Progress;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap};
 
 /// The fingerprints several inputs hold, each with the input that counts its lines.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,14 +106,105 @@ pub fn find<T>(scans: &mut [FileScan<T>]) -> (Drops, Vec<u64>) {
     (Drops { winners }, dropped)
 }
 
-/// Phase 2 for scans read with fingerprints: when some lines are held by several inputs,
-/// `rescan` reads the given inputs again with the given options (which drop those lines), and
-/// their tallies are replaced. Sets every scan's `duplicate_rows`.
+/// The facts each input's lines are compared on: what all the inputs of its group carry.
+/// Inputs are grouped when they may share a line: a provider in common, and spans of
+/// fingerprinted lines that overlap (a line's provider and time are facts of every input, so
+/// two inputs apart in either share no line).
+pub fn compare_on<T>(scans: &[FileScan<T>]) -> Vec<Facts> {
+    let own: Vec<Facts> = scans.iter().map(|s| Facts::carried(&s.binding)).collect();
+    let mut live = scans
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.fingerprinted_span.is_some())
+        .map(|(i, _)| i);
+    let Some(first) = live.next() else {
+        return own;
+    };
+    if live.all(|i| own[i] == own[first]) {
+        return own;
+    }
+    let mut root: Vec<usize> = (0..scans.len()).collect();
+    fn root_of(root: &mut [usize], mut i: usize) -> usize {
+        while root[i] != i {
+            root[i] = root[root[i]];
+            i = root[i];
+        }
+        i
+    }
+    let mut by_provider: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, s) in scans.iter().enumerate() {
+        if s.fingerprinted_span.is_none() {
+            continue;
+        }
+        for p in &s.providers {
+            by_provider.entry(p.provider.as_str()).or_default().push(i);
+        }
+    }
+    for inputs in by_provider.values_mut() {
+        let span = |i: usize| scans[i].fingerprinted_span.unwrap_or_default();
+        inputs.sort_by_key(|i| span(*i).0);
+        // Sweep the spans by start: each joins the group of those it overlaps.
+        let mut open: Option<(usize, chrono::DateTime<chrono::Utc>)> = None;
+        for &i in inputs.iter() {
+            let (start, end) = span(i);
+            match open {
+                Some((head, reach)) if start <= reach => {
+                    let (a, b) = (root_of(&mut root, head), root_of(&mut root, i));
+                    root[b] = a;
+                    open = Some((head, reach.max(end)));
+                }
+                _ => open = Some((i, end)),
+            }
+        }
+    }
+    let mut group: Vec<Option<Facts>> = vec![None; scans.len()];
+    for (i, facts) in own.iter().enumerate() {
+        let r = root_of(&mut root, i);
+        group[r] = Some(match &group[r] {
+            Some(g) => g.and(facts),
+            None => facts.clone(),
+        });
+    }
+    (0..scans.len())
+        .map(|i| {
+            let r = root_of(&mut root, i);
+            group[r].clone().unwrap_or_else(|| own[i].clone())
+        })
+        .collect()
+}
+
+/// Phases 2 and 3 for scans read with fingerprints over the facts they carry: `rescan` reads
+/// the given inputs again with the given options, first (when some inputs of a group carry
+/// more facts than others) for fingerprints over the facts compared, then, when some lines are
+/// held by several inputs, to leave those lines out, and their tallies are replaced. Sets
+/// every scan's `duplicate_rows`.
 pub fn resolve<T>(
     scans: &mut [FileScan<T>],
     opts: &ScanOptions<'_>,
-    rescan: impl FnOnce(&[usize], &ScanOptions<'_>) -> Result<Vec<FileScan<T>>>,
+    mut rescan: impl FnMut(&[usize], &ScanOptions<'_>) -> Result<Vec<FileScan<T>>>,
 ) -> Result<()> {
+    let on = compare_on(scans);
+    let narrower: Vec<usize> = (0..scans.len())
+        .filter(|i| {
+            scans[*i].fingerprinted_span.is_some() && on[*i] != Facts::carried(&scans[*i].binding)
+        })
+        .collect();
+    if !narrower.is_empty() {
+        let prints = ScanOptions {
+            fingerprints: true,
+            drop: None,
+            compare_on: Some(&on),
+            ..*opts
+        };
+        let again = rescan(&narrower, &prints)?;
+        for (&i, s) in narrower.iter().zip(again) {
+            let first = &mut scans[i];
+            if s.rows != first.rows || s.fingerprints.len() != first.fingerprints.len() {
+                return Err(changed(first, s.rows));
+            }
+            first.fingerprints = s.fingerprints;
+        }
+    }
     let (drops, dropped) = find(scans);
     if drops.is_empty() {
         return Ok(());
@@ -110,6 +213,7 @@ pub fn resolve<T>(
     let second = ScanOptions {
         fingerprints: false,
         drop: Some(&drops),
+        compare_on: Some(&on),
         ..*opts
     };
     let rescanned = rescan(&again, &second)?;
@@ -118,19 +222,23 @@ pub fn resolve<T>(
         // The second reading must meet the same lines: an input rewritten in between, or a
         // stream that cannot be read twice, is an error, never a wrong count.
         if s.rows != first.rows || s.duplicate_rows != dropped[i] {
-            return Err(Error::input(
-                Location::file(&first.path),
-                format!(
-                    "the input changed between two readings ({} rows, then {}): overlapping \
-                     exports are read twice to count their shared lines once",
-                    first.rows, s.rows
-                ),
-            ));
+            return Err(changed(first, s.rows));
         }
         first.tallies = s.tallies;
         first.duplicate_rows = s.duplicate_rows;
     }
     Ok(())
+}
+
+fn changed<T>(first: &FileScan<T>, rows: u64) -> Error {
+    Error::input(
+        Location::file(&first.path),
+        format!(
+            "the input changed between two readings ({} rows, then {rows}): overlapping \
+             exports are read again to count their shared lines once",
+            first.rows
+        ),
+    )
 }
 
 /// Reads every entry on `threads` cores (see [`parallel::scan_all`]), then, when there are
@@ -147,6 +255,7 @@ pub fn read_all<C: Count>(
     let first = ScanOptions {
         fingerprints: several,
         drop: None,
+        compare_on: None,
         ..*opts
     };
     let mut scans = parallel::scan_all(entries, &first, hooks, progress, threads, piece)?;
@@ -251,6 +360,57 @@ mod tests {
         // Nothing shared: nothing is read again.
         let mut distinct = vec![scan_with(&[1]), scan_with(&[2])];
         resolve(&mut distinct, &opts(), |_, _| panic!("read again")).unwrap();
+    }
+
+    /// A scan bound to `header`, of `provider`'s lines from `from` to `to` (month, day of 2026).
+    fn bound(header: &str, provider: &str, from: (u32, u32), to: (u32, u32)) -> FileScan<()> {
+        use chrono::TimeZone;
+        let cells: Vec<String> = header.split(',').map(String::from).collect();
+        let mut s = scan_with(&[1]);
+        s.binding = crate::ingest::formats::detect::detect(&cells).expect("a known header");
+        s.providers.push(super::super::ProviderSpan {
+            provider: provider.into(),
+            latest_usage_end: None,
+            latest_long_end: None,
+            latest_charge: None,
+        });
+        let at = |(m, d)| chrono::Utc.with_ymd_and_hms(2026, m, d, 0, 0, 0).unwrap();
+        s.fingerprinted_span = Some((at(from), at(to)));
+        s
+    }
+
+    #[test]
+    fn inputs_are_compared_on_what_every_input_they_may_share_a_line_with_carries() {
+        use super::super::identity::Fact;
+        let zh =
+            "资源ID,产品类型编码,使用开始时间,使用结束时间,账单类型,应付金额(¥),代金券抵扣(¥),区域";
+        let en = "Resource ID,Service Type Code,Usage Start Time,Usage End Time,Bill Type,Amount Due(¥),Cash Coupon(¥),Region";
+        // One format, one set of facts: each input compared on its own, nothing read again.
+        let same = [
+            bound(zh, "huawei", (10, 1), (10, 31)),
+            bound(zh, "huawei", (10, 10), (10, 11)),
+        ];
+        let on = compare_on(&same);
+        assert_eq!(on[0], Facts::carried(&same[0].binding));
+        assert_eq!(on[0], on[1]);
+        let scans = [
+            bound(zh, "huawei", (10, 1), (10, 31)),
+            bound(en, "huawei", (10, 10), (10, 11)),
+            // Another month: it shares no line with the English export.
+            bound(zh, "huawei", (11, 1), (11, 30)),
+            // Another provider in the same days.
+            bound(zh, "alibaba", (10, 10), (10, 11)),
+        ];
+        let on = compare_on(&scans);
+        let (zh_facts, en_facts) = (
+            Facts::carried(&scans[0].binding),
+            Facts::carried(&scans[1].binding),
+        );
+        assert!(zh_facts.has(Fact::Vouchers) && !en_facts.has(Fact::Vouchers));
+        assert_eq!(on[0], zh_facts.and(&en_facts));
+        assert_eq!(on[1], on[0]);
+        assert_eq!(on[2], zh_facts, "another month");
+        assert_eq!(on[3], zh_facts, "another provider");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 mod cells;
 pub mod dedupe;
 pub mod formats;
+pub mod identity;
 mod memo;
 pub mod orders;
 pub mod parallel;
@@ -124,6 +125,9 @@ pub struct ScanOptions<'a> {
     pub fingerprints: bool,
     /// Lines to leave out: those another input holds as well and counts instead.
     pub drop: Option<&'a Drops>,
+    /// The facts each input's lines are fingerprinted over, by input; `None`: the facts the
+    /// input carries (see [`dedupe`]).
+    pub compare_on: Option<&'a [identity::Facts]>,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -133,6 +137,7 @@ impl<'a> ScanOptions<'a> {
             skip_bad_rows,
             fingerprints: false,
             drop: None,
+            compare_on: None,
         }
     }
 }
@@ -176,6 +181,9 @@ pub struct FileScan<T> {
     /// Fingerprints of the matched lines (only with [`ScanOptions::fingerprints`]), in no
     /// particular order.
     pub fingerprints: Vec<u64>,
+    /// The earliest and latest time of a fingerprinted line: inputs whose spans are apart
+    /// share no line.
+    pub fingerprinted_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Matched lines left out because another input holds them too.
     pub duplicate_rows: u64,
     /// What the reader noticed and the user should know (a column name given twice), each
@@ -202,6 +210,7 @@ impl<T: Counts> FileScan<T> {
             providers: Vec::new(),
             tallies: T::default(),
             fingerprints: Vec::new(),
+            fingerprinted_span: None,
             duplicate_rows: 0,
             warnings: Vec::new(),
         }
@@ -255,6 +264,10 @@ impl<T: Counts> FileScan<T> {
         }
         self.tallies.merge(&other.tallies);
         self.fingerprints.extend(other.fingerprints);
+        self.fingerprinted_span = match (self.fingerprinted_span, other.fingerprinted_span) {
+            (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),
+            (a, b) => a.or(b),
+        };
         self.duplicate_rows += other.duplicate_rows;
     }
 }

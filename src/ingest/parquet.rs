@@ -29,7 +29,6 @@ use polars::prelude::{
     PolarsError, SerReader, Series, StringChunked, TimeUnit, UInt64Chunked,
 };
 use std::fs::File;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// An open Parquet file: its schema and row groups.
@@ -274,19 +273,11 @@ impl super::cells::Record for Row<'_> {
         false
     }
 
-    /// Every readable column's text, whether bound or not (nested columns are not read, so two
-    /// rows that differ only in, say, their `Tags` map count as the same line).
-    fn fingerprint(&self) -> u64 {
-        let mut h = std::hash::DefaultHasher::new();
-        let mut buf = Vec::new();
-        for col in &self.batch.cols {
-            buf.clear();
-            if let Some(c) = col {
-                c.render(self.row, &mut buf);
-            }
-            buf.as_slice().hash(&mut h);
+    fn cell_into(&self, i: usize, out: &mut Vec<u8>) {
+        out.clear();
+        if let Some(Some(c)) = self.batch.cols.get(i) {
+            c.render(self.row, out);
         }
-        h.finish()
     }
 }
 
@@ -413,9 +404,15 @@ pub fn scan<C: Count>(
 ) -> Result<FileScan<C::Counts>> {
     let pq = ParquetFile::open(path, file)?;
     let header = pq.header().to_vec();
-    let Some(binding) = detect(&header) else {
+    let Some(mut binding) = detect(&header) else {
         return Err(no_format(path, &[(header, 1)]));
     };
+    // A nested column (a `Tags` map) is not read, so it is no fact this input carries.
+    for (name, t) in binding.header.iter_mut().zip(&pq.types) {
+        if !readable(t) {
+            name.clear();
+        }
+    }
     let version = binding.spec.version.map(|v| v(&header));
     let mut st = Scan::new(path, input, &binding, opts, Encoding::Utf8, hooks.count);
     let bound: Vec<bool> = (0..header.len())

@@ -2,7 +2,7 @@
 //! other, through the same per-row logic as every other reading. Slow and obvious on purpose;
 //! the equivalence tests compare it with what `scan_text` and the pieces read.
 
-use super::cells::{blank, fingerprint, Record};
+use super::cells::{blank, Record};
 use super::formats::detect::detect;
 use super::scan::Scan;
 use super::source::{self, decode};
@@ -18,9 +18,6 @@ impl Record for csv::ByteRecord {
     }
     fn is_blank(&self) -> bool {
         blank(self.iter())
-    }
-    fn fingerprint(&self) -> u64 {
-        fingerprint(self.iter())
     }
 }
 

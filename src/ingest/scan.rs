@@ -8,6 +8,7 @@
 use super::cells::{bytes_eq, is_empty_cell, is_totals, plain_decimal, value, Record, TimeCache};
 use super::formats::header::Binding;
 use super::formats::{self, Field};
+use super::identity;
 use super::source::{decode, decode_cell, Encoding};
 use super::{
     format_row_error, Count, FileScan, LineIds, ProviderSpan, RowError, ScanOptions, Select,
@@ -44,6 +45,8 @@ pub(super) struct Scan<'o, C: Count> {
     spec: &'static formats::FormatSpec,
     naive_tz: FixedOffset,
     header_currency: Option<&'static str>,
+    /// Fingerprints matched lines over the facts they are compared on (see `identity`).
+    identity: identity::Reader,
     s: Scratch,
     start_cache: TimeCache,
     end_cache: TimeCache,
@@ -163,6 +166,10 @@ impl<'o, C: Count> Scan<'o, C> {
             spec: b.spec,
             naive_tz: if b.spec.naive_is_utc { utc } else { opts.tz },
             header_currency: b.header_currency,
+            identity: match opts.compare_on.and_then(|on| on.get(input)) {
+                Some(on) => identity::Reader::new(on, b),
+                None => identity::Reader::new(&identity::Facts::carried(b), b),
+            },
             s: Scratch::default(),
             start_cache: TimeCache::default(),
             end_cache: TimeCache::default(),
@@ -468,6 +475,33 @@ impl<'o, C: Count> Scan<'o, C> {
             None
         };
         let want_fingerprint = self.opts.fingerprints || self.opts.drop.is_some();
+        let fingerprint = want_fingerprint.then(|| {
+            let parsed = identity::Parsed {
+                provider: &self.provider,
+                id,
+                resource_name,
+                product_code,
+                product_name,
+                time,
+                usage_end,
+                kind,
+                amount: amount.unwrap_or_default(),
+                currency: &self.matched.currency,
+                usage,
+            };
+            let mut cells = OrderCells {
+                rec,
+                cols: &self.cols,
+                enc,
+                scratch: std::mem::take(&mut s.other),
+            };
+            let raw = |i: usize, out: &mut Vec<u8>| rec.cell_into(i, out);
+            let fp = self
+                .identity
+                .fingerprint(&parsed, &mut cells, &raw, enc, self.naive_tz);
+            s.other = cells.scratch;
+            fp
+        });
         let k = &mut self.matched;
         for (to, from) in [
             (&mut k.bill_id, id),
@@ -485,7 +519,7 @@ impl<'o, C: Count> Scan<'o, C> {
         k.amount = amount.unwrap_or_default();
         k.usage = usage;
         k.extras = extras;
-        k.fingerprint = want_fingerprint.then(|| rec.fingerprint());
+        k.fingerprint = fingerprint;
         self.has_matched = true;
         Ok(())
     }
@@ -505,6 +539,9 @@ impl<'o, C: Count> Scan<'o, C> {
             }
             if self.opts.fingerprints {
                 self.out.fingerprints.push(fp);
+                let t = k.time;
+                let span = self.out.fingerprinted_span.get_or_insert((t, t));
+                *span = (span.0.min(t), span.1.max(t));
             }
         }
         let l = BillLine {

@@ -244,9 +244,11 @@ fn overlapping_exports_are_read_twice_and_a_line_repeated_in_one_file_counts_twi
 }
 
 #[test]
-fn exports_that_share_no_line_add_up() {
-    // Same resource, same hours, but the exports' columns differ: no line is shared, nothing
-    // is dropped, and the figures are the sums of each export's.
+fn lines_that_differ_in_a_fact_both_exports_carry_add_up() {
+    // Same resource, same hours. The 31-column export carries more (vouchers, the expenditure
+    // time), so the two are compared on what both carry: the 08:00 tail line, charged at
+    // 10:01:47 in both, is one line; the others were charged at other times (09:02:11 against
+    // 09:01:47, …), so they are other lines and add up.
     let both = report(
         &mut check(
             "register/leak.csv",
@@ -255,9 +257,10 @@ fn exports_that_share_no_line_add_up() {
         1,
     );
     assert_eq!(both["inputs"][0]["duplicate_rows"], 0);
-    assert_eq!(both["inputs"][1]["duplicate_rows"], 0);
+    assert_eq!(both["inputs"][1]["duplicate_rows"], 1);
     let leak = resource(&both, "ecs-leak-01");
-    assert_eq!(leak["lines"], 8);
+    assert_eq!(leak["lines"], 7);
+    assert_eq!(leak["tail_lines"], 1);
     assert_eq!(leak["lines_after_deletion"], 4);
     assert_eq!(leak["amount_after_deletion"], json!({"CNY": "13.84"}));
     assert_eq!(

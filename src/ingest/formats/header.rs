@@ -13,6 +13,9 @@ pub struct Binding {
     /// Currency named by an amount header's suffix, such as `(¥)`.
     pub header_currency: Option<&'static str>,
     pub width: usize,
+    /// Every column's name, folded (see [`fold`]); empty for a column that cannot be read.
+    /// Columns no field binds are compared by name across inputs (`ingest::identity`).
+    pub header: Vec<String>,
 }
 
 impl Binding {
@@ -24,6 +27,7 @@ impl Binding {
             names: Default::default(),
             header_currency: None,
             width: 0,
+            header: Vec::new(),
         }
     }
 
@@ -93,6 +97,7 @@ pub fn bind_partial(spec: &'static FormatSpec, header: &[String]) -> Binding {
         names: Default::default(),
         header_currency: None,
         width: header.len(),
+        header: folded.iter().map(|(key, _)| key.clone()).collect(),
     };
     for (field, aliases) in spec.columns {
         // Earlier aliases are preferred: `交易时间` over `消费时间` is decided by the table order.
