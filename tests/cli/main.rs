@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod generator;
 mod native;
 mod options;
+mod overlap;
 mod pieces;
 mod properties;
 mod quirks;

@@ -1,0 +1,116 @@
+//! Overlapping exports judged by meaning (issue 11, item 1): a line is the same line in two
+//! inputs when every fact both carry parses to the same value, whatever the bytes, encoding,
+//! header language or container. Each pair below is one export and a copy of it that differs in
+//! one way (`fixtures/README.md`); the copy's matched lines are all dropped and the report is
+//! the one the export gives alone.
+
+use crate::util::{check, report, resource};
+use serde_json::{json, Value};
+
+/// What the copy must not change: the summary, the coverage and every resource, the lines it
+/// cites included (the first input holds them, and wins every tie).
+fn assert_same_findings(with_copy: &Value, alone: &Value) {
+    assert_eq!(with_copy["summary"], alone["summary"]);
+    assert_eq!(with_copy["coverage"], alone["coverage"]);
+    assert_eq!(with_copy["resources"], alone["resources"]);
+}
+
+/// `duplicate_rows` of each input.
+fn duplicates(r: &Value) -> Vec<u64> {
+    r["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .map(|i| i["duplicate_rows"].as_u64().expect("a count"))
+        .collect()
+}
+
+/// `overlap-month.csv` and a copy of it: the four `ecs-leak-01` lines count once.
+fn month_and(copy: &str) {
+    let month = "huawei/overlap-month.csv";
+    let alone = report(&mut check("register/leak.csv", &[month]), 1);
+    let both = report(&mut check("register/leak.csv", &[month, copy]), 1);
+    assert_same_findings(&both, &alone);
+    assert_eq!(duplicates(&both), [0, 4], "{copy}");
+    let leak = resource(&both, "ecs-leak-01");
+    assert_eq!(leak["amount_after_deletion"], json!({"CNY": "6.92"}));
+    assert_eq!(leak["lines"], 4);
+}
+
+#[test]
+fn the_same_export_saved_as_gb18030_counts_once() {
+    month_and("huawei/overlap-month-gb18030.csv");
+}
+
+#[test]
+fn an_excel_resave_that_shortens_the_amounts_counts_once() {
+    month_and("huawei/overlap-month-resaved.csv");
+}
+
+/// The English-header copy carries no voucher column (`Cash Coupon (¥)` is not bound) while the
+/// Chinese one does: the two are compared on the facts both carry, in either order.
+#[test]
+fn an_english_header_copy_counts_once_in_either_order() {
+    let (zh, en) = ("huawei/zh-basic.csv", "huawei/zh-basic-en-header.csv");
+    let alone = report(&mut check("register/verdicts.csv", &[zh]), 1);
+    let matched: u64 = alone["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .map(|r| r["lines"].as_u64().expect("lines"))
+        .sum();
+    assert_eq!(matched, 8);
+    let both = report(&mut check("register/verdicts.csv", &[zh, en]), 1);
+    assert_same_findings(&both, &alone);
+    assert_eq!(duplicates(&both), [0, matched]);
+    assert_eq!(
+        both["summary"]["amount_after_deletion"],
+        json!({"CNY": "6.92"})
+    );
+    // The English copy first: it counts, the Chinese one loses every matched line.
+    let reversed = report(&mut check("register/verdicts.csv", &[en, zh]), 1);
+    let en_alone = report(&mut check("register/verdicts.csv", &[en]), 1);
+    assert_same_findings(&reversed, &en_alone);
+    assert_eq!(duplicates(&reversed), [0, matched]);
+    assert_eq!(reversed["summary"], alone["summary"]);
+}
+
+/// `wrappers/focus-1.2.parquet` is `focus/focus-1.2.csv` as typed Parquet (decimal costs,
+/// UTC timestamps, a `Tags` map): neither the charges nor the credits are doubled.
+#[test]
+fn a_focus_csv_and_the_same_data_as_parquet_count_once() {
+    let csv = "focus/focus-1.2.csv";
+    let alone = report(&mut check("focus/register.csv", &[csv]), 1);
+    let both = report(
+        &mut check("focus/register.csv", &[csv, "wrappers/focus-1.2.parquet"]),
+        1,
+    );
+    assert_same_findings(&both, &alone);
+    assert_eq!(duplicates(&both), [0, 7]);
+    // Counted twice, these were USD 3.46 and a credit of USD -1.00.
+    assert_eq!(
+        both["summary"]["amount_after_deletion"],
+        json!({"USD": "1.73"})
+    );
+    let logs = resource(&both, "arn:aws:s3:::acme-logs");
+    assert_eq!(logs["refunds_after_deletion"], json!({"USD": "-0.50"}));
+}
+
+/// The same cells under `应付金额($)`: CNY 3.46 and USD 3.46 in the same hour are two lines.
+#[test]
+fn the_same_hour_in_another_currency_is_another_line() {
+    let r = report(
+        &mut check(
+            "register/leak.csv",
+            &["huawei/overlap-month.csv", "huawei/overlap-month-usd.csv"],
+        ),
+        1,
+    );
+    assert_eq!(duplicates(&r), [0, 0]);
+    let leak = resource(&r, "ecs-leak-01");
+    assert_eq!(leak["lines"], 8);
+    assert_eq!(
+        leak["amount_after_deletion"],
+        json!({"CNY": "6.92", "USD": "6.92"})
+    );
+}
