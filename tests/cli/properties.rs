@@ -286,3 +286,149 @@ proptest! {
         prop_assert_eq!(a, b, "{}", String::from_utf8_lossy(&csv));
     }
 }
+
+/// How a copy of an export may reach billrecon a second time.
+#[derive(Debug, Clone, Copy)]
+enum Container {
+    Utf8,
+    Gb18030,
+    Gzip,
+    Zip,
+    Parquet,
+}
+
+/// `text` (a CSV export) written as `copy`, at `dir/copy-N.EXT`.
+fn write_copy(dir: &Path, n: usize, text: &str, copy: Container) -> std::path::PathBuf {
+    use std::io::Write;
+    let (ext, bytes) = match copy {
+        Container::Utf8 => ("csv", text.as_bytes().to_vec()),
+        Container::Gb18030 => {
+            let (b, _, bad) = encoding_rs::GB18030.encode(text);
+            assert!(!bad);
+            ("csv", b.into_owned())
+        }
+        Container::Gzip => {
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(text.as_bytes()).unwrap();
+            ("csv.gz", gz.finish().unwrap())
+        }
+        Container::Zip => {
+            let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            z.start_file("export.csv", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(text.as_bytes()).unwrap();
+            ("zip", z.finish().unwrap().into_inner())
+        }
+        Container::Parquet => ("parquet", parquet_of(text)),
+    };
+    let p = dir.join(format!("copy-{n}.{ext}"));
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+/// A CSV's cells as a Parquet file of text columns (what a warehouse export of it holds).
+fn parquet_of(text: &str) -> Vec<u8> {
+    use polars::prelude::*;
+    let mut rows = text.lines().map(|l| l.split(',').collect::<Vec<_>>());
+    let header = rows.next().unwrap();
+    let rows: Vec<Vec<&str>> = rows.collect();
+    let columns = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let cells: Vec<&str> = rows.iter().map(|r| r[i]).collect();
+            Column::new((*name).into(), cells)
+        })
+        .collect();
+    let mut df = DataFrame::new(rows.len(), columns).unwrap();
+    let mut out = Vec::new();
+    ParquetWriter::new(&mut out).finish(&mut df).unwrap();
+    out
+}
+
+/// What a spreadsheet's re-save does to the amounts and usage: the shortest decimal
+/// (`1.50000000` → `1.5`, `-2.00` → `-2`).
+fn resaved(text: &str) -> String {
+    let mut out = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let cells: Vec<String> = line
+            .split(',')
+            .enumerate()
+            .map(|(c, cell)| {
+                if i > 0 && c >= 7 && cell.contains('.') {
+                    cell.trim_end_matches('0').trim_end_matches('.').to_string()
+                } else {
+                    cell.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// `check -f json --exit-zero` of `exports` against `register`.
+fn json_report(dir: &Path, register: &str, exports: &[&Path]) -> Value {
+    std::fs::write(dir.join("reg.csv"), register).unwrap();
+    let out = crate::util::billrecon()
+        .arg("check")
+        .arg("--deleted")
+        .arg(dir.join("reg.csv"))
+        .args(["-f", "json", "-q", "--exit-zero"])
+        .args(exports)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Giving an export a second time, in any encoding or container and with its decimals
+    /// re-saved or not, changes nothing in the report: every matched line of the copy is a
+    /// duplicate, and the first input holds (and cites) them. Lines repeated within the export
+    /// stay separate charges.
+    #[test]
+    fn giving_the_same_export_twice_never_changes_the_report(
+        lines in prop::collection::vec(line(), 1..16),
+        repeat in any::<prop::sample::Index>(),
+        minutes in prop::collection::vec(0..(24 * 60u32), 4),
+        copy in prop::sample::select(vec![Container::Utf8, Container::Gb18030, Container::Gzip, Container::Zip, Container::Parquet]),
+        resave in any::<bool>(),
+    ) {
+        let dir = tempdir();
+        let reg = register(&minutes);
+        let mut all = numbered(lines);
+        // One line twice, order number and all: two charges of one export.
+        all.push(all[repeat.index(all.len())].clone());
+        let text = csv(&all);
+        let export = dir.path().join("export.csv");
+        std::fs::write(&export, &text).unwrap();
+        let alone = json_report(dir.path(), &reg, &[&export]);
+        let second = if resave { resaved(&text) } else { text.clone() };
+        let copy_path = write_copy(dir.path(), 0, &second, copy);
+        let twice = json_report(dir.path(), &reg, &[&export, &copy_path]);
+        prop_assert_eq!(&twice["summary"], &alone["summary"]);
+        prop_assert_eq!(&twice["coverage"], &alone["coverage"]);
+        prop_assert_eq!(&twice["resources"], &alone["resources"]);
+        let matched: u64 = alone["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["lines"].as_u64().unwrap())
+            .sum();
+        // The copy is read as the export is, whatever its container.
+        prop_assert_eq!(&twice["inputs"][1]["format"], "huawei");
+        prop_assert_eq!(&twice["inputs"][1]["rows"], &alone["inputs"][0]["rows"]);
+        prop_assert!(matched > 0);
+        prop_assert_eq!(&twice["inputs"][1]["duplicate_rows"], &Value::from(matched));
+        prop_assert_eq!(&twice["inputs"][0]["duplicate_rows"], &Value::from(0));
+    }
+}
