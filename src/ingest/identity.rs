@@ -14,8 +14,9 @@
 //! transaction number, a usage type, a region) is a fact too, named by its folded header name:
 //! its value is the cell's number, else its time, else its text. Two inputs are compared on the
 //! facts both carry: a monthly export with voucher columns and a daily one without are compared
-//! without the vouchers, and a Chinese-header and an English-header copy of one export on the
-//! bound facts alone (their other columns have no name in common).
+//! without the vouchers, and a Chinese-console and an English-console export of one month on
+//! the bound facts alone (their other columns have no name in common). A product's name is no
+//! fact where its code is: it is the code's label in the console's language.
 
 use super::formats::header::Binding;
 use super::formats::Field;
@@ -174,6 +175,10 @@ impl Facts {
                         || b.col(Field::ExpenditureTime).is_some()
                         || b.spec.reading.day.is_some()
                 }
+                // The product's name is the console's label for its code, in the console's
+                // language (`弹性云服务器`, `Elastic Cloud Server`): with the code, it says
+                // nothing more and would tell an English export from the Chinese one.
+                Fact::ProductName if b.col(Field::ProductCode).is_some() => false,
                 f => f.field().is_some_and(|field| b.col(field).is_some()),
             };
             if bound {
@@ -467,6 +472,12 @@ mod tests {
         assert_eq!(fp(&mut r, &resaved, &cells), base);
         let respelled = row("2026/10/10 10:01:47", "0", "CS001");
         assert_eq!(fp(&mut r, &line(), &respelled), base);
+        // The product code is bound: its name is a label in the console's language.
+        let english = Parsed {
+            product_name: "Elastic Cloud Server",
+            ..line()
+        };
+        assert_eq!(fp(&mut r, &english, &cells), base);
         // Another value of any one fact is another line.
         let others: [(&str, Parsed<'static>); 9] = [
             (

@@ -47,11 +47,13 @@ fn an_excel_resave_that_shortens_the_amounts_counts_once() {
     month_and("huawei/overlap-month-resaved.csv");
 }
 
-/// The English-header copy carries no voucher column (`Cash Coupon (¥)` is not bound) while the
-/// Chinese one does: the two are compared on the facts both carry, in either order.
+/// The English console's export of the same month: English header and cell labels (`Expenditure-use`
+/// for `消费-使用`, `Elastic Cloud Server` for `弹性云服务器`). Its `Cash Coupon (¥)` column is
+/// bound to no field while the Chinese `代金券抵扣(¥)` is: the two are compared on the facts both
+/// carry, in either order.
 #[test]
-fn an_english_header_copy_counts_once_in_either_order() {
-    let (zh, en) = ("huawei/zh-basic.csv", "huawei/zh-basic-en-header.csv");
+fn an_english_console_export_of_the_same_month_counts_once_in_either_order() {
+    let (zh, en) = ("huawei/zh-basic.csv", "huawei/zh-basic-en.csv");
     let alone = report(&mut check("register/verdicts.csv", &[zh]), 1);
     let matched: u64 = alone["resources"]
         .as_array()
