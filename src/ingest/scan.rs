@@ -166,7 +166,9 @@ impl<'o, C: Count> Scan<'o, C> {
             spec: b.spec,
             naive_tz: if b.spec.naive_is_utc { utc } else { opts.tz },
             header_currency: b.header_currency,
+            // A run of one input fingerprints nothing: no reader to build.
             identity: match opts.compare_on.and_then(|on| on.get(input)) {
+                _ if !opts.fingerprints && opts.drop.is_none() => identity::Reader::default(),
                 Some(on) => identity::Reader::new(on, b),
                 None => identity::Reader::new(&identity::Facts::carried(b), b),
             },
