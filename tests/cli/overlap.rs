@@ -116,3 +116,43 @@ fn the_same_hour_in_another_currency_is_another_line() {
         json!({"CNY": "6.92", "USD": "6.92"})
     );
 }
+
+/// A pipe is read once. Given first beside a copy that carries the same facts, it counts and the
+/// copy loses its lines; beside the English export, which shares fewer facts, it would have to
+/// be read again to be compared on those: an error saying so (exit 2), never a wrong count.
+#[cfg(unix)]
+#[test]
+fn a_pipe_first_counts_once_and_one_to_compare_on_fewer_facts_is_an_error() {
+    use crate::util::billrecon;
+    if !std::path::Path::new("/dev/stdin").exists() {
+        eprintln!("skipped: no /dev/stdin");
+        return;
+    }
+    let zh = std::fs::read("fixtures/huawei/zh-basic.csv").unwrap();
+    let piped = |copy: &str| {
+        let mut cmd = billrecon();
+        cmd.timeout(std::time::Duration::from_secs(60))
+            .args(["check", "--deleted", "fixtures/register/verdicts.csv"])
+            .args(["/dev/stdin", copy])
+            .write_stdin(zh.clone());
+        cmd
+    };
+    let same = report(&mut piped("fixtures/huawei/zh-basic.csv"), 1);
+    assert_eq!(duplicates(&same), [0, 8]);
+    assert_eq!(
+        same["summary"]["amount_after_deletion"],
+        json!({"CNY": "6.92"})
+    );
+    let out = piped("fixtures/huawei/zh-basic-en.csv")
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains("/dev/stdin: a pipe or FIFO can be read only once")
+            && err.contains("save it to a file"),
+        "{err}"
+    );
+}
