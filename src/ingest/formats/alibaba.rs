@@ -114,13 +114,9 @@ pub static SPEC: FormatSpec = FormatSpec {
 /// `账单类型` / `Item` values (Chinese labels, API codes, English labels) to canonical kinds;
 /// where an export has only `消费类型` / `SubscriptionType`, its prepaid/postpaid values.
 fn kind(k: &str, _class: &str) -> LineKind {
-    let folded: String = k
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match folded.as_str() {
+    let mut buf = [0; 32];
+    let skip = |c: char| c.is_whitespace() || c == '-' || c == '_';
+    match super::fold_into(k, skip, &mut buf).unwrap_or("?") {
         "后付账单" | "后付费账单" | "payasyougobill" | "postpaidbill" | "" => {
             LineKind::Usage
         }

@@ -60,7 +60,8 @@ pub static SPEC: FormatSpec = FormatSpec {
 /// empty cell is usage. The unused part of a reservation or savings plan is billed daily, but it
 /// is the commitment's charge, not a resource's metered usage.
 fn kind(k: &str, _class: &str) -> LineKind {
-    match k.trim().to_ascii_lowercase().as_str() {
+    let mut buf = [0; 32];
+    match super::lower_into(k, &mut buf).unwrap_or("?") {
         "usage" | "" => LineKind::Usage,
         "purchase" | "unusedreservation" | "unusedsavingsplan" => LineKind::Purchase,
         "refund" => LineKind::Refund,

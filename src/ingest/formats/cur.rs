@@ -75,16 +75,17 @@ pub static SPEC: FormatSpec = FormatSpec {
 /// discount, negative) and the discount types are money back like `Credit`; upfront and
 /// recurring fees for reservations and plans are commitment purchases, never metered usage.
 fn kind(k: &str, _class: &str) -> LineKind {
-    let k = k.trim().to_ascii_lowercase();
-    match k.as_str() {
+    let k = k.trim();
+    let mut buf = [0; 32];
+    match super::lower_into(k, &mut buf).unwrap_or("?") {
         "usage" | "discountedusage" | "savingsplancoveredusage" => LineKind::Usage,
         "credit" | "savingsplannegation" => LineKind::Credit,
         "refund" => LineKind::Refund,
         "tax" => LineKind::Tax,
         // Fee, RIFee, SavingsPlanUpfrontFee, SavingsPlanRecurringFee.
-        _ if k.ends_with("fee") => LineKind::Purchase,
+        _ if super::ends_with_ic(k, "fee") => LineKind::Purchase,
         // Discount, BundledDiscount, EdpDiscount, PrivateRateDiscount, …
-        _ if k.ends_with("discount") => LineKind::Credit,
+        _ if super::ends_with_ic(k, "discount") => LineKind::Credit,
         _ => LineKind::Other,
     }
 }

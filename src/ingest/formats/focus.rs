@@ -80,7 +80,8 @@ pub fn version(header: &[String]) -> &'static str {
 /// refunds so) or a `ChargeClass = Correction` line keeps its category, and a negative one is a
 /// refund by its amount.
 fn kind(category: &str, _class: &str) -> LineKind {
-    match category.trim().to_ascii_lowercase().as_str() {
+    let mut buf = [0; 32];
+    match super::lower_into(category, &mut buf).unwrap_or("?") {
         "usage" => LineKind::Usage,
         "purchase" => LineKind::Purchase,
         "tax" => LineKind::Tax,

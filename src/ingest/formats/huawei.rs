@@ -1,7 +1,7 @@
 //! Huawei Cloud Expenditure Details (`PriceFactorBillDetail`, resource and transaction bills):
 //! Chinese and English console headers and the BSS API's field names.
 
-use super::{starts_with_ic, Field, FormatSpec, Reading};
+use super::{contains_ic, starts_with_ic, Field, FormatSpec, Reading};
 use crate::model::{Format, LineKind};
 
 pub static SPEC: FormatSpec = FormatSpec {
@@ -95,19 +95,13 @@ fn kind(k: &str, _class: &str) -> LineKind {
         LineKind::Credit
     } else if k.starts_with("调账") || starts_with_ic(k, "adjustment") || k == "16" {
         LineKind::Adjustment
-    } else if k.contains("手续费")
-        || k.to_ascii_lowercase().contains("unsubscription fee")
-        || k == "13"
-    {
+    } else if k.contains("手续费") || contains_ic(k, "unsubscription fee") || k == "13" {
         LineKind::Fee
-    } else if k.contains("续订")
-        || k.to_ascii_lowercase().contains("renewal")
-        || matches!(k, "2" | "8")
-    {
+    } else if k.contains("续订") || contains_ic(k, "renewal") || matches!(k, "2" | "8") {
         LineKind::Renewal
     } else if k.contains("新购") || starts_with_ic(k, "expenditure-purchase") || k == "1" {
         LineKind::Purchase
-    } else if k.contains("税") || k.to_ascii_lowercase().contains("tax") {
+    } else if k.contains("税") || contains_ic(k, "tax") {
         LineKind::Tax
     } else if k.starts_with("消费")
         || starts_with_ic(k, "expenditure")
@@ -141,6 +135,10 @@ mod tests {
             ("调账-扣费", LineKind::Adjustment),
             ("Expenditure-use", LineKind::Usage),
             ("Expenditure-auto renewal", LineKind::Renewal),
+            ("EXPENDITURE-AUTO RENEWAL", LineKind::Renewal),
+            ("Expenditure-Unsubscription Fee", LineKind::Fee),
+            ("Tax", LineKind::Tax),
+            ("消费-税费", LineKind::Tax),
             ("Refund-unsubscription", LineKind::Refund),
             ("5", LineKind::Usage),
             ("4", LineKind::Refund),

@@ -217,3 +217,96 @@ pub fn provider_keys() -> Vec<&'static str> {
 pub fn starts_with_ic(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
+
+/// ASCII-case-insensitive suffix test for vocabularies written in English.
+pub fn ends_with_ic(s: &str, suffix: &str) -> bool {
+    s.len() >= suffix.len()
+        && s.as_bytes()[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// Whether `s.to_ascii_lowercase()` contains `needle` (ASCII, lower case), without the copy: the
+/// kind functions run on bill-type cells. An ASCII byte never occurs inside a multi-byte UTF-8
+/// character, so a window of bytes matches exactly where the characters do.
+pub fn contains_ic(s: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || s.as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// `s` trimmed and ASCII-lower-cased into `buf`, skipping the characters `skip` names; `None`
+/// when the result would not fit, which no word a kind function compares with comes near.
+pub fn fold_into<'b>(s: &str, skip: fn(char) -> bool, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    let mut n = 0;
+    for c in s.trim().chars().filter(|&c| !skip(c)) {
+        let len = c.len_utf8();
+        let to = buf.get_mut(n..n + len)?;
+        c.to_ascii_lowercase().encode_utf8(to);
+        n += len;
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
+/// `s` trimmed and ASCII-lower-cased into `buf` (see [`fold_into`]).
+pub fn lower_into<'b>(s: &str, buf: &'b mut [u8; 32]) -> Option<&'b str> {
+    fold_into(s, |_| false, buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_insensitive_tests_say_what_lower_casing_a_copy_says() {
+        let cells = [
+            "",
+            " ",
+            "Tax",
+            "消费-税费",
+            "Expenditure-Unsubscription FEE",
+            "RIFee",
+            "fe",
+            "ÄUSAGEé",
+            " Usage\t",
+            "pay-as-you-go_Bill",
+            "后付 账单",
+            "x\u{3000}renewal\u{3000}",
+        ];
+        let words = [
+            "",
+            "tax",
+            "fee",
+            "renewal",
+            "usage",
+            "unsubscription fee",
+            "é",
+        ];
+        for s in cells {
+            let lower = s.to_ascii_lowercase();
+            for w in words {
+                assert_eq!(contains_ic(s, w), lower.contains(w), "{s:?} {w:?}");
+                assert_eq!(ends_with_ic(s, w), lower.ends_with(w), "{s:?} {w:?}");
+            }
+            let mut buf = [0; 32];
+            assert_eq!(
+                lower_into(s, &mut buf),
+                Some(s.trim().to_ascii_lowercase().as_str())
+            );
+            let skip = |c: char| c.is_whitespace() || c == '-';
+            let folded: String = s.trim().chars().filter(|&c| !skip(c)).collect();
+            let mut buf = [0; 32];
+            assert_eq!(
+                fold_into(s, skip, &mut buf),
+                Some(folded.to_ascii_lowercase().as_str())
+            );
+        }
+        // Longer than the buffer: no answer rather than a cut word.
+        let mut buf = [0; 32];
+        assert_eq!(lower_into(&"a".repeat(33), &mut buf), None);
+        assert_eq!(
+            lower_into(&"a".repeat(32), &mut buf).map(str::len),
+            Some(32)
+        );
+        assert_eq!(lower_into(&"é".repeat(17), &mut buf), None);
+    }
+}

@@ -49,7 +49,8 @@ pub static SPEC: FormatSpec = FormatSpec {
 /// `lineItem/isCorrection` to canonical kinds: a correction is an adjustment (a negative one is
 /// money back by its amount), anything else usage.
 fn kind(is_correction: &str, _class: &str) -> LineKind {
-    match is_correction.trim().to_ascii_lowercase().as_str() {
+    let mut buf = [0; 32];
+    match super::lower_into(is_correction, &mut buf).unwrap_or("?") {
         "true" | "1" | "yes" => LineKind::Adjustment,
         "false" | "0" | "no" | "" => LineKind::Usage,
         _ => LineKind::Other,
