@@ -1,11 +1,12 @@
 //! One record's cells as the per-row logic reads them: the [`Record`] view shared by CSV records
 //! and Parquet rows, and the small cell readings every row goes through (empty markers, totals
-//! rows, plain amounts, repeated timestamps). Byte-level and hot: no allocation on the common
+//! rows, plain amounts, repeated timestamps and bill types). Byte-level and hot: no allocation on the common
 //! path.
 
 use super::formats;
 use super::records::Cells;
 use super::source::{decode, Encoding};
+use crate::model::LineKind;
 use chrono::{DateTime, Utc};
 
 /// One record of an export as the per-row logic reads it: text cells by column position. CSV
@@ -83,6 +84,61 @@ impl TimeCache {
         self.raw.extend_from_slice(raw);
         self.value = Some(v);
         Ok(v)
+    }
+}
+
+/// The kinds of the last few (kind cell, charge-class cell) pairs read, by their raw bytes. An
+/// export uses a handful of bill types and a resource's rows move among them (hourly usage, a
+/// renewal, a refund): one remembered pair would miss at every change, and reading the cells
+/// again costs the format's text matching (`formats::huawei::kind` searched the cell for a dozen
+/// words: a fifth of a resource-ordered scan's instructions).
+#[derive(Default)]
+pub(super) struct KindCache {
+    entries: Vec<(Vec<u8>, Vec<u8>, LineKind)>,
+    /// The entry that answered last, tried first; and the one a new pair replaces when full.
+    last: usize,
+    next: usize,
+}
+
+impl KindCache {
+    const SIZE: usize = 8;
+
+    /// The kind of a row with these cells; `read` decodes them and asks the format (an error is
+    /// returned and never remembered).
+    #[inline]
+    pub(super) fn get<E>(
+        &mut self,
+        kind: &[u8],
+        class: &[u8],
+        read: impl FnOnce() -> Result<LineKind, E>,
+    ) -> Result<LineKind, E> {
+        let hit = |e: &(Vec<u8>, Vec<u8>, LineKind)| bytes_eq(&e.0, kind) && bytes_eq(&e.1, class);
+        if let Some(e) = self.entries.get(self.last) {
+            if hit(e) {
+                return Ok(e.2);
+            }
+        }
+        if let Some(i) = self.entries.iter().position(hit) {
+            self.last = i;
+            return Ok(self.entries[i].2);
+        }
+        let k = read()?;
+        let i = if self.entries.len() < Self::SIZE {
+            self.entries.push(Default::default());
+            self.entries.len() - 1
+        } else {
+            let i = self.next;
+            self.next = (i + 1) % Self::SIZE;
+            i
+        };
+        let e = &mut self.entries[i];
+        e.0.clear();
+        e.0.extend_from_slice(kind);
+        e.1.clear();
+        e.1.extend_from_slice(class);
+        e.2 = k;
+        self.last = i;
+        Ok(k)
     }
 }
 
@@ -169,6 +225,55 @@ mod tests {
     use super::*;
     use crate::time::parse_time;
     use chrono::FixedOffset;
+
+    #[test]
+    fn kinds_are_read_once_per_pair_while_it_is_remembered_and_errors_never() {
+        let mut cache = KindCache::default();
+        let reads = std::cell::Cell::new(0);
+        // The kind a pair reads as, counting reads: the pair's own bytes decide it.
+        let mut get = |k: &str, c: &str| {
+            cache.get(
+                k.as_bytes(),
+                c.as_bytes(),
+                || -> Result<LineKind, String> {
+                    reads.set(reads.get() + 1);
+                    match (k, c) {
+                        ("bad", _) => Err("bad cell".into()),
+                        (_, "") if k.ends_with('u') => Ok(LineKind::Usage),
+                        (_, "") => Ok(LineKind::Refund),
+                        _ => Ok(LineKind::Other),
+                    }
+                },
+            )
+        };
+        let kinds: Vec<String> = (0..KindCache::SIZE)
+            .map(|i| format!("{i}{}", if i % 2 == 0 { "u" } else { "r" }))
+            .collect();
+        for _ in 0..3 {
+            for k in &kinds {
+                let want = if k.ends_with('u') {
+                    LineKind::Usage
+                } else {
+                    LineKind::Refund
+                };
+                assert_eq!(get(k, ""), Ok(want), "{k}");
+            }
+        }
+        assert_eq!(reads.get(), KindCache::SIZE, "eight pairs read once each");
+        // The class cell is part of the pair, and an empty cell is a pair of its own.
+        assert_eq!(get("0u", "x"), Ok(LineKind::Other));
+        assert_eq!(get("", ""), Ok(LineKind::Refund));
+        assert_eq!(reads.get(), KindCache::SIZE + 2);
+        // A cell that fails fails every time.
+        assert!(get("bad", "").is_err());
+        assert!(get("bad", "").is_err());
+        assert_eq!(reads.get(), KindCache::SIZE + 4);
+        // Two new pairs replaced the two oldest: the third pair is still remembered.
+        assert_eq!(get("2u", ""), Ok(LineKind::Usage));
+        assert_eq!(reads.get(), KindCache::SIZE + 4);
+        assert_eq!(get("0u", ""), Ok(LineKind::Usage));
+        assert_eq!(reads.get(), KindCache::SIZE + 5);
+    }
 
     #[test]
     fn plain_decimals_are_recognised_without_parsing() {

@@ -5,7 +5,9 @@
 //! Hot: it runs for every row of every export. Rows are identified before anything else is
 //! parsed, and most cells are compared as raw bytes with the previous row's.
 
-use super::cells::{bytes_eq, is_empty_cell, is_totals, plain_decimal, value, Record, TimeCache};
+use super::cells::{
+    bytes_eq, is_empty_cell, is_totals, plain_decimal, value, KindCache, Record, TimeCache,
+};
 use super::formats::header::Binding;
 use super::formats::{self, Field};
 use super::identity;
@@ -61,10 +63,9 @@ pub(super) struct Scan<'o, C: Count> {
     provider_raw: Vec<u8>,
     provider: String,
     currency_raw: Vec<u8>,
-    /// The kind and charge-class cells of the previous row whose kind gated coverage, and
-    /// whether they made it metered usage: rows repeat them.
-    metered_raw: (Vec<u8>, Vec<u8>),
-    metered_last: Option<bool>,
+    /// The kinds the kind and charge-class cells of recent rows read as (matched rows, and
+    /// every row where the kind gates coverage): rows repeat them.
+    kinds: KindCache,
     /// Skipped rows kept raw (line, column, reason) when lines are renumbered later.
     pub(super) keep_skipped: bool,
     pub(super) skipped: Vec<RowError>,
@@ -182,8 +183,7 @@ impl<'o, C: Count> Scan<'o, C> {
             provider_raw: Vec::new(),
             provider: b.spec.provider.unwrap_or("").to_string(),
             currency_raw: Vec::new(),
-            metered_raw: (Vec::new(), Vec::new()),
-            metered_last: None,
+            kinds: KindCache::default(),
             keep_skipped: false,
             skipped: Vec::new(),
             matched: Matched::default(),
@@ -418,11 +418,8 @@ impl<'o, C: Count> Scan<'o, C> {
             None
         };
 
-        let metered = !self.spec.reading.coverage_from_usage_only
-            || self.metered(
-                cell(Field::Kind).unwrap_or(b""),
-                cell(Field::ChargeClass).unwrap_or(b""),
-            )?;
+        let metered =
+            !self.spec.reading.coverage_from_usage_only || self.kind_of(rec)? == LineKind::Usage;
         self.out.rows += 1;
         self.note_currency(rec);
         self.note_span(usage_start, usage_end, charged_at, metered);
@@ -447,16 +444,7 @@ impl<'o, C: Count> Scan<'o, C> {
         let mut currency = std::mem::take(&mut self.matched.currency);
         self.currency_into(rec, &mut currency);
         self.matched.currency = currency;
-        let kind_text = field_text(
-            cell(Field::Kind),
-            Field::Kind,
-            &cols,
-            enc,
-            &mut self.s.other,
-        )?;
-        let class_text =
-            cell(Field::ChargeClass).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("")));
-        let kind = (self.spec.kind)(value(kind_text), class_text);
+        let kind = self.kind_of(rec)?;
         let s = &mut self.s;
         let text = |f: Field, scratch| field_text(cell(f), f, &cols, enc, scratch);
         let id = crate::ids::normalize::clean_id(value(text(Field::ResourceId, &mut s.id)?));
@@ -604,28 +592,21 @@ impl<'o, C: Count> Scan<'o, C> {
         }
     }
 
-    /// Whether a row whose kind and charge-class cells are these is metered usage.
-    fn metered(&mut self, kind: &[u8], class: &[u8]) -> RowResult<bool> {
-        if let Some(m) = self.metered_last {
-            if bytes_eq(&self.metered_raw.0, kind) && bytes_eq(&self.metered_raw.1, class) {
-                return Ok(m);
-            }
-        }
-        let kind_text = value(field_text(
-            Some(kind),
-            Field::Kind,
-            &self.cols,
-            self.enc,
-            &mut self.s.other,
-        )?);
-        let class_text = value(std::str::from_utf8(class).unwrap_or(""));
-        let m = (self.spec.kind)(kind_text, class_text) == LineKind::Usage;
-        self.metered_raw.0.clear();
-        self.metered_raw.0.extend_from_slice(kind);
-        self.metered_raw.1.clear();
-        self.metered_raw.1.extend_from_slice(class);
-        self.metered_last = Some(m);
-        Ok(m)
+    /// The kind of line a row's kind and charge-class cells say.
+    fn kind_of<R: Record>(&mut self, rec: &R) -> RowResult<LineKind> {
+        let cell = |f: Field| {
+            self.cols[f as usize]
+                .and_then(|i| rec.cell(i))
+                .unwrap_or(b"")
+        };
+        let (kind, class) = (cell(Field::Kind), cell(Field::ChargeClass));
+        let (cols, enc, read) = (&self.cols, self.enc, self.spec.kind);
+        let scratch = &mut self.s.other;
+        self.kinds.get(kind, class, || {
+            let kind_text = value(field_text(Some(kind), Field::Kind, cols, enc, scratch)?);
+            let class_text = value(std::str::from_utf8(class).unwrap_or(""));
+            Ok(read(kind_text, class_text))
+        })
     }
 
     fn note_span(
