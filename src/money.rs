@@ -30,6 +30,17 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     Ok(d)
 }
 
+/// Whether [`parse_decimal`] could read `s`: `false` only for text it refuses (a byte no number
+/// is written with), so a caller that wants the value of a cell only when it is a number skips
+/// the parse, and the message of its error, for text.
+pub fn may_be_decimal(s: &str) -> bool {
+    let t = s.trim();
+    !t.is_empty()
+        && t.len() <= 64
+        && t.bytes()
+            .all(|c| c.is_ascii_digit() || b"+-.,eE".contains(&c))
+}
+
 fn parse_unbounded(s: &str) -> Result<Decimal, String> {
     let t = s.trim();
     let bad = || format!("`{t}` is not a number");
@@ -319,6 +330,58 @@ impl Sums {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_refused_without_parsing_is_text_the_parser_refuses() {
+        let mut cells: Vec<String> = [
+            "",
+            " ",
+            "3.46000000",
+            "-31.5",
+            "+3",
+            " 0.014 ",
+            ".5",
+            "1,234.56",
+            "35.2E-7",
+            "1e+3",
+            "2026-10",
+            "2026-10-01 02:20:01",
+            "CS2610010220NASSE",
+            "default",
+            "云硬盘",
+            "0",
+            "-0",
+            "1 234",
+            "１２",
+            "NaN",
+            "inf",
+            "0x10",
+            "12%",
+            "¥12",
+            "$1",
+            "1_000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        cells.push("9".repeat(65));
+        cells.push(format!(" {} ", "1".repeat(18)));
+        // Every string of up to three bytes from a number's alphabet, and some others.
+        let alphabet = ["", "0", "9", "+", "-", ".", ",", "e", "E", " ", "x"];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    cells.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        for s in &cells {
+            if parse_decimal(s).is_ok() {
+                assert!(may_be_decimal(s), "{s:?} parses");
+            }
+        }
+        assert!(!may_be_decimal("default") && !may_be_decimal("2026-10-01 02:20:01"));
+    }
 
     #[test]
     fn decimals_parse_exactly() {

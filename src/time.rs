@@ -64,6 +64,14 @@ pub fn parse_end_fast(s: &str, tz: FixedOffset) -> Result<DateTime<Utc>, String>
     fast_end(s.as_bytes(), tz).map_or_else(|| parse_end(s, tz), Ok)
 }
 
+/// Whether [`parse_time`] (or [`parse_time_fast`]) could read `s`: four digits and a date
+/// separator first. `false` only for text both refuse, so a caller that wants a cell's time only
+/// when it is one skips the parse, and the message of its error, for other text.
+pub fn may_be_time(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && matches!(b[4], b'-' | b'/')
+}
+
 /// Parses a timestamp: `YYYY-MM-DD[ T]HH:MM[:SS[.frac]]` (also `/` between date parts and one
 /// digit months, days and hours, as Excel re-saves them), or a bare date, optionally followed by
 /// `Z`, `±HH:MM`, `±HHMM`, `±HH`, `UTC` or `GMT±HH:MM`. Without an offset the time is read in `tz`.
@@ -310,6 +318,48 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn text_refused_without_parsing_is_text_the_parsers_refuse() {
+        let mut cells: Vec<String> = [
+            "2026-10-10 08:30:00",
+            "2026/5/9 08:30",
+            " 2026-10-10T00:30:00Z ",
+            "2026-10-10",
+            "2026-10",
+            "202-10-10",
+            "20261010",
+            "CS2610010220NASSE",
+            "default",
+            "",
+            "0.5",
+            "\u{3000}2026-10-10",
+            "２０２６-10-10",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every date written with each byte at each of its first six places.
+        let base = b"2026-10-10 08:30:00";
+        for at in 0..6 {
+            for byte in 0..=255u8 {
+                let mut b = base.to_vec();
+                b[at] = byte;
+                cells.push(String::from_utf8_lossy(&b).into_owned());
+            }
+        }
+        for s in &cells {
+            for (name, ok) in [
+                ("parse_time", parse_time(s, cst()).is_ok()),
+                ("parse_time_fast", parse_time_fast(s, cst()).is_ok()),
+            ] {
+                if ok {
+                    assert!(may_be_time(s), "{name} reads {s:?}");
+                }
+            }
+        }
+        assert!(!may_be_time("CS2610010220NASSE") && !may_be_time("0.5"));
     }
 
     #[test]

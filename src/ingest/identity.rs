@@ -23,8 +23,8 @@ use super::formats::Field;
 use super::orders::Cells;
 use super::source::{decode, Encoding};
 use crate::model::LineKind;
-use crate::money::parse_decimal;
-use crate::time::parse_time_fast;
+use crate::money::{may_be_decimal, parse_decimal};
+use crate::time::{may_be_time, parse_time_fast};
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
 use std::hash::{BuildHasher, Hasher};
@@ -377,12 +377,16 @@ fn cell(h: &mut impl Hasher, t: &str, tz: FixedOffset) {
     if t.is_empty() {
         return h.write_u8(b'-');
     }
-    if let Ok(d) = parse_decimal(t) {
-        return decimal(h, Some(d));
+    // Most such cells are text (order numbers, regions, names): refused here, without the
+    // parsers' error messages (they were most of a matched line's cost with several inputs).
+    if may_be_decimal(t) {
+        if let Ok(d) = parse_decimal(t) {
+            return decimal(h, Some(d));
+        }
     }
-    match parse_time_fast(t, tz) {
-        Ok(at) => time(h, Some(at)),
-        Err(_) => text(h, t),
+    match may_be_time(t).then(|| parse_time_fast(t, tz)) {
+        Some(Ok(at)) => time(h, Some(at)),
+        _ => text(h, t),
     }
 }
 
