@@ -154,7 +154,12 @@ pub(super) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
 /// Cells meaning "empty": the consoles write `-` (Alibaba) and `--` (Huawei).
 #[inline]
 pub(super) fn value(s: &str) -> &str {
-    let t = s.trim();
+    // Printable ASCII at both ends (most cells): nothing to trim, and no need to walk the
+    // characters from each end to know it.
+    let t = match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    };
     if t == "-" || t == "--" {
         ""
     } else {
@@ -335,6 +340,26 @@ mod tests {
         assert_eq!(value("-"), "");
         assert_eq!(value("-1"), "-1");
         assert_eq!(value(" x "), "x");
+        // Trimmed as `str::trim` trims, whatever the cell's ends are.
+        for cell in [
+            "x",
+            "x ",
+            " x",
+            "\tx\u{3000}",
+            "\u{3000}云\u{a0}",
+            "云",
+            "a\u{2003}",
+            "\u{85}b",
+            "a b",
+            "--",
+            "-1",
+            " - ",
+            "",
+        ] {
+            let t = cell.trim();
+            let want = if t == "-" || t == "--" { "" } else { t };
+            assert_eq!(value(cell), want, "{cell:?}");
+        }
     }
 
     #[test]
