@@ -218,7 +218,9 @@ fn unescape(line: &mut [u8], bounds: &mut [u32], pairs: &[u32]) {
     }
     let mut gone = 0;
     let mut next = pairs.iter().peekable();
-    for b in bounds.iter_mut() {
+    // The cells before the first pair do not move.
+    let moved = bounds.partition_point(|&b| b <= first);
+    for b in &mut bounds[moved..] {
         while next.next_if(|&&p| p < *b).is_some() {
             gone += 1;
         }
