@@ -83,6 +83,10 @@ pub trait Count: Sync {
 /// file's line numbers.
 pub trait Counts: Default + Send + std::fmt::Debug {
     fn merge(&mut self, other: &Self);
+    /// [`Counts::merge`], taking `other` (what it holds can move instead of being copied).
+    fn merge_owned(&mut self, other: Self) {
+        self.merge(&other);
+    }
     fn renumber(&mut self, base: u64);
 }
 
@@ -262,7 +266,7 @@ impl<T: Counts> FileScan<T> {
                 None => self.providers.push(p),
             }
         }
-        self.tallies.merge(&other.tallies);
+        self.tallies.merge_owned(other.tallies);
         self.fingerprints.extend(other.fingerprints);
         self.fingerprinted_span = match (self.fingerprinted_span, other.fingerprinted_span) {
             (Some(a), Some(b)) => Some((a.0.min(b.0), a.1.max(b.1))),

@@ -732,9 +732,7 @@ mod tests {
         let lines: Vec<(Vec<u64>, String)> = s
             .tallies
             .of(DeletionIdx(0))
-            .unwrap()
-            .values()
-            .map(|t| {
+            .map(|(_, t)| {
                 (
                     t.sources.iter().map(|k| k.line).collect(),
                     t.amount_after_deletion.amounts().display(),

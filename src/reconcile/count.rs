@@ -7,6 +7,11 @@
 //! takes from "the first line" are picked by the line's [`LineKey`] (time, input, line), the order
 //! the report lists lines in. So memory grows with the (deletion, resource) pairs, never with
 //! the number of matched lines.
+//!
+//! Every deleted resource keeps one tally per input that mentions it (and, while a file is read
+//! in pieces, one per piece being read), so a tally is kept small: sums in sorted vectors, at
+//! most [`NAMES`] distinct values per list of names, at most [`SOURCES`] cited lines, and all the
+//! tallies of a scan in one ordered map (a map per deletion would cost a map node each).
 
 use super::series::{self, Series};
 use super::verdict::{self, LineClass, LineFacts};
@@ -14,13 +19,76 @@ use crate::ingest::{Count, Counts, Selected};
 use crate::model::{BillLine, DeletionIdx, LineKey};
 use crate::money::{Sum, Sums};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::ops::Bound;
 
 /// How many post-deletion charges each resource cites by file and line.
 pub const SOURCES: usize = 5;
 
 /// A value taken from one line, with the line's key to decide which line's value wins.
-pub type Picked = Option<(LineKey, String)>;
+pub type Picked = Option<(LineKey, Box<str>)>;
+
+/// How many distinct values a list of names ([`Names`]) keeps.
+pub const NAMES: usize = 16;
+
+/// Distinct values seen on a resource's lines (the IDs the bill wrote, the rules that matched,
+/// providers, products): the [`NAMES`] smallest, sorted, and whether there were more. Bounded
+/// whatever the lines hold (an export can write a different ID suffix on every line), and the
+/// same however the lines were split: the smallest values of a union are among the smallest of
+/// its parts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    values: Vec<Box<str>>,
+    more: bool,
+}
+
+impl Names {
+    /// Adds `value` unless it is there (no allocation for a value already seen).
+    pub fn note(&mut self, value: &str) {
+        match self.values.binary_search_by(|v| (**v).cmp(value)) {
+            Ok(_) => {}
+            Err(at) if at < NAMES => {
+                if self.values.len() == NAMES {
+                    self.values.pop();
+                    self.more = true;
+                }
+                self.values.insert(at, value.into());
+            }
+            Err(_) => self.more = true,
+        }
+    }
+
+    pub fn merge(&mut self, other: &Names) {
+        for v in &other.values {
+            self.note(v);
+        }
+        self.more |= other.more;
+    }
+
+    /// The values kept, sorted.
+    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        self.values.iter().map(|v| &**v)
+    }
+
+    pub fn contains(&self, value: &str) -> bool {
+        self.values.binary_search_by(|v| (**v).cmp(value)).is_ok()
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Whether more than [`NAMES`] distinct values were seen (only the smallest are kept).
+    pub fn truncated(&self) -> bool {
+        self.more
+    }
+}
 
 /// What the report needs of the lines one deletion matched for one (normalized) resource ID.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,12 +102,12 @@ pub struct Tally {
     pub tail_lines: u64,
     pub tail_amount: Sums,
     pub refunds_after_deletion: Sums,
-    pub bill_ids: BTreeSet<String>,
-    pub rules: BTreeSet<String>,
-    pub providers: BTreeSet<String>,
+    pub bill_ids: Names,
+    pub rules: Names,
+    pub providers: Names,
     /// The product code, else the product name, of each line (for the warning on a product
     /// cleanup that catches lines of several products).
-    pub products: BTreeSet<String>,
+    pub products: Names,
     /// The first non-empty resource name (smallest key).
     pub resource_name: Picked,
     /// The first and the last non-empty product name, else code: a resource-level row shows
@@ -54,24 +122,17 @@ pub struct Tally {
     pub series: Option<Box<Series>>,
 }
 
-/// Adds `value` to a set unless it is there (no allocation for a value already seen).
-fn note(set: &mut BTreeSet<String>, value: &str) {
-    if !set.contains(value) {
-        set.insert(value.to_string());
-    }
-}
-
 /// Keeps the value of the smaller key; on a tie, the one seen first.
 fn pick_first(slot: &mut Picked, key: LineKey, value: &str) {
     if slot.as_ref().is_none_or(|(k, _)| key < *k) {
-        *slot = Some((key, value.to_string()));
+        *slot = Some((key, value.into()));
     }
 }
 
 /// Keeps the value of the larger key; on a tie, the one seen last.
 fn pick_last(slot: &mut Picked, key: LineKey, value: &str) {
     if slot.as_ref().is_none_or(|(k, _)| key >= *k) {
-        *slot = Some((key, value.to_string()));
+        *slot = Some((key, value.into()));
     }
 }
 
@@ -81,6 +142,8 @@ fn insert_source(sources: &mut Vec<LineKey>, key: LineKey) {
         return;
     }
     let at = sources.partition_point(|k| *k <= key);
+    // Exactly what is kept, never more (a vector doubles to 8).
+    sources.reserve_exact(SOURCES.saturating_sub(sources.len()));
     sources.insert(at, key);
     sources.truncate(SOURCES);
 }
@@ -89,17 +152,14 @@ impl Tally {
     /// Counts one line against a deletion at `deleted_at` with `grace`.
     pub fn add(&mut self, l: &BillLine<'_>, deleted_at: DateTime<Utc>, grace: Duration) {
         self.lines += 1;
-        note(&mut self.bill_ids, l.bill_id);
-        note(&mut self.rules, l.rule);
-        note(&mut self.providers, l.provider);
-        note(
-            &mut self.products,
-            if l.product_code.is_empty() {
-                l.product
-            } else {
-                l.product_code
-            },
-        );
+        self.bill_ids.note(l.bill_id);
+        self.rules.note(l.rule);
+        self.providers.note(l.provider);
+        self.products.note(if l.product_code.is_empty() {
+            l.product
+        } else {
+            l.product_code
+        });
         if !l.resource_name.is_empty() {
             pick_first(&mut self.resource_name, l.key, l.resource_name);
         }
@@ -175,16 +235,10 @@ impl Tally {
         self.tail_amount.merge(&other.tail_amount);
         self.refunds_after_deletion
             .merge(&other.refunds_after_deletion);
-        for (set, more) in [
-            (&mut self.bill_ids, &other.bill_ids),
-            (&mut self.rules, &other.rules),
-            (&mut self.providers, &other.providers),
-            (&mut self.products, &other.products),
-        ] {
-            for v in more {
-                note(set, v);
-            }
-        }
+        self.bill_ids.merge(&other.bill_ids);
+        self.rules.merge(&other.rules);
+        self.providers.merge(&other.providers);
+        self.products.merge(&other.products);
         if let Some((k, v)) = &other.resource_name {
             pick_first(&mut self.resource_name, *k, v);
         }
@@ -228,37 +282,113 @@ impl Tally {
     }
 }
 
-/// The tallies of one scan: by deletion index, then by normalized resource ID.
+/// Where a tally is kept: its deletion and the normalized resource ID.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct TallyKey(DeletionIdx, Box<str>);
+
+/// A key as (deletion, ID), owned or borrowed: a line's tally is found without building a key.
+trait KeyRef {
+    fn parts(&self) -> (DeletionIdx, &str);
+}
+
+impl KeyRef for TallyKey {
+    fn parts(&self) -> (DeletionIdx, &str) {
+        (self.0, &self.1)
+    }
+}
+
+impl KeyRef for (DeletionIdx, &str) {
+    fn parts(&self) -> (DeletionIdx, &str) {
+        *self
+    }
+}
+
+impl<'a> Borrow<dyn KeyRef + 'a> for TallyKey {
+    fn borrow(&self) -> &(dyn KeyRef + 'a) {
+        self
+    }
+}
+
+// Ordered as `TallyKey`'s derived order is: deletion, then ID.
+impl PartialEq for dyn KeyRef + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyRef + '_ {}
+
+impl PartialOrd for dyn KeyRef + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyRef + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+/// The tallies of one scan, by deletion index and normalized resource ID: one map for all (most
+/// deletions match one resource, and a map per deletion would cost a node of eleven tallies).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tallies(pub BTreeMap<DeletionIdx, BTreeMap<String, Tally>>);
+pub struct Tallies(BTreeMap<TallyKey, Tally>);
 
 impl Tallies {
     /// The tally of a deletion and a resource, created empty when new.
     pub fn entry(&mut self, deletion: DeletionIdx, norm_id: &str) -> &mut Tally {
-        let ids = self.0.entry(deletion).or_default();
-        if !ids.contains_key(norm_id) {
-            ids.insert(norm_id.to_string(), Tally::default());
+        let probe: &dyn KeyRef = &(deletion, norm_id);
+        if !self.0.contains_key(probe) {
+            self.0
+                .insert(TallyKey(deletion, norm_id.into()), Tally::default());
         }
-        ids.get_mut(norm_id).expect("just inserted")
+        self.0.get_mut(probe).expect("just inserted")
     }
 
     pub fn merge(&mut self, other: &Tallies) {
-        for (d, ids) in &other.0 {
-            for (id, t) in ids {
-                self.entry(*d, id).merge(t);
+        for (k, t) in &other.0 {
+            match self.0.get_mut(k) {
+                Some(mine) => mine.merge(t),
+                None => {
+                    self.0.insert(k.clone(), t.clone());
+                }
             }
         }
     }
 
     pub fn renumber(&mut self, base: u64) {
-        for t in self.0.values_mut().flat_map(|ids| ids.values_mut()) {
+        for t in self.0.values_mut() {
             t.renumber(base);
         }
     }
 
-    /// The tallies of one deletion, by normalized resource ID.
-    pub fn of(&self, deletion: DeletionIdx) -> Option<&BTreeMap<String, Tally>> {
-        self.0.get(&deletion)
+    /// The tallies of one deletion, by normalized resource ID (in ID order).
+    pub fn of(&self, deletion: DeletionIdx) -> impl Iterator<Item = (&str, &Tally)> + '_ {
+        let from: &dyn KeyRef = &(deletion, "");
+        self.0
+            .range::<dyn KeyRef, _>((Bound::Included(from), Bound::Unbounded))
+            .take_while(move |(k, _)| k.0 == deletion)
+            .map(|(k, t)| (&*k.1, t))
+    }
+
+    /// The tally of a deletion and a resource.
+    pub fn get(&self, deletion: DeletionIdx, norm_id: &str) -> Option<&Tally> {
+        let probe: &dyn KeyRef = &(deletion, norm_id);
+        self.0.get(probe)
+    }
+
+    /// Every tally, by deletion, then resource.
+    pub fn values(&self) -> impl Iterator<Item = &Tally> + '_ {
+        self.0.values()
+    }
+
+    pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Tally> + '_ {
+        self.0.values_mut()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -268,17 +398,28 @@ impl Tallies {
     /// Lines counted, over every deletion and resource (a line matching two deletions counts
     /// twice).
     pub fn lines(&self) -> u64 {
-        self.0
-            .values()
-            .flat_map(|ids| ids.values())
-            .map(|t| t.lines)
-            .sum()
+        self.0.values().map(|t| t.lines).sum()
     }
 }
 
 impl Counts for Tallies {
     fn merge(&mut self, other: &Self) {
         Tallies::merge(self, other);
+    }
+
+    fn merge_owned(&mut self, other: Self) {
+        if self.0.is_empty() {
+            *self = other;
+            return;
+        }
+        for (k, t) in other.0 {
+            match self.0.get_mut(&k) {
+                Some(mine) => mine.merge(&t),
+                None => {
+                    self.0.insert(k, t);
+                }
+            }
+        }
     }
 
     fn renumber(&mut self, base: u64) {
@@ -480,7 +621,7 @@ mod tests {
             for l in sample() {
                 counter.count(&mut tallies, &selected, &as_line(&l));
             }
-            tallies.of(DeletionIdx(0)).unwrap()["ecs-1"].clone()
+            tallies.get(DeletionIdx(0), "ecs-1").unwrap().clone()
         };
         let plain = count(Counter::new(deleted.clone(), Duration::zero()));
         assert!(plain.series.is_none());
@@ -547,17 +688,11 @@ mod tests {
         assert_eq!(w.refunds_after_deletion.amounts().display(), "CNY -32.00");
         assert_eq!(w.first_after_deletion, Some(t("2026-10-10T03:00:00Z")));
         assert_eq!(w.last_after_deletion, Some(t("2026-10-10T09:00:00Z")));
+        assert_eq!(w.resource_name.as_ref().map(|p| &*p.1), Some("web-1"));
+        assert_eq!(w.first_product.as_ref().map(|p| &*p.1), Some("ECS"));
+        assert_eq!(w.last_product.as_ref().map(|p| &*p.1), Some("ECS-late"));
         assert_eq!(
-            w.resource_name.as_ref().map(|p| p.1.as_str()),
-            Some("web-1")
-        );
-        assert_eq!(w.first_product.as_ref().map(|p| p.1.as_str()), Some("ECS"));
-        assert_eq!(
-            w.last_product.as_ref().map(|p| p.1.as_str()),
-            Some("ECS-late")
-        );
-        assert_eq!(
-            w.products.iter().map(String::as_str).collect::<Vec<_>>(),
+            w.products.iter().collect::<Vec<_>>(),
             ["", "ECS", "ECS-late", "Elastic"]
         );
     }
@@ -669,7 +804,7 @@ mod tests {
         ];
         for (what, lines, name, first, last) in cases {
             let got = tally(lines);
-            let v = |p: &Picked| p.as_ref().map(|(_, v)| v.clone());
+            let v = |p: &Picked| p.as_ref().map(|(_, v)| v.to_string());
             assert_eq!(v(&got.resource_name).as_deref(), *name, "{what}");
             assert_eq!(v(&got.first_product).as_deref(), *first, "{what}");
             assert_eq!(v(&got.last_product).as_deref(), *last, "{what}");

@@ -56,11 +56,8 @@ pub fn reconcile(
     let groups_of = |i| {
         let mut groups: BTreeMap<&str, Tally> = BTreeMap::new();
         for scan in &scans {
-            let Some(ids) = scan.tallies.of(i) else {
-                continue;
-            };
-            for (id, t) in ids {
-                groups.entry(id.as_str()).or_default().merge(t);
+            for (id, t) in scan.tallies.of(i) {
+                groups.entry(id).or_default().merge(t);
             }
         }
         groups
@@ -106,6 +103,9 @@ pub fn reconcile(
                 for t in groups.values() {
                     all.merge(t);
                 }
+                if all.bill_ids.truncated() {
+                    warnings.push(many_bill_ids(id, &d.origin));
+                }
                 resources.push(assess(
                     d,
                     id.clone(),
@@ -120,10 +120,8 @@ pub fn reconcile(
                 let product = d.product.clone().unwrap_or_default();
                 // Products are told apart by code where the bill has one (names repeat:
                 // ModelArts services and notebooks are both "ModelArts").
-                let names: BTreeSet<&str> = groups
-                    .values()
-                    .flat_map(|t| t.products.iter().map(String::as_str))
-                    .collect();
+                let names: BTreeSet<&str> =
+                    groups.values().flat_map(|t| t.products.iter()).collect();
                 if names.len() > 1 {
                     warnings.push(format!(
                         "the cleanup of product `{product}` ({}) catches lines under {} products: {}",
@@ -146,6 +144,9 @@ pub fn reconcile(
                     if plan && unsubscribed::plan_role(group) == PlanRole::Unrelated {
                         unrelated.push(*id);
                         continue;
+                    }
+                    if group.bill_ids.truncated() {
+                        warnings.push(many_bill_ids(id, &d.origin));
                     }
                     resources.push(assess(
                         d,
@@ -272,6 +273,14 @@ pub fn reconcile(
     }
 }
 
+/// The warning for a resource billed under more IDs than a tally keeps.
+fn many_bill_ids(id: &str, origin: &impl std::fmt::Display) -> String {
+    format!(
+        "`{id}` ({origin}) is billed under more than {n} different IDs: `bill_ids` lists the first {n} in sort order",
+        n = count::NAMES
+    )
+}
+
 /// `complete_through` per provider over all inputs.
 fn coverage(
     scans: &[FileScan<Tallies>],
@@ -317,7 +326,7 @@ fn assess(
     scans: &[FileScan<Tallies>],
 ) -> ResourceReport {
     let lines = usize::try_from(t.lines).unwrap_or(usize::MAX);
-    let picked = |p: &Picked| p.as_ref().map(|(_, v)| v.clone());
+    let picked = |p: &Picked| p.as_ref().map(|(_, v)| v.to_string());
     // Read in (time, input, line) order, a resource-level row shows the first product seen
     // (unless the register names one) and a product-level cleanup the last.
     let product = match scope {
@@ -327,8 +336,8 @@ fn assess(
     };
     let mut r = ResourceReport {
         resource_id,
-        bill_ids: t.bill_ids.iter().cloned().collect(),
-        rules: t.rules.iter().cloned().collect(),
+        bill_ids: t.bill_ids.iter().map(String::from).collect(),
+        rules: t.rules.iter().map(String::from).collect(),
         resource_name: picked(&t.resource_name)
             .filter(|n| !n.is_empty())
             .or_else(|| d.resource_name.clone())
@@ -370,7 +379,7 @@ fn assess(
             timeline: t.series.as_deref().map(series::Series::timeline),
         },
     };
-    let providers: BTreeSet<&str> = t.providers.iter().map(String::as_str).collect();
+    let providers: BTreeSet<&str> = t.providers.iter().collect();
     if r.provider.is_none() && providers.len() == 1 {
         r.provider = providers.iter().next().map(|p| p.to_string());
     }

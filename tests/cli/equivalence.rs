@@ -65,7 +65,7 @@ fn hooks() -> Hooks<'static, Counter> {
 /// physical lines, which is why billrecon reads records itself).
 fn essence(s: &FileScan<Tallies>) -> String {
     let mut tallies = s.tallies.clone();
-    for t in tallies.0.values_mut().flat_map(|ids| ids.values_mut()) {
+    for t in tallies.values_mut() {
         for k in &mut t.sources {
             k.line = 0;
         }
@@ -162,7 +162,7 @@ fn the_fast_reader_reads_generated_exports_as_the_csv_crate_does() {
         let kept = a.fingerprints.len();
         assert!(kept > 1000, "{name}: {kept} lines kept");
         // Every class of line is met, so the comparison covers every sum.
-        let all = a.tallies.0.values().flat_map(|ids| ids.values());
+        let all = a.tallies.values();
         let (mut after, mut tail) = (0, 0);
         for t in all {
             after += t.lines_after_deletion;

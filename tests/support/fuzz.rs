@@ -78,7 +78,7 @@ fn deleted_at(tz: FixedOffset) -> DateTime<Utc> {
 /// Every line number a scan's tallies cite (sources, and the lines names were taken from).
 pub fn cited_lines(s: &FileScan<Tallies>) -> Vec<u64> {
     let mut out = Vec::new();
-    for t in s.tallies.0.values().flat_map(|ids| ids.values()) {
+    for t in s.tallies.values() {
         out.extend(t.sources.iter().map(|k| k.line));
         for p in [&t.resource_name, &t.first_product, &t.last_product]
             .into_iter()
