@@ -6,7 +6,7 @@
 //! start, and reads again the rare pieces that did not, so the result is the same as one
 //! reading from start to end.
 
-use super::pieces::{boundary, merge_pieces, scan_piece, Piece, Plan};
+use super::pieces::{boundary, scan_piece, Merger, Piece, Plan};
 use super::source::{self, Entry, Opened};
 use super::{scan, scan_text, Count, FileScan, Hooks, ScanOptions, Scanned};
 use crate::error::{Error, Result};
@@ -32,7 +32,10 @@ enum InputState<T> {
     Split {
         plan: Box<Plan>,
         bounds: Vec<u64>,
+        /// Results not yet joined (`None`: not read yet, or joined).
         pieces: Vec<Option<Result<Piece<T>>>>,
+        /// The pieces joined so far, in order; `None` while a worker is joining more.
+        merger: Option<Box<Merger<T>>>,
     },
 }
 
@@ -127,18 +130,20 @@ pub fn scan_some<C: Count>(
                         });
                         let slot = match r.and_then(|s| match s {
                             Scanned::Done(f) => Ok(InputState::Done(Box::new(Ok(f)))),
-                            Scanned::Split(plan) => split(plan, piece.max(1)),
+                            Scanned::Split(plan) => split(plan, piece.max(1), opts, hooks),
                         }) {
                             Ok(InputState::Split {
                                 plan,
                                 bounds,
                                 pieces,
+                                merger,
                             }) => {
                                 more.extend((0..pieces.len()).map(|k| Job::Piece(i, k)));
                                 InputState::Split {
                                     plan,
                                     bounds,
                                     pieces,
+                                    merger,
                                 }
                             }
                             Ok(slot) => slot,
@@ -174,6 +179,7 @@ pub fn scan_some<C: Count>(
                                     pieces[k] = Some(r);
                                 }
                             }
+                            failed |= !join_ready(&slots, i, opts, hooks);
                         }
                     }
                 }
@@ -208,16 +214,29 @@ pub fn scan_some<C: Count>(
     for (i, slot) in slots.into_iter().enumerate() {
         match slot {
             InputState::Done(r) => out.push((*r)?),
-            InputState::Split { plan, pieces, .. } => {
-                let pieces = pieces
+            InputState::Split {
+                plan,
+                pieces,
+                merger,
+                ..
+            } => {
+                let Some(mut merger) = merger else {
+                    return Err(Error::Usage(format!(
+                        "{}: the pieces were not joined",
+                        plan.path
+                    )));
+                };
+                let rest = pieces
                     .into_iter()
+                    .skip(merger.taken())
                     .map(|p| {
                         p.unwrap_or_else(|| {
                             Err(Error::Usage(format!("{}: a piece was not read", plan.path)))
                         })
                     })
                     .collect();
-                out.push(merge_pieces(&plan, pieces, opts, hooks)?);
+                merger.absorb(&plan, rest, opts, hooks)?;
+                out.push(merger.finish(&plan));
             }
             InputState::Waiting => {
                 return Err(Error::Usage(format!(
@@ -230,8 +249,63 @@ pub fn scan_some<C: Count>(
     Ok(out)
 }
 
+/// Joins the pieces of input `i` read so far that follow the pieces already joined, unless
+/// another worker is joining them (it then joins these too: it looks again before it stops).
+/// `false` when joining failed (the error is left in the input's slot).
+fn join_ready<C: Count>(
+    slots: &Mutex<Vec<InputState<C::Counts>>>,
+    i: usize,
+    opts: &ScanOptions,
+    hooks: Hooks<'_, C>,
+) -> bool {
+    let mut held: Option<(Box<Merger<C::Counts>>, Box<Plan>)> = None;
+    loop {
+        let Ok(mut s) = slots.lock() else {
+            return false;
+        };
+        let InputState::Split {
+            plan,
+            pieces,
+            merger,
+            ..
+        } = &mut s[i]
+        else {
+            return true;
+        };
+        if let Some((m, _)) = held.take() {
+            *merger = Some(m);
+        }
+        let Some(m) = merger.as_ref() else {
+            return true;
+        };
+        let ready: Vec<_> = pieces[m.taken()..]
+            .iter_mut()
+            .map_while(Option::take)
+            .collect();
+        if ready.is_empty() {
+            return true;
+        }
+        let (Some(mut m), plan) = (merger.take(), plan.clone()) else {
+            return true;
+        };
+        drop(s);
+        if let Err(e) = m.absorb(&plan, ready, opts, hooks) {
+            if let Ok(mut s) = slots.lock() {
+                s[i] = InputState::Done(Box::new(Err(e)));
+            }
+            return false;
+        }
+        held = Some((m, plan));
+    }
+}
+
 /// Cuts a plan's data rows into pieces at newline boundaries.
-fn split<T>(plan: Plan, piece: u64) -> Result<InputState<T>> {
+fn split<C: Count>(
+    plan: Plan,
+    piece: u64,
+    opts: &ScanOptions,
+    hooks: Hooks<'_, C>,
+) -> Result<InputState<C::Counts>> {
     let n = (plan.file_len - plan.data_offset).div_ceil(piece).max(1);
     let mut bounds = Vec::with_capacity(n as usize + 1);
     for k in 0..n {
@@ -244,10 +318,12 @@ fn split<T>(plan: Plan, piece: u64) -> Result<InputState<T>> {
     if bounds.last().is_some_and(|b| *b < plan.file_len) {
         bounds.push(plan.file_len);
     }
-    let pieces = (0..bounds.len().saturating_sub(1)).map(|_| None).collect();
+    let pieces: Vec<_> = (0..bounds.len().saturating_sub(1)).map(|_| None).collect();
+    let merger = Merger::new(&plan, pieces.len(), opts, hooks);
     Ok(InputState::Split {
         plan: Box::new(plan),
         bounds,
         pieces,
+        merger: Some(Box::new(merger)),
     })
 }

@@ -158,93 +158,149 @@ pub fn boundary(plan: &Plan, at: u64) -> Result<u64> {
 /// pieces are only trusted from a start the previous piece proved to be a record boundary.
 pub fn merge_pieces<C: Count>(
     plan: &Plan,
-    mut pieces: Vec<Result<Piece<C::Counts>>>,
+    pieces: Vec<Result<Piece<C::Counts>>>,
     opts: &ScanOptions,
     hooks: Hooks<'_, C>,
 ) -> Result<FileScan<C::Counts>> {
-    let mut head = Scan::new(
-        &plan.path,
-        plan.input,
-        &plan.binding,
-        opts,
-        plan.encoding,
-        hooks.count,
-    );
-    head.skip_above(opts, plan.above.clone());
-    let mut out = head.finish();
-    out.warnings = plan.warnings.clone();
-    // What a file whose first 64 KiB are ASCII is: said by the first piece whose text is not
-    // ASCII, as one reading from the start would say it at the same line.
-    let mut late = plan.late;
-    out.header_line = plan.header_line;
-    out.version = plan.version;
-    let mut line = plan.data_line;
-    let mut i = 0;
-    let identity: source::Wrap<'_> = &|r| r;
-    while i < pieces.len() {
-        let mut piece = std::mem::replace(&mut pieces[i], Ok(empty_piece()))?;
-        let mut j = i;
-        while piece.spans && j + 1 < pieces.len() {
-            // Rare: a quoted cell holds a newline across the cut. Read this piece and the next
-            // as one (the next one's own result started mid-record and is discarded).
-            j += 1;
-            let limit = match &pieces[j] {
-                Ok(p) => p.limit,
-                Err(_) => plan.file_len,
-            };
-            piece = scan_piece(plan, piece.start, limit, opts, hooks, identity, late)?;
-        }
-        match (late, piece.late) {
-            (None, _) | (_, Late::Ascii) => {}
-            (Some(Late::Ascii), found) => late = Some(found),
-            // The piece took itself for what the file is not: read it as the file is.
-            (Some(file), found) if file != found => {
-                piece = scan_piece(
-                    plan,
-                    piece.start,
-                    piece.limit,
-                    opts,
-                    hooks,
-                    identity,
-                    Some(file),
-                )?;
-            }
-            _ => {}
-        }
-        let base = line - 1;
-        if let Some(e) = piece.failed.take() {
-            return Err(text_error_after(&plan.path, e, base));
-        }
-        piece.out.tallies.renumber(base);
-        for (l, _, _) in &mut piece.skipped {
-            *l += base;
-        }
-        if let Some((l, col, msg)) = piece.fatal {
-            return Err(row_error(&plan.path, (l + base, col, msg)));
-        }
-        for e in &piece.skipped {
-            if out.skipped_examples.len() < SKIPPED_EXAMPLES {
-                out.skipped_examples.push(format_row_error(&plan.path, e));
-            }
-        }
-        out.absorb(piece.out);
-        line += piece.newlines;
-        i = j + 1;
-    }
-    out.reading = super::text::late_reading(plan.reading.clone(), late);
-    Ok(out)
+    let mut m = Merger::new(plan, pieces.len(), opts, hooks);
+    m.absorb(plan, pieces, opts, hooks)?;
+    Ok(m.finish(plan))
 }
 
-fn empty_piece<T: Counts>() -> Piece<T> {
-    Piece {
-        start: 0,
-        limit: 0,
-        out: FileScan::empty(),
-        skipped: Vec::new(),
-        fatal: None,
-        newlines: 0,
-        spans: false,
-        late: Late::Ascii,
-        failed: None,
+/// [`merge_pieces`] a few pieces at a time, as they are read: a file's pieces are joined into
+/// one scan as soon as every piece before them is, so that the tallies of at most a few pieces
+/// wait beside the joined ones (with every piece kept to the end, each matched resource would
+/// cost one tally per piece: a 400 MB export read in 13 pieces kept 13).
+pub struct Merger<T> {
+    out: FileScan<T>,
+    /// Pieces in the file, and how many results were handed to [`Merger::absorb`].
+    pieces: usize,
+    taken: usize,
+    /// The next physical line of the file.
+    line: u64,
+    /// What a file whose first 64 KiB are ASCII is: said by the first piece whose text is not
+    /// ASCII, as one reading from the start would say it at the same line.
+    late: Option<Late>,
+    /// A piece read again past its limit that needs the next result (not yet handed), and the
+    /// index of the last piece it covers.
+    pending: Option<(Piece<T>, usize)>,
+}
+
+impl<T: Counts> Merger<T> {
+    pub fn new<C: Count<Counts = T>>(
+        plan: &Plan,
+        pieces: usize,
+        opts: &ScanOptions,
+        hooks: Hooks<'_, C>,
+    ) -> Self {
+        let mut head = Scan::new(
+            &plan.path,
+            plan.input,
+            &plan.binding,
+            opts,
+            plan.encoding,
+            hooks.count,
+        );
+        head.skip_above(opts, plan.above.clone());
+        let mut out = head.finish();
+        out.warnings = plan.warnings.clone();
+        out.header_line = plan.header_line;
+        out.version = plan.version;
+        Merger {
+            out,
+            pieces,
+            taken: 0,
+            line: plan.data_line,
+            late: plan.late,
+            pending: None,
+        }
+    }
+
+    /// Joins the next results, in file order: `ready` holds the results of the pieces from
+    /// the first not yet handed on (any number of them).
+    pub fn absorb<C: Count<Counts = T>>(
+        &mut self,
+        plan: &Plan,
+        ready: Vec<Result<Piece<T>>>,
+        opts: &ScanOptions,
+        hooks: Hooks<'_, C>,
+    ) -> Result<()> {
+        let mut ready = ready.into_iter();
+        let identity: source::Wrap<'_> = &|r| r;
+        loop {
+            let (mut piece, mut j) = match self.pending.take() {
+                Some(p) => p,
+                None => match ready.next() {
+                    Some(r) => {
+                        self.taken += 1;
+                        (r?, self.taken - 1)
+                    }
+                    None => return Ok(()),
+                },
+            };
+            while piece.spans && j + 1 < self.pieces {
+                // Rare: a quoted cell holds a newline across the cut. Read this piece and the
+                // next as one (the next one's own result started mid-record and is discarded).
+                let Some(next) = ready.next() else {
+                    self.pending = Some((piece, j));
+                    return Ok(());
+                };
+                self.taken += 1;
+                j += 1;
+                let limit = match &next {
+                    Ok(p) => p.limit,
+                    Err(_) => plan.file_len,
+                };
+                drop(next);
+                piece = scan_piece(plan, piece.start, limit, opts, hooks, identity, self.late)?;
+            }
+            match (self.late, piece.late) {
+                (None, _) | (_, Late::Ascii) => {}
+                (Some(Late::Ascii), found) => self.late = Some(found),
+                // The piece took itself for what the file is not: read it as the file is.
+                (Some(file), found) if file != found => {
+                    piece = scan_piece(
+                        plan,
+                        piece.start,
+                        piece.limit,
+                        opts,
+                        hooks,
+                        identity,
+                        Some(file),
+                    )?;
+                }
+                _ => {}
+            }
+            let base = self.line - 1;
+            if let Some(e) = piece.failed.take() {
+                return Err(text_error_after(&plan.path, e, base));
+            }
+            piece.out.tallies.renumber(base);
+            for (l, _, _) in &mut piece.skipped {
+                *l += base;
+            }
+            if let Some((l, col, msg)) = piece.fatal {
+                return Err(row_error(&plan.path, (l + base, col, msg)));
+            }
+            for e in &piece.skipped {
+                if self.out.skipped_examples.len() < SKIPPED_EXAMPLES {
+                    self.out
+                        .skipped_examples
+                        .push(format_row_error(&plan.path, e));
+                }
+            }
+            self.out.absorb(piece.out);
+            self.line += piece.newlines;
+        }
+    }
+
+    /// How many results [`Merger::absorb`] has been handed.
+    pub fn taken(&self) -> usize {
+        self.taken
+    }
+
+    pub fn finish(mut self, plan: &Plan) -> FileScan<T> {
+        self.out.reading = super::text::late_reading(plan.reading.clone(), self.late);
+        self.out
     }
 }
