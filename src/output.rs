@@ -111,10 +111,19 @@ impl Sink {
 
     /// Writes the whole report and puts it in place.
     pub fn finish(self, bytes: &[u8]) -> Result<()> {
+        self.write_with(|out| out.write_all(bytes))
+    }
+
+    /// Writes the report `render` writes and puts it in place. The report is complete before
+    /// it is rendered, so it is written as it is rendered, never held whole in memory (its
+    /// JSON is about 0.9 KB per resource): only the output itself can fail on the way, and a
+    /// file is then left as it was.
+    pub fn write_with(self, render: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<()> {
+        const BUFFER: usize = 64 * 1024;
         match self {
             Sink::Stdout => {
-                let mut out = io::stdout().lock();
-                out.write_all(bytes)
+                let mut out = io::BufWriter::with_capacity(BUFFER, io::stdout().lock());
+                render(&mut out)
                     .and_then(|_| out.flush())
                     .map_err(|e| Error::Output {
                         target: "stdout".into(),
@@ -124,7 +133,11 @@ impl Sink {
             Sink::Special { target } => fs::OpenOptions::new()
                 .write(true)
                 .open(&target)
-                .and_then(|mut f| f.write_all(bytes))
+                .and_then(|f| {
+                    let mut out = io::BufWriter::with_capacity(BUFFER, f);
+                    render(&mut out)?;
+                    out.flush()
+                })
                 .map_err(|e| Error::Output {
                     target: target.display().to_string(),
                     source: e,
@@ -134,7 +147,10 @@ impl Sink {
                 // temporary file is removed when it is dropped.
                 temp_in(&target)
                     .and_then(|mut t| {
-                        t.write_all(bytes)?;
+                        let mut out = io::BufWriter::with_capacity(BUFFER, &mut t);
+                        render(&mut out)?;
+                        out.flush()?;
+                        drop(out);
                         t.as_file().sync_all()?;
                         t.persist(&target).map(drop).map_err(|e| e.error)
                     })

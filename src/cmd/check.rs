@@ -2,7 +2,7 @@
 
 use crate::config::CheckConfig;
 use crate::deletions;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exit::Exit;
 use crate::ids::matcher::Matcher;
 use crate::ids::normalize::Normalizer;
@@ -75,17 +75,12 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     if let Some(b) = &baseline {
         crate::reconcile::baseline::apply(&mut report, b);
     }
-    let mut bytes = Vec::new();
-    report::render(&report, cfg.format, cfg.tz, &mut bytes).map_err(|e| Error::Output {
-        target: "report".into(),
-        source: e,
-    })?;
     if !cfg.quiet {
         for w in &report.warnings {
             eprintln!("billrecon: warning: {}", crate::report::printable(w));
         }
     }
-    match sink.finish(&bytes) {
+    match sink.write_with(|out| report::render(&report, cfg.format, cfg.tz, out)) {
         // `billrecon check … | head`: the reader has seen enough; the verdicts still stand.
         Err(e) if e.is_broken_pipe() => {}
         other => other?,

@@ -465,7 +465,8 @@ fn same_provider(a: &Option<String>, b: &Option<String>) -> bool {
 /// product. Rows typed in a register that are listed again are named in a warning; audit logs
 /// repeat themselves (a stop then a deletion) and merge silently. Keeps first-seen order.
 pub fn merge(rows: Vec<Deletion>) -> (Vec<Deletion>, Vec<String>) {
-    let mut out: Vec<Deletion> = Vec::new();
+    // Kept for the whole run, one per deleted resource: never grown past the rows given.
+    let mut out: Vec<Deletion> = Vec::with_capacity(rows.len());
     let mut warnings = Vec::new();
     // Lower-cased IDs and names to the entries that carry them.
     let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();

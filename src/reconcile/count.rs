@@ -332,8 +332,10 @@ impl Ord for dyn KeyRef + '_ {
 
 /// The tallies of one scan, by deletion index and normalized resource ID: one map for all (most
 /// deletions match one resource, and a map per deletion would cost a node of eleven tallies).
+/// Boxed: keys arrive mostly in order, which leaves a map's nodes about half full, and an
+/// empty slot then costs a pointer, not a tally.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tallies(BTreeMap<TallyKey, Tally>);
+pub struct Tallies(BTreeMap<TallyKey, Box<Tally>>);
 
 impl Tallies {
     /// The tally of a deletion and a resource, created empty when new.
@@ -341,7 +343,7 @@ impl Tallies {
         let probe: &dyn KeyRef = &(deletion, norm_id);
         if !self.0.contains_key(probe) {
             self.0
-                .insert(TallyKey(deletion, norm_id.into()), Tally::default());
+                .insert(TallyKey(deletion, norm_id.into()), Box::default());
         }
         self.0.get_mut(probe).expect("just inserted")
     }
@@ -369,22 +371,33 @@ impl Tallies {
         self.0
             .range::<dyn KeyRef, _>((Bound::Included(from), Bound::Unbounded))
             .take_while(move |(k, _)| k.0 == deletion)
-            .map(|(k, t)| (&*k.1, t))
+            .map(|(k, t)| (&*k.1, &**t))
+    }
+
+    /// Takes out the tallies of one deletion, by normalized resource ID (in ID order).
+    pub fn take(&mut self, deletion: DeletionIdx) -> Vec<(Box<str>, Tally)> {
+        let ids: Vec<Box<str>> = self.of(deletion).map(|(id, _)| id.into()).collect();
+        ids.into_iter()
+            .filter_map(|id| {
+                let probe: &dyn KeyRef = &(deletion, &*id);
+                self.0.remove(probe).map(|t| (id, *t))
+            })
+            .collect()
     }
 
     /// The tally of a deletion and a resource.
     pub fn get(&self, deletion: DeletionIdx, norm_id: &str) -> Option<&Tally> {
         let probe: &dyn KeyRef = &(deletion, norm_id);
-        self.0.get(probe)
+        self.0.get(probe).map(|t| &**t)
     }
 
     /// Every tally, by deletion, then resource.
     pub fn values(&self) -> impl Iterator<Item = &Tally> + '_ {
-        self.0.values()
+        self.0.values().map(|t| &**t)
     }
 
     pub fn values_mut(&mut self) -> impl Iterator<Item = &mut Tally> + '_ {
-        self.0.values_mut()
+        self.0.values_mut().map(|t| &mut **t)
     }
 
     pub fn len(&self) -> usize {

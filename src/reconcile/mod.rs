@@ -46,29 +46,23 @@ pub struct Timing {
 /// shared lines were already counted once, see `ingest::dedupe`).
 pub fn reconcile(
     deletions: &[Deletion],
-    scans: Vec<FileScan<Tallies>>,
+    mut scans: Vec<FileScan<Tallies>>,
     timing: &Timing,
     settings: Settings,
     mut warnings: Vec<String>,
 ) -> Report {
     let coverage = coverage(&scans, timing);
-    // The deletion's tallies over all inputs, by normalized resource ID.
-    let groups_of = |i| {
-        let mut groups: BTreeMap<&str, Tally> = BTreeMap::new();
-        for scan in &scans {
-            for (id, t) in scan.tallies.of(i) {
-                groups.entry(id).or_default().merge(t);
-            }
-        }
-        groups
-    };
     // A resource with its own register row is never listed again under a product cleanup that
     // covers it (one line is money once): the resources explicit rows found, with their
     // provider where the row names one.
     let mut explicit: BTreeMap<String, Vec<Option<&str>>> = BTreeMap::new();
     for (i, d) in crate::deletions::indexed(deletions) {
         if d.resource_id.is_some() {
-            for id in groups_of(i).keys() {
+            let ids: BTreeSet<&str> = scans
+                .iter()
+                .flat_map(|s| s.tallies.of(i).map(|(id, _)| id))
+                .collect();
+            for id in ids {
                 explicit
                     .entry(id.to_string())
                     .or_default()
@@ -76,6 +70,27 @@ pub fn reconcile(
             }
         }
     }
+    // Each deletion's tallies are taken out as its entries are built: the report grows as
+    // the tallies shrink, instead of both being held whole.
+    let mut tallies: Vec<Tallies> = scans
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.tallies))
+        .collect();
+    // The deletion's tallies over all inputs, by normalized resource ID.
+    let mut groups_of = |i| {
+        let mut groups: BTreeMap<Box<str>, Tally> = BTreeMap::new();
+        for t in &mut tallies {
+            for (id, t) in t.take(i) {
+                match groups.get_mut(&id) {
+                    Some(g) => g.merge(&t),
+                    None => {
+                        groups.insert(id, t);
+                    }
+                }
+            }
+        }
+        groups
+    };
     let claimed = |id: &str, group: &Tally| {
         explicit.get(id).is_some_and(|rows| {
             rows.iter().any(|p| match p {
@@ -85,12 +100,12 @@ pub fn reconcile(
         })
     };
 
-    let mut resources = Vec::new();
+    let mut resources = Vec::with_capacity(deletions.len());
     for (i, d) in crate::deletions::indexed(deletions) {
         let groups = groups_of(i);
         match &d.resource_id {
             Some(id) => {
-                let ids: BTreeSet<&str> = groups.keys().copied().collect();
+                let ids: BTreeSet<&str> = groups.keys().map(|k| &**k).collect();
                 if ids.len() > 1 {
                     warnings.push(format!(
                         "`{id}` ({}) matches lines of {} different resources: {}",
@@ -138,11 +153,11 @@ pub fn reconcile(
                 let before = resources.len();
                 for (id, group) in &groups {
                     if claimed(id, group) {
-                        own_rows.push(*id);
+                        own_rows.push(&**id);
                         continue;
                     }
                     if plan && unsubscribed::plan_role(group) == PlanRole::Unrelated {
-                        unrelated.push(*id);
+                        unrelated.push(&**id);
                         continue;
                     }
                     if group.bill_ids.truncated() {
@@ -192,17 +207,7 @@ pub fn reconcile(
             }
         }
     }
-    resources.sort_by(|a, b| {
-        a.verdict
-            .cmp(&b.verdict)
-            .then_with(|| {
-                b.amount_after_deletion
-                    .largest()
-                    .cmp(&a.amount_after_deletion.largest())
-            })
-            .then_with(|| a.resource_id.cmp(&b.resource_id))
-            .then_with(|| a.deleted_at.cmp(&b.deleted_at))
-    });
+    sort_resources(&mut resources);
 
     let mut summary = Summary {
         deletions: resources.len(),
@@ -270,6 +275,37 @@ pub fn reconcile(
         warnings,
         baseline: None,
         gone: None,
+    }
+}
+
+/// Orders the report's entries: by verdict (`still_billing` first), then amount, then ID. A
+/// stable sort of their positions, then the entries moved in place: sorting the entries
+/// themselves would take a buffer of half of them.
+fn sort_resources(resources: &mut [ResourceReport]) {
+    let mut order: Vec<usize> = (0..resources.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&resources[i], &resources[j]);
+        a.verdict
+            .cmp(&b.verdict)
+            .then_with(|| {
+                b.amount_after_deletion
+                    .largest()
+                    .cmp(&a.amount_after_deletion.largest())
+            })
+            .then_with(|| a.resource_id.cmp(&b.resource_id))
+            .then_with(|| a.deleted_at.cmp(&b.deleted_at))
+    });
+    // Position `i` takes the entry at `order[i]`: follow each cycle once.
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = std::mem::replace(&mut order[at], usize::MAX);
+            if from == usize::MAX || from == start {
+                break;
+            }
+            resources.swap(at, from);
+            at = from;
+        }
     }
 }
 
@@ -372,7 +408,8 @@ fn assess(
         previous_verdict: None,
         action: d.action,
         refund: None,
-        origin: (d.origin.line.is_some() || d.origin.record.is_some()).then(|| d.origin.clone()),
+        origin: (d.origin.line.is_some() || d.origin.record.is_some())
+            .then(|| Box::new(d.origin.clone())),
         detail: Detail {
             origin: d.origin.to_string(),
             looked_for: d.key.clone(),
@@ -462,12 +499,12 @@ fn unsubscription(
             .map_or_else(String::new, |s| s.path.clone()),
         line: k.line,
     };
-    r.refund = Some(unsubscribed::refund_check(
+    r.refund = Some(Box::new(unsubscribed::refund_check(
         t.unsub.as_deref(),
         &provider,
         d.deleted_at,
         complete,
         timing.tz,
         &cite,
-    ));
+    )));
 }

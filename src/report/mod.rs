@@ -215,10 +215,10 @@ pub struct ResourceReport {
     pub action: Action,
     /// The refund check of an unsubscribed resource.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub refund: Option<RefundReport>,
+    pub refund: Option<Box<RefundReport>>,
     /// Where the deletion was declared or found (absent for `--product`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<Origin>,
+    pub origin: Option<Box<Origin>>,
     /// What only the HTML report shows.
     #[serde(skip)]
     pub detail: Detail,

@@ -71,7 +71,7 @@ pub fn report() -> Report {
             line: 6,
         },
     ];
-    billing.origin = Some(crate::model::Origin {
+    billing.origin = Some(Box::new(crate::model::Origin {
         file: "trail.json.gz".into(),
         record: Some(3),
         source: Some("cts"),
@@ -79,7 +79,7 @@ pub fn report() -> Report {
         event_id: Some("c4ddaa0b-2e05-11ef-bdc6-e1851d8cb7fb".into()),
         user: Some("IAMUserA".into()),
         ..Default::default()
-    });
+    }));
     billing.note = Some("deleteService by IAMUserA".into());
     let mut pending = resource("=cmd|' /C calc'!A0", Verdict::Pending);
     pending.product = "弹性云服务器".into();
@@ -97,7 +97,7 @@ pub fn report() -> Report {
     unsubscribed.lines = 3;
     unsubscribed.action = crate::model::Action::Unsubscribed;
     unsubscribed.refunds_after_deletion = amounts(&[("CNY", "-90.80")]);
-    unsubscribed.refund = Some(RefundReport {
+    unsubscribed.refund = Some(Box::new(RefundReport {
         status: crate::reconcile::refund::Status::RefundShort,
         observed: amounts(&[("CNY", "-81.72")]),
         expected_min: Some(amounts(&[("CNY", "-338.20")])),
@@ -114,10 +114,10 @@ pub fn report() -> Report {
                 line: 41,
             },
         ],
-    });
+    }));
     stopped.action = crate::model::Action::Stopped;
     stopped.note = Some(crate::model::STOP_NOTE.into());
-    stopped.origin = Some(crate::model::Origin::row("register.csv", 4));
+    stopped.origin = Some(Box::new(crate::model::Origin::row("register.csv", 4)));
     Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
