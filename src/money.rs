@@ -257,7 +257,12 @@ impl Sum {
         match self.parts.binary_search_by_key(&scale, |p| p.0) {
             // Saturating: reaching the limit takes billions of lines of the largest amounts.
             Ok(i) => self.parts[i].1 = self.parts[i].1.saturating_add(m),
-            Err(i) => self.parts.insert(i, (scale, m)),
+            Err(i) => {
+                // One part per scale a resource's amounts use (usually one): never the four
+                // a vector's first growth makes room for.
+                self.parts.reserve_exact(1);
+                self.parts.insert(i, (scale, m));
+            }
         }
     }
 
@@ -313,6 +318,7 @@ impl Sums {
             Err(i) => {
                 let mut s = Sum::default();
                 s.add(amount);
+                self.0.reserve_exact(1);
                 self.0.insert(i, (currency.into(), s));
             }
         }
@@ -322,7 +328,10 @@ impl Sums {
         for (c, s) in &other.0 {
             match self.0.binary_search_by(|(k, _)| k.cmp(c)) {
                 Ok(i) => self.0[i].1.merge(s),
-                Err(i) => self.0.insert(i, (c.clone(), s.clone())),
+                Err(i) => {
+                    self.0.reserve_exact(1);
+                    self.0.insert(i, (c.clone(), s.clone()));
+                }
             }
         }
     }
@@ -334,6 +343,28 @@ impl Sums {
             a.add(c, s.value());
         }
         a
+    }
+}
+
+/// What the sums allocate, for the tests that bound a resource's memory.
+#[cfg(test)]
+impl Sum {
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.parts.capacity() * std::mem::size_of::<(u32, i128)>()
+    }
+}
+
+#[cfg(test)]
+impl Sums {
+    /// Bytes allocated, and how many allocations hold them.
+    pub(crate) fn heap(&self) -> (usize, usize) {
+        let mut bytes = self.0.capacity() * std::mem::size_of::<(Box<str>, Sum)>();
+        let mut allocs = usize::from(self.0.capacity() > 0);
+        for (c, s) in &self.0 {
+            bytes += c.len() + s.heap_bytes();
+            allocs += 2;
+        }
+        (bytes, allocs)
     }
 }
 

@@ -54,6 +54,7 @@ impl Names {
                     self.values.pop();
                     self.more = true;
                 }
+                self.values.reserve_exact(1);
                 self.values.insert(at, value.into());
             }
             Err(_) => self.more = true,
@@ -843,5 +844,163 @@ mod tests {
             p.0.line += 100;
         }
         assert_eq!(a, want);
+    }
+
+    /// What a tally holds: its own bytes, what its vectors and strings allocate (by capacity),
+    /// 16 bytes of allocator overhead per allocation, and its slot in a scan's map.
+    fn footprint(t: &Tally) -> usize {
+        let mut bytes = std::mem::size_of::<Tally>() + std::mem::size_of::<TallyKey>() + 8;
+        let mut allocs = 1;
+        for names in [&t.bill_ids, &t.rules, &t.providers, &t.products] {
+            bytes += names.values.capacity() * std::mem::size_of::<Box<str>>();
+            allocs += usize::from(names.values.capacity() > 0) + names.values.len();
+            bytes += names.values.iter().map(|v| v.len()).sum::<usize>();
+        }
+        for (_, v) in [&t.resource_name, &t.first_product, &t.last_product]
+            .into_iter()
+            .flatten()
+        {
+            bytes += v.len();
+            allocs += 1;
+        }
+        bytes += t.sources.capacity() * std::mem::size_of::<LineKey>();
+        allocs += usize::from(t.sources.capacity() > 0);
+        for sums in [
+            &t.amount_after_deletion,
+            &t.tail_amount,
+            &t.refunds_after_deletion,
+        ] {
+            let (b, a) = sums.heap();
+            bytes += b;
+            allocs += a;
+        }
+        bytes += t.usage_after_deletion.heap_bytes();
+        allocs += 1;
+        assert!(t.unsub.is_none() && t.series.is_none());
+        bytes + 16 * allocs
+    }
+
+    /// Hour `h` after 2026-10-10T00:00Z, line `h + 2` of input 0, after the deletion at 02:30
+    /// from hour 3 on.
+    fn hourly<'a>(
+        h: i64,
+        bill_id: &'a str,
+        product: &'a str,
+        name: &'a str,
+        amount: Decimal,
+    ) -> BillLine<'a> {
+        let start = t("2026-10-10T00:00:00Z") + Duration::hours(h);
+        BillLine {
+            key: LineKey {
+                time: start,
+                input: 0,
+                line: h as u64 + 2,
+            },
+            usage_end: Some(start + Duration::hours(1)),
+            kind: LineKind::Usage,
+            amount,
+            usage: Some(Decimal::ONE),
+            currency: "CNY",
+            provider: "huawei",
+            bill_id,
+            rule: "as-is",
+            resource_name: name,
+            product,
+            product_code: "",
+            extras: None,
+        }
+    }
+
+    #[test]
+    fn a_tally_is_small_and_stops_growing_however_many_lines_it_counts() {
+        let deleted = t("2026-10-10T02:30:00Z");
+        // A resource as exports bill it: one ID, name and product, an hourly charge. What its
+        // tally holds once it has counted ten lines is all it ever holds.
+        let id = "d1f0c9a4-51e2-4f7b-9a3c-2b8e6f1d0a57";
+        let mut plain = Tally::default();
+        let mut after_ten = 0;
+        for h in 0..100_000 {
+            // Exports write every amount of a column with the same decimals.
+            let amount = Decimal::new(346_000_000 + h % 7, 8);
+            plain.add(
+                &hourly(h, id, "ECS", "web-1", amount),
+                deleted,
+                Duration::zero(),
+            );
+            if h == 9 {
+                after_ten = footprint(&plain);
+            }
+        }
+        assert_eq!(plain.lines, 100_000);
+        assert_eq!(plain.sources.len(), SOURCES);
+        assert_eq!(footprint(&plain), after_ten);
+        // Inside the 2 KiB a deleted resource may cost, which also pays for its register row,
+        // its entry in the matcher and its entry in the report (scripts/bench-register).
+        assert!(
+            footprint(&plain) <= 1280,
+            "{} bytes (a tally alone is {})",
+            footprint(&plain),
+            std::mem::size_of::<Tally>()
+        );
+
+        // A hostile export: a new bill ID, product and name on every line, and every scale a
+        // decimal can have. The lists stop at NAMES values, the sums at one part per scale.
+        let mut hostile = Tally::default();
+        let mut at_cap = 0;
+        let texts: Vec<(String, String, String)> = (0..100_000)
+            .map(|i| {
+                (
+                    format!("{id}-{i:08}"),
+                    format!("product-{:08}", 99_999 - i),
+                    format!("name-{i:08}"),
+                )
+            })
+            .collect();
+        for (h, (bill_id, product, name)) in texts.iter().enumerate() {
+            let amount = Decimal::new(1, (h % 29) as u32);
+            hostile.add(
+                &hourly(h as i64, bill_id, product, name, amount),
+                deleted,
+                Duration::zero(),
+            );
+            if h == 999 {
+                at_cap = footprint(&hostile);
+            }
+        }
+        for names in [&hostile.bill_ids, &hostile.products] {
+            assert_eq!(names.len(), NAMES);
+            assert!(names.truncated());
+        }
+        // The smallest values are the ones kept, whatever order the lines came in.
+        assert_eq!(hostile.products.iter().next(), Some("product-00000000"));
+        assert_eq!(footprint(&hostile), at_cap, "grew after 1,000 lines");
+    }
+
+    #[test]
+    fn capped_names_merge_as_if_counted_together() {
+        let deleted = t("2026-10-10T02:30:00Z");
+        let ids: Vec<String> = (0..40)
+            .map(|i| format!("id-{:02}", (i * 17) % 40))
+            .collect();
+        let tally = |range: std::ops::Range<usize>| {
+            let mut t = Tally::default();
+            for i in range {
+                t.add(
+                    &hourly(i as i64, &ids[i], "ECS", "", Decimal::ONE),
+                    deleted,
+                    Duration::zero(),
+                );
+            }
+            t
+        };
+        let whole = tally(0..40);
+        assert_eq!(whole.bill_ids.len(), NAMES);
+        for cut in [0, 1, 10, 16, 17, 30, 40] {
+            let mut m = tally(0..cut);
+            m.merge(&tally(cut..40));
+            assert_eq!(m, whole, "cut at {cut}");
+        }
+        let few = tally(0..NAMES);
+        assert!(!few.bill_ids.truncated());
     }
 }

@@ -24,6 +24,7 @@ mod readme;
 mod realdata_native;
 mod register;
 mod rules;
+mod scale;
 mod sql;
 mod unsubscribe;
 mod util;
