@@ -258,7 +258,7 @@ fn join_ready<C: Count>(
     opts: &ScanOptions,
     hooks: Hooks<'_, C>,
 ) -> bool {
-    let mut held: Option<(Box<Merger<C::Counts>>, Box<Plan>)> = None;
+    let mut held: Option<Box<Merger<C::Counts>>> = None;
     loop {
         let Ok(mut s) = slots.lock() else {
             return false;
@@ -272,7 +272,7 @@ fn join_ready<C: Count>(
         else {
             return true;
         };
-        if let Some((m, _)) = held.take() {
+        if let Some(m) = held.take() {
             *merger = Some(m);
         }
         let Some(m) = merger.as_ref() else {
@@ -295,7 +295,7 @@ fn join_ready<C: Count>(
             }
             return false;
         }
-        held = Some((m, plan));
+        held = Some(m);
     }
 }
 

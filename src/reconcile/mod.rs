@@ -94,7 +94,7 @@ pub fn reconcile(
     let claimed = |id: &str, group: &Tally| {
         explicit.get(id).is_some_and(|rows| {
             rows.iter().any(|p| match p {
-                Some(p) => group.providers.contains(*p),
+                Some(p) => group.providers.contains(p),
                 None => true,
             })
         })
