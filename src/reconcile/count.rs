@@ -40,29 +40,62 @@ pub const NAMES: usize = 16;
 /// its parts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Names {
-    values: Vec<Box<str>>,
+    values: Values,
     more: bool,
 }
 
+/// The values of a [`Names`]: most lists hold one (a resource's one ID, rule, provider and
+/// product), kept without a vector around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Values {
+    One(Option<Box<str>>),
+    /// Two or more, sorted (never fewer again).
+    Many(Vec<Box<str>>),
+}
+
+impl Default for Values {
+    fn default() -> Self {
+        Values::One(None)
+    }
+}
+
 impl Names {
-    /// Adds `value` unless it is there (no allocation for a value already seen).
-    pub fn note(&mut self, value: &str) {
-        match self.values.binary_search_by(|v| (**v).cmp(value)) {
-            Ok(_) => {}
-            Err(at) if at < NAMES => {
-                if self.values.len() == NAMES {
-                    self.values.pop();
-                    self.more = true;
-                }
-                self.values.reserve_exact(1);
-                self.values.insert(at, value.into());
-            }
-            Err(_) => self.more = true,
+    fn slice(&self) -> &[Box<str>] {
+        match &self.values {
+            Values::One(v) => v.as_slice(),
+            Values::Many(v) => v,
         }
     }
 
+    /// Adds `value` unless it is there (no allocation for a value already seen).
+    pub fn note(&mut self, value: &str) {
+        let at = match self.slice().binary_search_by(|v| (**v).cmp(value)) {
+            Ok(_) => return,
+            Err(at) => at,
+        };
+        if at >= NAMES {
+            self.more = true;
+            return;
+        }
+        let mut values = match std::mem::take(&mut self.values) {
+            Values::One(None) => {
+                self.values = Values::One(Some(value.into()));
+                return;
+            }
+            Values::One(Some(v)) => vec![v],
+            Values::Many(v) => v,
+        };
+        if values.len() == NAMES {
+            values.pop();
+            self.more = true;
+        }
+        values.reserve_exact(1);
+        values.insert(at, value.into());
+        self.values = Values::Many(values);
+    }
+
     pub fn merge(&mut self, other: &Names) {
-        for v in &other.values {
+        for v in other.slice() {
             self.note(v);
         }
         self.more |= other.more;
@@ -70,19 +103,19 @@ impl Names {
 
     /// The values kept, sorted.
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        self.values.iter().map(|v| &**v)
+        self.slice().iter().map(|v| &**v)
     }
 
     pub fn contains(&self, value: &str) -> bool {
-        self.values.binary_search_by(|v| (**v).cmp(value)).is_ok()
+        self.slice().binary_search_by(|v| (**v).cmp(value)).is_ok()
     }
 
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.slice().len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.slice().is_empty()
     }
 
     /// Whether more than [`NAMES`] distinct values were seen (only the smallest are kept).
@@ -852,9 +885,12 @@ mod tests {
         let mut bytes = std::mem::size_of::<Tally>() + std::mem::size_of::<TallyKey>() + 8;
         let mut allocs = 1;
         for names in [&t.bill_ids, &t.rules, &t.providers, &t.products] {
-            bytes += names.values.capacity() * std::mem::size_of::<Box<str>>();
-            allocs += usize::from(names.values.capacity() > 0) + names.values.len();
-            bytes += names.values.iter().map(|v| v.len()).sum::<usize>();
+            if let Values::Many(v) = &names.values {
+                bytes += v.capacity() * std::mem::size_of::<Box<str>>();
+                allocs += 1;
+            }
+            allocs += names.len();
+            bytes += names.iter().map(str::len).sum::<usize>();
         }
         for (_, v) in [&t.resource_name, &t.first_product, &t.last_product]
             .into_iter()
