@@ -245,7 +245,9 @@ pub fn dec(s: &str) -> Decimal {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sum {
     /// (scale, sum of the mantissas of that scale), ordered by scale.
-    parts: Vec<(u32, i128)>,
+    /// A boxed slice, not a vector: every deleted resource keeps four sums, and the slice is
+    /// exactly as long as the scales seen (one, usually), with no capacity word.
+    parts: Box<[(u32, i128)]>,
 }
 
 impl Sum {
@@ -258,16 +260,17 @@ impl Sum {
             // Saturating: reaching the limit takes billions of lines of the largest amounts.
             Ok(i) => self.parts[i].1 = self.parts[i].1.saturating_add(m),
             Err(i) => {
-                // One part per scale a resource's amounts use (usually one): never the four
-                // a vector's first growth makes room for.
-                self.parts.reserve_exact(1);
-                self.parts.insert(i, (scale, m));
+                // A new scale is rare (one per scale a resource's amounts use).
+                let mut parts = std::mem::take(&mut self.parts).into_vec();
+                parts.reserve_exact(1);
+                parts.insert(i, (scale, m));
+                self.parts = parts.into_boxed_slice();
             }
         }
     }
 
     pub fn merge(&mut self, other: &Sum) {
-        for &(s, m) in &other.parts {
+        for &(s, m) in other.parts.iter() {
             self.add_part(s, m);
         }
     }
@@ -279,7 +282,7 @@ impl Sum {
     /// The sum as a `Decimal` (rounded past 28 significant digits, saturated past its range).
     pub fn value(&self) -> Decimal {
         let mut total = Decimal::ZERO;
-        for &(scale, m) in &self.parts {
+        for &(scale, m) in self.parts.iter() {
             total = total.saturating_add(to_decimal(m, scale));
         }
         total
@@ -309,29 +312,33 @@ fn to_decimal(mut m: i128, mut scale: u32) -> Decimal {
 /// a resource is billed in one currency or two, and every deleted resource keeps three of
 /// these (a map's first node alone is half a kilobyte).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Sums(Vec<(Box<str>, Sum)>);
+pub struct Sums(Box<[(Box<str>, Sum)]>);
 
 impl Sums {
+    /// Inserts a new currency at `i` (rare: one per currency a resource is billed in).
+    fn insert(&mut self, i: usize, entry: (Box<str>, Sum)) {
+        let mut all = std::mem::take(&mut self.0).into_vec();
+        all.reserve_exact(1);
+        all.insert(i, entry);
+        self.0 = all.into_boxed_slice();
+    }
+
     pub fn add(&mut self, currency: &str, amount: Decimal) {
         match self.0.binary_search_by(|(c, _)| (**c).cmp(currency)) {
             Ok(i) => self.0[i].1.add(amount),
             Err(i) => {
                 let mut s = Sum::default();
                 s.add(amount);
-                self.0.reserve_exact(1);
-                self.0.insert(i, (currency.into(), s));
+                self.insert(i, (currency.into(), s));
             }
         }
     }
 
     pub fn merge(&mut self, other: &Sums) {
-        for (c, s) in &other.0 {
+        for (c, s) in other.0.iter() {
             match self.0.binary_search_by(|(k, _)| k.cmp(c)) {
                 Ok(i) => self.0[i].1.merge(s),
-                Err(i) => {
-                    self.0.reserve_exact(1);
-                    self.0.insert(i, (c.clone(), s.clone()));
-                }
+                Err(i) => self.insert(i, (c.clone(), s.clone())),
             }
         }
     }
@@ -339,7 +346,7 @@ impl Sums {
     /// The sums as the report prints them.
     pub fn amounts(&self) -> Amounts {
         let mut a = Amounts::default();
-        for (c, s) in &self.0 {
+        for (c, s) in self.0.iter() {
             a.add(c, s.value());
         }
         a
@@ -350,7 +357,7 @@ impl Sums {
 #[cfg(test)]
 impl Sum {
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.parts.capacity() * std::mem::size_of::<(u32, i128)>()
+        self.parts.len() * std::mem::size_of::<(u32, i128)>()
     }
 }
 
@@ -358,9 +365,9 @@ impl Sum {
 impl Sums {
     /// Bytes allocated, and how many allocations hold them.
     pub(crate) fn heap(&self) -> (usize, usize) {
-        let mut bytes = self.0.capacity() * std::mem::size_of::<(Box<str>, Sum)>();
-        let mut allocs = usize::from(self.0.capacity() > 0);
-        for (c, s) in &self.0 {
+        let mut bytes = self.0.len() * std::mem::size_of::<(Box<str>, Sum)>();
+        let mut allocs = usize::from(!self.0.is_empty());
+        for (c, s) in self.0.iter() {
             bytes += c.len() + s.heap_bytes();
             allocs += 2;
         }
