@@ -41,16 +41,15 @@ pub const NAMES: usize = 16;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Names {
     values: Values,
-    more: bool,
 }
 
 /// The values of a [`Names`]: most lists hold one (a resource's one ID, rule, provider and
-/// product), kept without a vector around it.
+/// product), kept without a slice around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Values {
     One(Option<Box<str>>),
-    /// Two or more, sorted (never fewer again).
-    Many(Vec<Box<str>>),
+    /// Two or more, sorted (never fewer again), and whether more were seen than are kept.
+    Many(Box<[Box<str>]>, bool),
 }
 
 impl Default for Values {
@@ -63,7 +62,7 @@ impl Names {
     fn slice(&self) -> &[Box<str>] {
         match &self.values {
             Values::One(v) => v.as_slice(),
-            Values::Many(v) => v,
+            Values::Many(v, _) => v,
         }
     }
 
@@ -73,32 +72,34 @@ impl Names {
             Ok(_) => return,
             Err(at) => at,
         };
-        if at >= NAMES {
-            self.more = true;
-            return;
-        }
-        let mut values = match std::mem::take(&mut self.values) {
+        let (mut values, mut more) = match std::mem::take(&mut self.values) {
             Values::One(None) => {
                 self.values = Values::One(Some(value.into()));
                 return;
             }
-            Values::One(Some(v)) => vec![v],
-            Values::Many(v) => v,
+            Values::One(Some(v)) => (vec![v], false),
+            Values::Many(v, more) => (v.into_vec(), more),
         };
-        if values.len() == NAMES {
-            values.pop();
-            self.more = true;
+        if at < NAMES {
+            if values.len() == NAMES {
+                values.pop();
+                more = true;
+            }
+            values.reserve_exact(1);
+            values.insert(at, value.into());
+        } else {
+            more = true;
         }
-        values.reserve_exact(1);
-        values.insert(at, value.into());
-        self.values = Values::Many(values);
+        self.values = Values::Many(values.into_boxed_slice(), more);
     }
 
     pub fn merge(&mut self, other: &Names) {
         for v in other.slice() {
             self.note(v);
         }
-        self.more |= other.more;
+        if let (Values::Many(_, more), true) = (&mut self.values, other.truncated()) {
+            *more = true;
+        }
     }
 
     /// The values kept, sorted.
@@ -120,7 +121,7 @@ impl Names {
 
     /// Whether more than [`NAMES`] distinct values were seen (only the smallest are kept).
     pub fn truncated(&self) -> bool {
-        self.more
+        matches!(self.values, Values::Many(_, true))
     }
 }
 
@@ -885,8 +886,8 @@ mod tests {
         let mut bytes = std::mem::size_of::<Tally>() + std::mem::size_of::<TallyKey>() + 8;
         let mut allocs = 1;
         for names in [&t.bill_ids, &t.rules, &t.providers, &t.products] {
-            if let Values::Many(v) = &names.values {
-                bytes += v.capacity() * std::mem::size_of::<Box<str>>();
+            if let Values::Many(v, _) = &names.values {
+                bytes += v.len() * std::mem::size_of::<Box<str>>();
                 allocs += 1;
             }
             allocs += names.len();
