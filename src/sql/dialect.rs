@@ -308,6 +308,26 @@ impl Dialect {
         }
     }
 
+    /// `SELECT <cols>, <alias> FROM <from>` with one row per expression of `exprs` for each row
+    /// of `from` (one scan where a `UNION ALL` of selects would read `from` once per expression).
+    pub fn array_rows(self, cols: &str, from: &str, exprs: &[String], alias: &str) -> String {
+        let list = exprs.join(", ");
+        match self {
+            Dialect::Duckdb => {
+                format!("SELECT {cols}, unnest([{list}]) AS {alias} FROM {from}")
+            }
+            Dialect::Spark => {
+                format!("SELECT {cols}, explode(array({list})) AS {alias} FROM {from}")
+            }
+            Dialect::Trino => format!(
+                "SELECT {cols}, u.{alias} FROM {from} CROSS JOIN UNNEST(ARRAY[{list}]) AS u({alias})"
+            ),
+            Dialect::Bigquery => format!(
+                "SELECT {cols}, {alias} FROM {from} CROSS JOIN UNNEST([{list}]) AS {alias}"
+            ),
+        }
+    }
+
     /// `SELECT DISTINCT x FROM <from>` over the values of several text columns of each row.
     pub fn distinct_values(self, from: &str, exprs: &[&str]) -> String {
         let list = exprs.join(", ");

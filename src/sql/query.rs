@@ -116,17 +116,47 @@ pub fn build(s: &Spec<'_>) -> (String, Vec<String>) {
     b.hits();
     b.tallies();
     let select = b.result();
+    let d = s.dialect;
+    let mut ctes = b.ctes;
+    let mut select = select;
+    if d == Dialect::Spark {
+        // Spark's analyzer resolves a reference to a common table expression one fixed-point
+        // iteration after the expression itself, and runs every rule over the whole plan at
+        // each iteration: a chain of fifty made analysis take tens of seconds. Those read once
+        // are written where they are read, as subqueries.
+        let mut i = 0;
+        while i < ctes.len() {
+            let name = ctes[i].0.clone();
+            let uses: usize = ctes[i + 1..]
+                .iter()
+                .map(|(_, later)| references(d, later, &name))
+                .sum::<usize>()
+                + references(d, &select, &name);
+            if uses != 1 {
+                i += 1;
+                continue;
+            }
+            let (_, body) = ctes.remove(i);
+            let target = ctes[i..]
+                .iter_mut()
+                .map(|(_, later)| later)
+                .chain(std::iter::once(&mut select))
+                .find(|t| references(d, t, &name) == 1)
+                .expect("a relation read once is read somewhere");
+            *target = inline(d, target, &name, &body);
+        }
+    }
     let mut sql = String::from("WITH\n");
-    let n = b.ctes.len();
-    for (i, (name, body)) in b.ctes.iter().enumerate() {
+    let n = ctes.len();
+    for (i, (name, body)) in ctes.iter().enumerate() {
         // DuckDB inlines a CTE at each reference; those read more than once are computed once
         // (planning the inlined copies took most of the time on small tables).
-        let uses: usize = b.ctes[i + 1..]
+        let uses: usize = ctes[i + 1..]
             .iter()
-            .map(|(_, later)| references(later, name))
+            .map(|(_, later)| references(d, later, name))
             .sum::<usize>()
-            + references(&select, name);
-        let materialized = if s.dialect == Dialect::Duckdb && uses > 1 {
+            + references(d, &select, name);
+        let materialized = if d == Dialect::Duckdb && uses > 1 {
             "MATERIALIZED "
         } else {
             ""
@@ -134,7 +164,7 @@ pub fn build(s: &Spec<'_>) -> (String, Vec<String>) {
         // Spark inlines every deterministic CTE at each reference, and the plan of this query
         // then outgrows the driver; an always-true nondeterministic filter keeps a CTE read
         // more than once planned, and computed, once.
-        let body = if s.dialect == Dialect::Spark && uses > 1 {
+        let body = if d == Dialect::Spark && uses > 1 {
             format!("SELECT * FROM (\n{body}\n) AS once WHERE rand() >= 0")
         } else {
             body.clone()
@@ -149,16 +179,85 @@ pub fn build(s: &Spec<'_>) -> (String, Vec<String>) {
     (sql, b.caveats)
 }
 
+/// The byte ranges of `sql` outside quoted text (`'…'`, `"…"`, `` `…` ``; a backslash escapes
+/// the next character in the dialects whose literals use it), where relation names are code.
+fn code_spans(d: Dialect, sql: &str) -> Vec<(usize, usize)> {
+    let backslash = matches!(d, Dialect::Spark | Dialect::Bigquery);
+    let mut spans = Vec::new();
+    let mut start = 0;
+    let mut quote: Option<char> = None;
+    let mut chars = sql.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            None if matches!(c, '\'' | '"' | '`') => {
+                spans.push((start, i));
+                quote = Some(c);
+            }
+            None => {}
+            Some(_) if backslash && c == '\\' => {
+                chars.next();
+            }
+            Some(q) if c == q => {
+                quote = None;
+                start = i + 1;
+            }
+            Some(_) => {}
+        }
+    }
+    if quote.is_none() {
+        spans.push((start, sql.len()));
+    }
+    spans
+}
+
+/// The references to relation `name` in the code of `sql`: `FROM name` or `JOIN name`, as
+/// (start of `name`, end of `name`) byte offsets.
+fn reference_spans(d: Dialect, sql: &str, name: &str) -> Vec<(usize, usize)> {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = Vec::new();
+    for (a, b) in code_spans(d, sql) {
+        let code = &sql[a..b];
+        // The words of the code with their byte offsets.
+        let mut words: Vec<(usize, &str)> = Vec::new();
+        let mut start = None;
+        for (i, c) in code
+            .char_indices()
+            .chain(std::iter::once((code.len(), ' ')))
+        {
+            match (start, is_word(c)) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    words.push((s, &code[s..i]));
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        for w in words.windows(2) {
+            if (w[0].1 == "FROM" || w[0].1 == "JOIN") && w[1].1 == name {
+                out.push((a + w[1].0, a + w[1].0 + name.len()));
+            }
+        }
+    }
+    out
+}
+
 /// How many times `sql` names the relation `name` (as a whole word after FROM or JOIN).
-fn references(sql: &str, name: &str) -> usize {
-    let words: Vec<&str> = sql
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    words
-        .windows(2)
-        .filter(|w| (w[0] == "FROM" || w[0] == "JOIN") && w[1] == name)
-        .count()
+fn references(d: Dialect, sql: &str, name: &str) -> usize {
+    reference_spans(d, sql, name).len()
+}
+
+/// `sql` with its one reference to `name` replaced by `(body) AS name`, or by `(body)` when the
+/// reference already has an alias.
+fn inline(d: Dialect, sql: &str, name: &str, body: &str) -> String {
+    let (at, end) = reference_spans(d, sql, name)[0];
+    let aliased = sql[end..].trim_start().starts_with("AS ");
+    let alias = if aliased {
+        String::new()
+    } else {
+        format!(" AS {name}")
+    };
+    format!("{}(\n{body}\n){alias}{}", &sql[..at], &sql[end..])
 }
 
 struct Builder<'a, 'b> {
@@ -666,9 +765,26 @@ impl Builder<'_, '_> {
     /// product-level cleanups by code or name; register IDs by the normalized ID, the ID as
     /// written, each `;` part of a composite ID, and the child resource ID; within the
     /// deletion's provider when it names one.
+    ///
+    /// The candidate keys are tagged `i:` (an ID) or `p:` (a product) and read from `nf` in one
+    /// scan, plus one for the composite parts: Spark's analyzer inlines every reference of a
+    /// common table expression, so each extra read of `nf` copies the whole plan above it.
     fn hits(&mut self) {
         let d = self.d;
         let keys = "provider, code, pname, id, child, norm_id";
+        let tag = |t: &str, x: &str| format!("'{t}:' || {}", d.lower_ascii(x));
+        let singles = d.array_rows(
+            keys,
+            "nf",
+            &[
+                tag("i", "norm"),
+                format!("CASE WHEN norm <> id THEN {} ELSE 'i:' END", tag("i", "id")),
+                tag("i", "child"),
+                tag("p", "code"),
+                tag("p", "pname"),
+            ],
+            "k",
+        );
         let parts = d.split_rows(
             keys,
             "norm",
@@ -678,21 +794,14 @@ impl Builder<'_, '_> {
         self.cte(
             "cand",
             format!(
-                "SELECT {keys}, {} AS k FROM nf WHERE norm <> ''\nUNION ALL SELECT {keys}, {} FROM nf WHERE norm <> id AND id <> ''\nUNION ALL SELECT {keys}, {} FROM (\n  {parts}\n) AS p WHERE {} <> ''\nUNION ALL SELECT {keys}, {} FROM nf WHERE child <> ''",
-                d.lower_ascii("norm"),
-                d.lower_ascii("id"),
-                d.lower_ascii(&d.trim_ws("part")),
+                "SELECT {keys}, k FROM (\n  {singles}\n) AS s WHERE k <> 'i:'\nUNION ALL SELECT {keys}, {} FROM (\n  {parts}\n) AS p WHERE {} <> ''",
+                tag("i", &d.trim_ws("part")),
                 d.trim_ws("part"),
-                d.lower_ascii("child"),
             ),
         );
         self.cte(
             "hits",
-            format!(
-                "SELECT DISTINCT provider, code, pname, id, child, norm_id, idx FROM (\n  SELECT c.provider, c.code, c.pname, c.id, c.child, c.norm_id, r.idx\n  FROM cand AS c JOIN reg AS r ON r.rkey = c.k AND (r.rprov IS NULL OR r.rprov = c.provider)\n  UNION ALL\n  SELECT n.provider, n.code, n.pname, n.id, n.child, n.norm_id, r.idx\n  FROM nf AS n JOIN reg AS r ON r.rkey IS NULL AND (r.rprov IS NULL OR r.rprov = n.provider)\n    AND ({} = r.rprod OR {} = r.rprod)\n) AS h",
-                d.lower_ascii("n.code"),
-                d.lower_ascii("n.pname")
-            ),
+            "SELECT DISTINCT c.provider, c.code, c.pname, c.id, c.child, c.norm_id, r.idx\nFROM cand AS c JOIN (\n  SELECT idx, rprov, CASE WHEN rkey IS NULL THEN 'p:' || rprod ELSE 'i:' || rkey END AS k FROM reg\n) AS r ON r.k = c.k AND (r.rprov IS NULL OR r.rprov = c.provider)".into(),
         );
     }
 
@@ -711,7 +820,7 @@ impl Builder<'_, '_> {
         self.cte(
             "m0",
             format!(
-                "SELECT h.idx, CASE WHEN r.rkey IS NULL THEN h.norm_id ELSE '' END AS gid, l.provider, l.currency,\n  l.amount, l.refund, l.u_end, r.d, r.dg,\n  CASE WHEN l.c_usage = '' THEN NULL ELSE {usage} END AS qty,\n  {t} AS t\nFROM lines AS l\n  JOIN hits AS h ON h.provider = l.provider AND h.code = l.code AND h.pname = l.pname AND h.id = l.id AND h.child = l.child\n  JOIN reg AS r ON r.idx = h.idx"
+                "SELECT h.idx, CASE WHEN r.rkey IS NULL THEN h.norm_id ELSE '' END AS gid, l.provider, l.currency,\n  l.amount, l.refund, l.u_end, r.d, r.dg,\n  CASE WHEN l.c_usage = '' THEN NULL ELSE {usage} END AS qty,\n  {t} AS t, cv.ct AS pct\nFROM lines AS l\n  JOIN hits AS h ON h.provider = l.provider AND h.code = l.code AND h.pname = l.pname AND h.id = l.id AND h.child = l.child\n  JOIN reg AS r ON r.idx = h.idx\n  LEFT JOIN cov AS cv ON cv.provider = l.provider"
             ),
         );
         self.cte(
@@ -722,19 +831,11 @@ impl Builder<'_, '_> {
         self.cte(
             "aggc",
             format!(
-                "SELECT idx, gid, currency,\n  {n} AS n_lines,\n  {after} AS n_after,\n  sum(CASE WHEN cls = 'after' THEN amount END) AS a_after,\n  sum(CASE WHEN cls = 'after' THEN coalesce(qty, 0) END) AS q_after,\n  min(CASE WHEN cls = 'after' THEN t END) AS first_t,\n  max(CASE WHEN cls = 'after' THEN t END) AS last_t,\n  {tail} AS n_tail,\n  sum(CASE WHEN cls = 'tail' THEN amount END) AS a_tail,\n  {refund} AS n_refund,\n  sum(CASE WHEN cls = 'refund' THEN amount END) AS a_refund\nFROM m GROUP BY idx, gid, currency",
+                "SELECT idx, gid, currency,\n  {n} AS n_lines,\n  {after} AS n_after,\n  sum(CASE WHEN cls = 'after' THEN amount END) AS a_after,\n  sum(CASE WHEN cls = 'after' THEN coalesce(qty, 0) END) AS q_after,\n  min(CASE WHEN cls = 'after' THEN t END) AS first_t,\n  max(CASE WHEN cls = 'after' THEN t END) AS last_t,\n  {tail} AS n_tail,\n  sum(CASE WHEN cls = 'tail' THEN amount END) AS a_tail,\n  {refund} AS n_refund,\n  sum(CASE WHEN cls = 'refund' THEN amount END) AS a_refund,\n  min(pct) AS ct, min(provider) AS pmin, max(provider) AS pmax\nFROM m GROUP BY idx, gid, currency",
                 n = d.cast("count(*)", int),
                 after = d.cast("sum(CASE WHEN cls = 'after' THEN 1 ELSE 0 END)", int),
                 tail = d.cast("sum(CASE WHEN cls = 'tail' THEN 1 ELSE 0 END)", int),
                 refund = d.cast("sum(CASE WHEN cls = 'refund' THEN 1 ELSE 0 END)", int),
-            ),
-        );
-        // Coverage of the providers whose lines mention the resource (`reconcile::assess`).
-        self.cte(
-            "aggp",
-            format!(
-                "SELECT p.idx, p.gid, min(cov.ct) AS ct, {} AS n_providers, min(p.provider) AS provider\nFROM (SELECT DISTINCT idx, gid, provider FROM m) AS p JOIN cov ON cov.provider = p.provider\nGROUP BY p.idx, p.gid",
-                d.cast("count(*)", int)
             ),
         );
         let mut cols = vec![
@@ -747,6 +848,11 @@ impl Builder<'_, '_> {
             "max(c.last_t) AS last_t".into(),
             d.cast("sum(c.n_tail)", int) + " AS n_tail",
             "coalesce(max(CASE WHEN c.n_after > 0 THEN c.a_after END), 0) AS largest".into(),
+            // Coverage of the providers whose lines mention the resource (`reconcile::assess`),
+            // and the provider when there is one.
+            "min(c.ct) AS ct".into(),
+            "min(c.pmin) AS pmin".into(),
+            "max(c.pmax) AS pmax".into(),
         ];
         if self.s.maps {
             cols.push(format!(
@@ -771,7 +877,7 @@ impl Builder<'_, '_> {
         );
         // One entry per register row, one per resource found for a product-level row (or one
         // empty entry when it found none).
-        let ct = "CASE WHEN p.n_providers > 0 THEN p.ct WHEN r.rprov IS NOT NULL THEN rc.ct WHEN ca.any_null = 1 THEN NULL ELSE ca.min_ct END";
+        let ct = "CASE WHEN a.idx IS NOT NULL THEN a.ct WHEN r.rprov IS NOT NULL THEN rc.ct WHEN ca.any_null = 1 THEN NULL ELSE ca.min_ct END";
         let zero_int = d.cast("0", int);
         let verdict = format!(
             "CASE WHEN coalesce(a.n_after, 0) > 0 THEN 'still_billing' WHEN ({ct}) IS NULL OR ({ct}) < r.dw THEN 'pending' WHEN coalesce(a.n_lines, 0) = 0 THEN 'not_in_bill' ELSE 'stopped' END"
@@ -782,7 +888,7 @@ impl Builder<'_, '_> {
                 .into(),
             "coalesce(a.gid, '') AS gid".into(),
             "CASE WHEN r.rkey IS NULL THEN 'product' ELSE 'resource' END AS scope".into(),
-            "coalesce(r.rprov, CASE WHEN p.n_providers = 1 THEN p.provider END) AS provider".into(),
+            "coalesce(r.rprov, CASE WHEN a.pmin = a.pmax THEN a.pmin END) AS provider".into(),
             "r.dtext AS deleted_at".into(),
             "r.d AS deleted_epoch".into(),
             format!("{verdict} AS verdict"),
@@ -807,7 +913,7 @@ impl Builder<'_, '_> {
         self.cte(
             "ent",
             format!(
-                "SELECT {}\nFROM reg AS r\n  LEFT JOIN agg AS a ON a.idx = r.idx\n  LEFT JOIN aggp AS p ON p.idx = a.idx AND p.gid = a.gid\n  LEFT JOIN cov AS rc ON rc.provider = r.rprov\n  CROSS JOIN covall AS ca",
+                "SELECT {}\nFROM reg AS r\n  LEFT JOIN agg AS a ON a.idx = r.idx\n  LEFT JOIN cov AS rc ON rc.provider = r.rprov\n  CROSS JOIN covall AS ca",
                 ent.join(",\n  ")
             ),
         );

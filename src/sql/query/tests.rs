@@ -92,3 +92,36 @@ fn epochs_are_exact_on_both_sides_of_1970() {
     assert_eq!(epoch(t("1969-12-31T23:59:58.5Z")), "-1.500000000");
     assert_eq!(epoch(t("2026-10-10T00:30:00Z")), "1791592200.000000000");
 }
+
+#[test]
+fn relation_names_inside_quotes_are_not_references() {
+    let sql = "SELECT 'x FROM lines' AS a, `FROM lines` FROM lines AS l JOIN lines\nWHERE c = 'it\\'s FROM lines'";
+    // Spark: `\'` stays inside the literal; two real references.
+    assert_eq!(references(Dialect::Spark, sql, "lines"), 2);
+    assert_eq!(references(Dialect::Spark, sql, "line"), 0);
+    // DuckDB reads `\` as itself: the literal ends at `\'`, so `s FROM lines` is code.
+    assert_eq!(references(Dialect::Duckdb, sql, "lines"), 3);
+}
+
+#[test]
+fn a_relation_read_once_is_inlined_with_its_alias() {
+    let body = "SELECT 1 AS one";
+    assert_eq!(
+        inline(
+            Dialect::Spark,
+            "SELECT * FROM tp2 WHERE 'FROM tp2' <> ''",
+            "tp2",
+            body
+        ),
+        "SELECT * FROM (\nSELECT 1 AS one\n) AS tp2 WHERE 'FROM tp2' <> ''"
+    );
+    assert_eq!(
+        inline(
+            Dialect::Spark,
+            "SELECT l.x FROM t JOIN lines AS l ON 1 = 1",
+            "lines",
+            body
+        ),
+        "SELECT l.x FROM t JOIN (\nSELECT 1 AS one\n) AS l ON 1 = 1"
+    );
+}
