@@ -54,14 +54,33 @@ order; a cell check rejects (a bad time or amount) fails the query. Where the qu
   - the register is inlined as VALUES; Athena caps a query at 256 KB: past that, write it with
     --register-table and --register-csv and load the CSV as that table (all columns text).
 
-Examples:
-  billrecon sql --dialect duckdb --source huawei --table bill --deleted register.csv
-  billrecon sql --dialect spark --header-of sample.csv --table bills.huawei_2026_10 \\
-      --product ModelArts --cleaned-at '2026-10-20 11:10'
-  billrecon sql --dialect trino --source focus --table focus_export --deleted register.csv \\
-      --column amount=billedcost
-  billrecon sql --dialect bigquery --source focus --table proj.billing.focus --deleted big.csv \\
-      --register-table proj.billing.deletions --register-csv deletions.csv";
+Worked examples: load the export as a table of text columns, print the query, run it there.
+  DuckDB (`all_varchar` keeps every cell text):
+    duckdb bills.db -c \"CREATE TABLE bill AS SELECT * FROM
+      read_csv('huawei-2026-10.csv', all_varchar = true, header = true)\"
+    billrecon sql --dialect duckdb --source huawei --table bill --deleted deleted.csv > recon.sql
+    duckdb bills.db < recon.sql
+  Spark (pyspark, Databricks, DLI, EMR: the CSV reader keeps every column a string):
+    spark.read.option(\"header\", True).csv(\"obs://bills/huawei-2026-10/\") \\
+        .createOrReplaceTempView(\"bill\")
+    billrecon sql --dialect spark --source huawei --table bill --deleted deleted.csv > recon.sql
+    spark.sql(open(\"recon.sql\").read()).show(truncate=False)
+  Trino or Athena (a FOCUS export on S3; Athena lower-cases column names, so name each one):
+    CREATE EXTERNAL TABLE focus_export (billedcost string, billingcurrency string, ...,
+      resourceid string, servicename string) ROW FORMAT SERDE
+      'org.apache.hadoop.hive.serde2.OpenCSVSerde' LOCATION 's3://billing/focus/'
+      TBLPROPERTIES ('skip.header.line.count' = '1');
+    billrecon sql --dialect trino --source focus --table focus_export --deleted deleted.csv \\
+      --column amount=billedcost --column currency=billingcurrency ... > recon.sql
+    trino --catalog hive --schema billing -f recon.sql  (Athena: paste it in the console)
+  BigQuery (a CSV loaded with every column STRING):
+    bq load --source_format=CSV --skip_leading_rows=1 billing.focus focus.csv schema.json
+    billrecon sql --dialect bigquery --source focus --table my-project.billing.focus \\
+      --deleted deleted.csv > recon.sql
+    bq query --use_legacy_sql=false < recon.sql
+  A register too large to inline (Athena's 256 KB cap):
+    billrecon sql --dialect trino --source focus --table focus_export --deleted big.csv \\
+      --register-table billing.deletions --register-csv deletions.csv > recon.sql";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SourceArg {
