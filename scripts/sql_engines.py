@@ -16,10 +16,12 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,22 +29,16 @@ FX = os.path.join(ROOT, "fixtures")
 
 # (export, register or None, extra options, expect check to fail with exit 2)
 CASES = []
-# Spark's optimizer takes tens of seconds to plan the query (Catalyst over about fifty common
-# table expressions, each inlined where it is read), so Spark runs the cases that exercise each
-# rule at least once, not all of them.
-SPARK = set()
 
 
-def case(export, register=None, *opts, bad=False, spark=False):
+def case(export, register=None, *opts, bad=False):
     CASES.append((export, register, list(opts), bad))
-    if spark:
-        SPARK.add(len(CASES) - 1)
 
 
 ZH = "huawei/zh-basic.csv"
 for reg in ["verdicts", "leak", "gone", "late", "missing", "aliases", "upper-case", "listed-twice",
             "product-level"]:
-    case(ZH, f"register/{reg}.csv", spark=reg == "verdicts")
+    case(ZH, f"register/{reg}.csv")
 case(ZH, None, "--product", "hws.service.type.ec2", "--cleaned-at", "2026-10-10 08:30")
 case(ZH, None, "--product", "弹性云服务器", "--cleaned-at", "2026-10-10 09:00")
 case(ZH, "register/verdicts.csv", "--as-of", "2026-10-12 00:00")
@@ -65,36 +61,39 @@ case("huawei/inclusive-end.csv", "register/gone.csv", "--lag", "2h30m")
 case("huawei/inclusive-end.csv", "register/gone.csv", "--lag", "2h30m", "--tz", "+05:30")
 case("huawei/tz-naive.csv", "register/offset.csv", "--tz", "+00:00")
 for product in ["modelarts", "HWS.SERVICE.TYPE.MA"]:
-    case("huawei/modelarts.csv", None, "--product", product, "--cleaned-at", "2026-10-10 08:30",
-         spark=product == "modelarts")
+    case("huawei/modelarts.csv", None, "--product", product, "--cleaned-at", "2026-10-10 08:30")
 case("mixed/huawei.csv", "mixed/register.csv")
 case("example/huawei-2026-10.csv", "example/deleted.csv")
 for export in ["bill-details", "bill-details-b", "bill-details-en", "oss-detail"]:
-    case(f"alibaba/{export}.csv", "alibaba/register.csv", spark=export == "bill-details")
+    case(f"alibaba/{export}.csv", "alibaba/register.csv")
 case("alibaba/bill-details.csv", None, "--product", "ecs", "--cleaned-at", "2024-03-10 08:00")
 case("alibaba/bill-details.csv", "mixed/register.csv")
 for export, reg in [("focus-1.2", "register"), ("huawei-focus-1.0", "register-huawei-focus"),
                     ("alibaba-focus-preview", "register-alibaba-preview"),
                     ("focus-1.3", "register-1.3"), ("prepaid-ahead", "register-prepaid")]:
-    case(f"focus/{export}.csv", f"focus/{reg}.csv", spark=export == "focus-1.2")
+    case(f"focus/{export}.csv", f"focus/{reg}.csv")
 case("focus/focus-1.2.csv", "mixed/register.csv")
 case("focus/focus-1.2.csv", None, "--product", "Amazon Elastic Compute Cloud",
      "--cleaned-at", "2024-03-10T00:30:00Z")
 case("rules/focus-clouds.csv", "rules/clouds.csv")
 case("rules/child.csv", "rules/child-register.csv")
-case("rules/dws.csv", "rules/dws-register.csv", "--rules", "rules/rules.toml", spark=True)
+case("rules/dws.csv", "rules/dws-register.csv", "--rules", "rules/rules.toml")
 case("rules/dws.csv", "rules/dws-register.csv")
 case("rules/oss-two.csv", "rules/ambiguous.csv")
 case("rules/modelarts-two-products.csv", "rules/two-products.csv")
 case("rules/modelarts-two-products.csv", None, "--product", "ModelArts",
      "--cleaned-at", "2026-10-10 08:30")
 # Cells check rejects: the query must fail too.
-case("bad/bad-amount.csv", "register/gone.csv", bad=True, spark=True)
+case("bad/bad-amount.csv", "register/gone.csv", bad=True)
 case("bad/impossible-date.csv", "register/gone.csv", bad=True)
 # Register IDs that would break naive quoting are data.
 HOSTILE = ("resource_id,deleted_at\n\"it's\",2026-10-10 08:30\n\"a\\b\\'\",2026-10-10 08:30\n"
-           "\"x'); DROP TABLE bill; --\",2026-10-10 08:30\nECS-LEAK-01,2026-10-10 08:30\n")
+           "\"x'); DROP TABLE bill; --\",2026-10-10 08:30\n\"y FROM lines JOIN nf\",2026-10-10 08:30\n"
+           "ECS-LEAK-01,2026-10-10 08:30\n")
 case(ZH, "@hostile", )
+# Also run with the register as a table (`--register-table`, for registers past Athena's 256 KB).
+REGISTER_TABLE = {(ZH, "@hostile"), ("alibaba/bill-details.csv", None),
+                  ("focus/focus-1.2.csv", "mixed/register.csv")}
 
 
 def fx(p):
@@ -149,6 +148,63 @@ def load_rows(export):
             header[i] = f"{h}_{i}"
         seen[h] = i
     return header, rows
+
+
+def divergences(tmp):
+    """The documented divergences as (label, export, judge, sql options): the judge gets the
+    engine's columns and rows, or its error, and says what differs from the documentation."""
+    out = []
+    leak = fx("register/leak.csv")
+
+    # More than 18 digits after the point: check keeps 28, the query fails naming the cell.
+    fine = os.path.join(tmp, "nineteen-digits.csv")
+    text = open(fx(ZH), encoding="utf-8").read()
+    # The last line of ecs-leak-01, billed after its deletion.
+    row = "2026-10-10 11:00:00,CS2610101100A0004,"
+    at = text.index(row)
+    cell = ",0.00000000,3.46000000,3.46000000,"
+    at = text.index(cell, at)
+    with open(fine, "w", encoding="utf-8") as f:
+        f.write(text[:at] + ",0.00000000,3.4600000000000000001,3.46000000," +
+                text[at + len(cell):])
+    chk = run([BIN, "check", "-f", "json", "-q", "--exit-zero", "--deleted", leak, fine])
+    kept = json.loads(chk.stdout)["resources"][0]["amount_after_deletion"]["CNY"]
+
+    def fails_on_digits(cols, res, err):
+        if chk.returncode != 0 or kept != "6.9200000000000000001":
+            return f"check exited {chk.returncode} with {kept}; expected it to keep 19 digits"
+        if err is None:
+            return "the query ran; the documentation says it fails past 18 digits"
+        if "billrecon:" not in err or "more digits than the query keeps" not in err:
+            return f"the query failed otherwise: {err[:500]}"
+        return None
+    out.append(("19 digits after the point fail the query", fine, fails_on_digits,
+                ["--header-of", fine, "--deleted", leak]))
+
+    # One table is one input: check counts a line two exports share once, a table holding
+    # both exports twice.
+    twice = os.path.join(tmp, "zh-basic-twice.csv")
+    lines = open(fx(ZH), encoding="utf-8").read().splitlines(keepends=True)
+    with open(twice, "w", encoding="utf-8") as f:
+        f.writelines(lines + lines[1:])
+    copy = os.path.join(tmp, "zh-basic-copy.csv")
+    with open(copy, "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    chk2 = run([BIN, "check", "-f", "json", "-q", "--exit-zero", "--deleted", leak, fx(ZH), copy])
+    once = normalize(expected(json.loads(chk2.stdout)["resources"]))
+
+    def counts_twice(cols, res, err):
+        if err is not None:
+            return f"the query failed: {err[:500]}"
+        got = normalize(from_map_rows(cols, res))
+        if [e["lines"] for e in got] != [2 * e["lines"] for e in once] or \
+                [e["amount_after_deletion"] for e in got] != \
+                [{k: 2 * v for k, v in e["amount_after_deletion"].items()} for e in once]:
+            return f"expected twice check's lines and amounts\n  check: {once}\n  sql: {got}"
+        return None
+    out.append(("a table of two copies counts lines twice", twice, counts_twice,
+                ["--header-of", fx(ZH), "--deleted", leak]))
+    return out
 
 
 def amounts(m):
@@ -216,49 +272,85 @@ def normalize(entries):
 
 class DuckDB:
     name = "duckdb"
+    threads = 1
 
     def __init__(self):
         import duckdb
         self.duckdb = duckdb
+        self.tables = {}
 
-    def query(self, header, rows, sql, table="bill"):
+    def register(self, table, header, rows):
+        self.tables[table] = (header, rows)
+
+    def load_csv(self, table, path):
+        self.tables[table] = path
+
+    def query(self, table, sql):
         con = self.duckdb.connect()
-        cols = ", ".join('"' + h.replace('"', '""') + '" VARCHAR' for h in header)
-        con.execute(f'CREATE TABLE {table} ({cols})')
-        if rows:
-            marks = ", ".join("?" for _ in header)
-            # Empty cells load as NULL here (as many warehouse loaders do) and as '' in Spark.
-            con.executemany(f"INSERT INTO {table} VALUES ({marks})",
-                            [[c if c != "" else None for c in r] for r in rows])
+        if isinstance(self.tables[table], str):
+            # The README's worked example, as written there.
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM "
+                        "read_csv(?, all_varchar = true, header = true)", [self.tables[table]])
+            cur = con.execute(sql)
+            return [d[0] for d in cur.description], cur.fetchall()
+        # The table, and a register table the query reads beside it.
+        for name in [table] + [t for t in self.tables if t.startswith("regt_")
+                               and re.search(rf"\b{t}\b", sql)]:
+            header, rows = self.tables[name]
+            cols = ", ".join('"' + h.replace('"', '""') + '" VARCHAR' for h in header)
+            con.execute(f'CREATE TABLE {name} ({cols})')
+            if rows:
+                marks = ", ".join("?" for _ in header)
+                # Empty cells load as NULL here (as many warehouse loaders do), '' in Spark.
+                con.executemany(f"INSERT INTO {name} VALUES ({marks})",
+                                [[c if c != "" else None for c in r] for r in rows])
         cur = con.execute(sql)
         cols = [d[0] for d in cur.description]
         return cols, cur.fetchall()
 
 
 class Spark:
+    """One local SparkSession for every case: each export registered once as a view of text
+    columns, the queries run two at a time (two cores) in the same JVM.
+
+    The queries are tiny in data and large in plan (about fifty common table expressions), so
+    the time goes to Catalyst and code generation, not to rows: expressions are interpreted
+    (no Janino compile per operator), adaptive execution is off (it re-plans every stage), one
+    shuffle partition, and the JIT stops at C1 (the JVM runs short-lived code once)."""
+
     name = "spark"
+    threads = 2
 
     def __init__(self):
         from pyspark.sql import SparkSession
         from pyspark.sql.types import StringType, StructField, StructType
         self.types = (StringType, StructField, StructType)
-        self.spark = (SparkSession.builder.master("local[1]").appName("billrecon-sql")
+        self.spark = (SparkSession.builder.master("local[2]").appName("billrecon-sql")
                       .config("spark.ui.enabled", "false")
+                      .config("spark.ui.showConsoleProgress", "false")
                       .config("spark.sql.shuffle.partitions", "1")
-                      .config("spark.driver.memory", "3g")
-                      .config("spark.sql.session.timeZone", "UTC")
-                      # Whole-stage code generation of the query's wide expressions took longer
-                      # than running them on fixtures (same results either way).
+                      .config("spark.default.parallelism", "1")
+                      .config("spark.sql.adaptive.enabled", "false")
                       .config("spark.sql.codegen.wholeStage", "false")
+                      .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
+                      .config("spark.driver.memory", "2g")
+                      .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
+                      .config("spark.sql.session.timeZone", "UTC")
                       .config("spark.driver.bindAddress", "127.0.0.1")
                       .config("spark.driver.host", "127.0.0.1")
                       .getOrCreate())
         self.spark.sparkContext.setLogLevel("ERROR")
 
-    def query(self, header, rows, sql, table="bill"):
+    def register(self, table, header, rows):
         StringType, StructField, StructType = self.types
         schema = StructType([StructField(h, StringType(), True) for h in header])
         self.spark.createDataFrame(rows, schema).createOrReplaceTempView(table)
+
+    def load_csv(self, table, path):
+        # The README's worked example, as written there.
+        self.spark.read.option("header", True).csv(path).createOrReplaceTempView(table)
+
+    def query(self, table, sql):
         df = self.spark.sql(sql)
         res = df.collect()
         return df.columns, [tuple(r) for r in res]
@@ -270,6 +362,40 @@ def parse_check(sql, dialect):
     tree = sqlglot.parse_one(sql, read=dialect)
     unknown = sorted({a.name for a in tree.find_all(exp.Anonymous)})
     return unknown
+
+
+def compare(label, shape, cols, res, want):
+    """None when the engine's rows equal check's entries, else the difference as text."""
+    got = normalize(from_map_rows(cols, res) if shape == "map" else from_currency_rows(cols, res))
+    if got == want:
+        return None
+    out = [label]
+    for i in range(max(len(got), len(want))):
+        g = got[i] if i < len(got) else None
+        w = want[i] if i < len(want) else None
+        if g != w:
+            out.append(f"  entry {i}:\n    check: {w}\n    sql:   {g}")
+    return "\n".join(out)
+
+
+def run_job(runner, job):
+    """Runs one query; returns (label, None) when it gives what check gives, else (label, why)."""
+    table, sql, want, label, shape = job
+    if callable(want):
+        try:
+            cols, res = runner.query(table, sql)
+        except Exception as err:
+            return label, want(None, None, str(err))
+        return label, want(cols, res, None)
+    try:
+        cols, res = runner.query(table, sql)
+    except Exception as err:
+        if want is None and "billrecon:" in str(err):
+            return label, None
+        return label, f"the query failed: {str(err)[:2000]}"
+    if want is None:
+        return label, "the query ran; check rejects the input"
+    return label, compare(label, shape, cols, res, want)
 
 
 def main():
@@ -292,15 +418,18 @@ def main():
                     return 2
             continue
         try:
+            t0 = time.monotonic()
             runners.append(DuckDB() if e == "duckdb" else Spark())
+            print(f"{e}: started in {time.monotonic() - t0:.1f} s", flush=True)
         except Exception as err:  # an engine that cannot start is skipped, or fails with --require
             print(f"SKIP {e}: {err}")
             if require:
                 return 2
     passed = failed = 0
-    timings = {}
     tmp = tempfile.mkdtemp(prefix="sql-engines-")
-    for n, (export, register, opts, bad) in enumerate(CASES):
+    tables = {}  # export -> table name, each export loaded once per engine
+    jobs = {r.name: [] for r in runners}
+    for export, register, opts, bad in CASES:
         if only and only not in export:
             continue
         opts = resolve_opts(opts)
@@ -319,49 +448,36 @@ def main():
                 failed += 1
                 continue
             want = normalize(expected(json.loads(chk.stdout)["resources"]))
-        header, rows = load_rows(export)
-        # DuckDB runs every case in both shapes; Spark its cases, in the map shape and, for the
-        # first of them, one row per currency too.
-        dialects = [(r, shape) for r in runners for shape in ["map", "rows"]
-                    if r.name == "duckdb"
-                    or n in SPARK and (shape == "map" or n == min(SPARK))]
-        for runner, shape in dialects:
-            q = run([BIN, "sql", "--dialect", runner.name, "--header-of", fx(export), "--table",
-                     "bill", "--amounts", shape, "-q", *reg, *opts])
-            if q.returncode != 0:
-                print(f"FAIL {runner.name}/{shape} {label}: sql exited {q.returncode}: "
-                      f"{q.stderr.decode()}")
-                failed += 1
-                continue
-            sql = q.stdout.decode()
-            t0 = time.monotonic()
-            try:
-                cols, res = runner.query(header, rows, sql)
-            except Exception as err:
-                timings[runner.name] = timings.get(runner.name, 0) + time.monotonic() - t0
-                if bad and "billrecon:" in str(err):
-                    passed += 1
+        if export not in tables:
+            tables[export] = f"bill_{len(tables)}"
+            header, rows = load_rows(export)
+            for runner in runners:
+                runner.register(tables[export], header, rows)
+        table = tables[export]
+        # Every engine runs every case in both shapes (maps, and one row per currency), and
+        # the register-table cases once more with the register written as a CSV
+        # (`--register-csv`) and loaded as a table of text columns.
+        variants = [("map", []), ("rows", [])]
+        if (export, register) in REGISTER_TABLE:
+            rt = f"regt_{len(tables)}_{len(jobs[runners[0].name]) if runners else 0}"
+            path = os.path.join(tmp, rt + ".csv")
+            variants.append(("map", ["--register-table", rt, "--register-csv", path]))
+        for runner in runners:
+            for shape, extra in variants:
+                q = run([BIN, "sql", "--dialect", runner.name, "--header-of", fx(export),
+                         "--table", table, "--amounts", shape, "-q", *reg, *opts, *extra])
+                if extra:
+                    with open(extra[3], newline="", encoding="utf-8") as f:
+                        rec = list(csv.reader(f))
+                    runner.register(extra[1], rec[0], rec[1:])
+                if q.returncode != 0:
+                    print(f"FAIL {runner.name}/{shape} {label}: sql exited {q.returncode}: "
+                          f"{q.stderr.decode()}")
+                    failed += 1
                     continue
-                print(f"FAIL {runner.name}/{shape} {label}: the query failed: {str(err)[:2000]}")
-                failed += 1
-                continue
-            timings[runner.name] = timings.get(runner.name, 0) + time.monotonic() - t0
-            if bad:
-                print(f"FAIL {runner.name}/{shape} {label}: the query ran; check rejects the input")
-                failed += 1
-                continue
-            got = normalize(from_map_rows(cols, res) if shape == "map"
-                            else from_currency_rows(cols, res))
-            if got != want:
-                print(f"FAIL {runner.name}/{shape} {label}")
-                for i in range(max(len(got), len(want))):
-                    g = got[i] if i < len(got) else None
-                    w = want[i] if i < len(want) else None
-                    if g != w:
-                        print(f"  entry {i}:\n    check: {w}\n    sql:   {g}")
-                failed += 1
-            else:
-                passed += 1
+                jobs[runner.name].append((table, q.stdout.decode(), want,
+                                          f"{runner.name}/{shape} {label} {' '.join(extra[:2])}"
+                                          .rstrip(), shape))
         if "parse" in engines and not bad:
             for dialect in ["trino", "bigquery"]:
                 q = run([BIN, "sql", "--dialect", dialect, "--header-of", fx(export), "--table",
@@ -378,8 +494,48 @@ def main():
                     failed += 1
                 else:
                     passed += 1
-    for name, secs in timings.items():
-        print(f"{name}: {secs:.1f} s running queries")
+    # The worked example of the README and `sql --help` for each engine: the export loaded by
+    # the engine's own CSV reader, the query for the standard columns (`--source`).
+    example, example_reg = "example/huawei-2026-10.csv", "example/deleted.csv"
+    if not only or only in example:
+        chk = run([BIN, "check", "-f", "json", "-q", "--exit-zero", "--deleted", fx(example_reg),
+                   fx(example)])
+        want = normalize(expected(json.loads(chk.stdout)["resources"]))
+        for runner in runners:
+            runner.load_csv("bill", fx(example))
+            q = run([BIN, "sql", "--dialect", runner.name, "--source", "huawei", "--table", "bill",
+                     "--deleted", fx(example_reg), "-q"])
+            jobs[runner.name].append(("bill", q.stdout.decode(), want,
+                                      f"{runner.name}/map worked example {example}", "map"))
+    # Each divergence that README and `sql --help` document, shown on every engine.
+    if not only or only in "divergence":
+        for label, table, judge, args in divergences(tmp):
+            header, rows = load_rows(table)
+            for runner in runners:
+                runner.register(f"div_{len(tables)}", header, rows)
+                q = run([BIN, "sql", "--dialect", runner.name, "--table", f"div_{len(tables)}",
+                         "-q", *args])
+                jobs[runner.name].append((f"div_{len(tables)}", q.stdout.decode(), judge,
+                                          f"{runner.name}/map divergence: {label}", "map"))
+            tables[label] = f"div_{len(tables)}"
+    for runner in runners:
+        t0 = time.monotonic()
+        total = len(jobs[runner.name])
+        with ThreadPoolExecutor(max_workers=runner.threads) as pool:
+            results = pool.map(lambda job: run_job(runner, job), jobs[runner.name])
+            for done, (label, why) in enumerate(results, 1):
+                if done % 10 == 0:
+                    print(f"{runner.name}: {done}/{total} queries, {time.monotonic() - t0:.0f} s",
+                          flush=True)
+                if why is None:
+                    passed += 1
+                else:
+                    print(f"FAIL {why if why.startswith(label) else label + ': ' + why}",
+                          flush=True)
+                    failed += 1
+        print(f"{runner.name}: {len(jobs[runner.name])} queries in "
+              f"{time.monotonic() - t0:.1f} s (load average {os.getloadavg()[0]:.1f})",
+              flush=True)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
