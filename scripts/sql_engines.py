@@ -7,9 +7,10 @@ gives the expected `resources`; the export is loaded as a table of text columns 
 header (title lines above the header skipped, rows of another width, such as a short totals
 row, left out, as a warehouse load would); `sql --header-of EXPORT` gives the query; the engine
 runs it; the rows must equal check's entries in order: verdicts, line counts, amounts to the
-last digit, times. DuckDB and Spark run each dialect in both shapes (maps and one row per
-currency). Trino and BigQuery queries are parsed by sqlglot and must leave no function it does
-not know. Exits 1 on any difference, 2 when an engine is missing and --require is given.
+last digit, times. DuckDB runs every case in both shapes (maps, and one row per currency),
+Spark every case in the map shape and those of SPARK_ROWS in both. Trino and BigQuery queries
+are parsed by sqlglot and must leave no function it does not know. Exits 1 on any difference,
+2 when an engine is missing and --require is given.
 """
 
 import csv
@@ -29,16 +30,23 @@ FX = os.path.join(ROOT, "fixtures")
 
 # (export, register or None, extra options, expect check to fail with exit 2)
 CASES = []
+# Spark runs every case in the map shape and these in the one-row-per-currency shape too: the
+# shapes differ only in the last SELECT, and each Spark query costs seconds of planning (about
+# 8 s of CPU on this machine), so the rows shape runs on the cases whose entries have several
+# currencies, refunds, tails, product cleanups or no amount at all.
+SPARK_ROWS = set()
 
 
-def case(export, register=None, *opts, bad=False):
+def case(export, register=None, *opts, bad=False, spark_rows=False):
     CASES.append((export, register, list(opts), bad))
+    if spark_rows:
+        SPARK_ROWS.add(len(CASES) - 1)
 
 
 ZH = "huawei/zh-basic.csv"
 for reg in ["verdicts", "leak", "gone", "late", "missing", "aliases", "upper-case", "listed-twice",
             "product-level"]:
-    case(ZH, f"register/{reg}.csv")
+    case(ZH, f"register/{reg}.csv", spark_rows=reg in ("verdicts", "product-level"))
 case(ZH, None, "--product", "hws.service.type.ec2", "--cleaned-at", "2026-10-10 08:30")
 case(ZH, None, "--product", "弹性云服务器", "--cleaned-at", "2026-10-10 09:00")
 case(ZH, "register/verdicts.csv", "--as-of", "2026-10-12 00:00")
@@ -56,33 +64,34 @@ for export, reg in [
     ("overlap-month", "leak"), ("overlap-day", "leak"), ("overlap-repeat", "leak"),
     ("formula-name", "leak"), ("id-starting-with-total", "total-backup"),
 ]:
-    case(f"huawei/{export}.csv", f"register/{reg}.csv")
+    case(f"huawei/{export}.csv", f"register/{reg}.csv",
+         spark_rows=export in ("refund-after-deletion", "renewal-after-deletion"))
 case("huawei/inclusive-end.csv", "register/gone.csv", "--lag", "2h30m")
 case("huawei/inclusive-end.csv", "register/gone.csv", "--lag", "2h30m", "--tz", "+05:30")
 case("huawei/tz-naive.csv", "register/offset.csv", "--tz", "+00:00")
 for product in ["modelarts", "HWS.SERVICE.TYPE.MA"]:
     case("huawei/modelarts.csv", None, "--product", product, "--cleaned-at", "2026-10-10 08:30")
-case("mixed/huawei.csv", "mixed/register.csv")
-case("example/huawei-2026-10.csv", "example/deleted.csv")
+case("mixed/huawei.csv", "mixed/register.csv", spark_rows=True)
+case("example/huawei-2026-10.csv", "example/deleted.csv", spark_rows=True)
 for export in ["bill-details", "bill-details-b", "bill-details-en", "oss-detail"]:
-    case(f"alibaba/{export}.csv", "alibaba/register.csv")
+    case(f"alibaba/{export}.csv", "alibaba/register.csv", spark_rows=export == "bill-details")
 case("alibaba/bill-details.csv", None, "--product", "ecs", "--cleaned-at", "2024-03-10 08:00")
 case("alibaba/bill-details.csv", "mixed/register.csv")
 for export, reg in [("focus-1.2", "register"), ("huawei-focus-1.0", "register-huawei-focus"),
                     ("alibaba-focus-preview", "register-alibaba-preview"),
                     ("focus-1.3", "register-1.3"), ("prepaid-ahead", "register-prepaid")]:
-    case(f"focus/{export}.csv", f"focus/{reg}.csv")
+    case(f"focus/{export}.csv", f"focus/{reg}.csv", spark_rows=export == "focus-1.2")
 case("focus/focus-1.2.csv", "mixed/register.csv")
 case("focus/focus-1.2.csv", None, "--product", "Amazon Elastic Compute Cloud",
      "--cleaned-at", "2024-03-10T00:30:00Z")
-case("rules/focus-clouds.csv", "rules/clouds.csv")
+case("rules/focus-clouds.csv", "rules/clouds.csv", spark_rows=True)
 case("rules/child.csv", "rules/child-register.csv")
-case("rules/dws.csv", "rules/dws-register.csv", "--rules", "rules/rules.toml")
+case("rules/dws.csv", "rules/dws-register.csv", "--rules", "rules/rules.toml", spark_rows=True)
 case("rules/dws.csv", "rules/dws-register.csv")
 case("rules/oss-two.csv", "rules/ambiguous.csv")
 case("rules/modelarts-two-products.csv", "rules/two-products.csv")
 case("rules/modelarts-two-products.csv", None, "--product", "ModelArts",
-     "--cleaned-at", "2026-10-10 08:30")
+     "--cleaned-at", "2026-10-10 08:30", spark_rows=True)
 # Cells check rejects: the query must fail too.
 case("bad/bad-amount.csv", "register/gone.csv", bad=True)
 case("bad/impossible-date.csv", "register/gone.csv", bad=True)
@@ -333,7 +342,18 @@ class Spark:
                       .config("spark.sql.adaptive.enabled", "false")
                       .config("spark.sql.codegen.wholeStage", "false")
                       .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
-                      .config("spark.driver.memory", "2g")
+                      # Without whole-stage code generation each hash aggregate of a stage
+                      # takes its own memory page (64 MB by default): the chained DISTINCTs
+                      # of the ID passes ran out of memory with two tasks at a time.
+                      .config("spark.buffer.pageSize", "2m")
+                      # The listeners keep each query's plan as text: a plan of this size
+                      # costs time to print and, over a hundred queries, filled a 2 GB heap.
+                      .config("spark.sql.maxPlanStringLength", "1000")
+                      .config("spark.sql.ui.retainedExecutions", "1")
+                      .config("spark.ui.retainedJobs", "10")
+                      .config("spark.ui.retainedStages", "10")
+                      .config("spark.ui.retainedTasks", "100")
+                      .config("spark.driver.memory", "3g")
                       .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1")
                       .config("spark.sql.session.timeZone", "UTC")
                       .config("spark.driver.bindAddress", "127.0.0.1")
@@ -429,7 +449,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="sql-engines-")
     tables = {}  # export -> table name, each export loaded once per engine
     jobs = {r.name: [] for r in runners}
-    for export, register, opts, bad in CASES:
+    for n, (export, register, opts, bad) in enumerate(CASES):
         if only and only not in export:
             continue
         opts = resolve_opts(opts)
@@ -454,7 +474,7 @@ def main():
             for runner in runners:
                 runner.register(tables[export], header, rows)
         table = tables[export]
-        # Every engine runs every case in both shapes (maps, and one row per currency), and
+        # Every case in both shapes (maps, and one row per currency; Spark: see SPARK_ROWS), and
         # the register-table cases once more with the register written as a CSV
         # (`--register-csv`) and loaded as a table of text columns.
         variants = [("map", []), ("rows", [])]
@@ -464,6 +484,8 @@ def main():
             variants.append(("map", ["--register-table", rt, "--register-csv", path]))
         for runner in runners:
             for shape, extra in variants:
+                if runner.name == "spark" and shape == "rows" and n not in SPARK_ROWS:
+                    continue
                 q = run([BIN, "sql", "--dialect", runner.name, "--header-of", fx(export),
                          "--table", table, "--amounts", shape, "-q", *reg, *opts, *extra])
                 if extra:
