@@ -60,8 +60,9 @@ Worked examples: load the export as a table of text columns, print the query, ru
       read_csv('huawei-2026-10.csv', all_varchar = true, header = true)\"
     billrecon sql --dialect duckdb --source huawei --table bill --deleted deleted.csv > recon.sql
     duckdb bills.db < recon.sql
-  Spark (pyspark, Databricks, DLI, EMR: the CSV reader keeps every column a string):
-    spark.read.option(\"header\", True).csv(\"obs://bills/huawei-2026-10/\") \\
+  Spark (pyspark, Databricks, DLI, EMR: the CSV reader keeps every column a string; `escape`
+  reads the doubled quotes of the console's quoted cells, which Spark's default `\\` would not):
+    spark.read.option(\"header\", True).option(\"escape\", '\"').csv(\"obs://bills/2026-10/\") \\
         .createOrReplaceTempView(\"bill\")
     billrecon sql --dialect spark --source huawei --table bill --deleted deleted.csv > recon.sql
     spark.sql(open(\"recon.sql\").read()).show(truncate=False)
