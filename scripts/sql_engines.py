@@ -348,7 +348,7 @@ class Spark:
                       # of the ID passes ran out of memory with two tasks at a time.
                       .config("spark.buffer.pageSize", "2m")
                       # The listeners keep each query's plan as text: a plan of this size
-                      # costs time to print and, over a hundred queries, filled a 2 GB heap.
+                      # costs time to print, and only the current query is of interest.
                       .config("spark.sql.maxPlanStringLength", "1000")
                       .config("spark.sql.ui.retainedExecutions", "1")
                       .config("spark.ui.retainedJobs", "10")
