@@ -13,12 +13,14 @@ are parsed by sqlglot and must leave no function it does not know. Exits 1 on an
 2 when an engine is missing and --require is given.
 """
 
+import atexit
 import csv
 import gc
 import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -456,6 +458,7 @@ def main():
                 return 2
     passed = failed = 0
     tmp = tempfile.mkdtemp(prefix="sql-engines-")
+    atexit.register(shutil.rmtree, tmp, True)
     tables = {}  # export -> table name, each export loaded once per engine
     jobs = {r.name: [] for r in runners}
     for n, (export, register, opts, bad) in enumerate(CASES):
