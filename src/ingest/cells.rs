@@ -151,35 +151,71 @@ pub(super) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && (a.is_empty() || a == b)
 }
 
-/// Cells meaning "empty": the consoles write `-` (Alibaba) and `--` (Huawei).
+/// Whether trimmed text is an empty marker: the consoles write `-` (Alibaba) and `--` (Huawei),
+/// database dumps `NULL` (any case; the official FOCUS sample is one), and a cell holding just
+/// two quotes is an empty string someone quoted twice.
 #[inline]
-pub(super) fn value(s: &str) -> &str {
+pub(crate) fn is_empty_marker(t: &[u8]) -> bool {
+    match t.len() {
+        0 => true,
+        1 => t == b"-",
+        2 => t == b"--" || t == b"\"\"",
+        4 => t.eq_ignore_ascii_case(b"null"),
+        _ => false,
+    }
+}
+
+/// A cell's text, trimmed, with every empty marker ([`is_empty_marker`]) read as empty.
+#[inline]
+pub(crate) fn value(s: &str) -> &str {
     // Printable ASCII at both ends (most cells): nothing to trim, and no need to walk the
     // characters from each end to know it.
     let t = match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
         _ => s.trim(),
     };
-    if t == "-" || t == "--" {
+    if is_empty_marker(t.as_bytes()) {
         ""
     } else {
         t
     }
 }
 
-/// Whether a raw cell reads as empty (blank, `-` or `--`), without decoding a cell that plainly
-/// is not.
+/// A resource ID as the matcher sees it: trimmed, unquoted, and empty when it is an empty marker
+/// (also a quoted one, `'NULL'`): such a line mentions no resource.
+#[inline]
+pub(super) fn id_text(s: &str) -> &str {
+    value(crate::ids::normalize::clean_id(value(s)))
+}
+
+/// Whether a raw cell reads as empty (blank or an empty marker), without decoding a cell that
+/// plainly is not.
 #[inline]
 pub(super) fn is_empty_cell(c: &[u8]) -> bool {
     let t = c.trim_ascii();
     match (t.first(), t.last()) {
         (None, _) => true,
         // Printable ASCII at both ends: no trimming can shorten it further.
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => {
-            t == b"-" || t == b"--"
-        }
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => is_empty_marker(t),
         _ => value(std::str::from_utf8(c).unwrap_or("?")).is_empty(),
     }
+}
+
+/// A number cell (a quantity or deduction): parsed when `need`, else only checked, the plain
+/// ones without parsing. Empty markers are no number.
+pub(super) fn quantity(
+    cell: Option<&[u8]>,
+    need: bool,
+) -> Result<Option<rust_decimal::Decimal>, String> {
+    let Some(raw) = cell else { return Ok(None) };
+    if !need && (plain_decimal(raw.trim_ascii()) || is_empty_cell(raw)) {
+        return Ok(None);
+    }
+    let text = value(std::str::from_utf8(raw).unwrap_or("?"));
+    if text.is_empty() {
+        return Ok(None);
+    }
+    crate::money::parse_decimal(text).map(Some)
 }
 
 /// A totals row's first cell reads `合计`, `总计` or `Total` (in any encoding the file uses).
@@ -357,9 +393,20 @@ mod tests {
             "",
         ] {
             let t = cell.trim();
-            let want = if t == "-" || t == "--" { "" } else { t };
+            let want = if is_empty_marker(t.as_bytes()) { "" } else { t };
             assert_eq!(value(cell), want, "{cell:?}");
         }
+        for marker in ["NULL", "null", "Null", " nULL ", "\"\"", ""] {
+            assert_eq!(value(marker), "", "{marker:?}");
+        }
+        for text in ["NULLS", "nul", "\"\"\"", "---", "0"] {
+            assert_eq!(value(text), text, "{text:?}");
+        }
+        // IDs: a quoted marker is a marker too; a line with such an ID mentions no resource.
+        for id in ["'NULL'", "\"null\"", " -- ", "\"\""] {
+            assert_eq!(id_text(id), "", "{id:?}");
+        }
+        assert_eq!(id_text("'i-1'"), "i-1");
     }
 
     #[test]
@@ -380,6 +427,11 @@ mod tests {
             "\u{3000}ecs",
             "资源",
             "\x0b-",
+            "NULL",
+            " null ",
+            "\"\"",
+            "\u{3000}NULL",
+            "NULLx",
         ] {
             assert_eq!(
                 is_empty_cell(cell.as_bytes()),

@@ -6,7 +6,8 @@
 //! parsed, and most cells are compared as raw bytes with the previous row's.
 
 use super::cells::{
-    bytes_eq, is_empty_cell, is_totals, plain_decimal, value, KindCache, Record, TimeCache,
+    bytes_eq, id_text, is_empty_cell, is_totals, plain_decimal, quantity, value, KindCache, Record,
+    TimeCache,
 };
 use super::formats::header::Binding;
 use super::formats::{self, Field};
@@ -313,11 +314,8 @@ impl<'o, C: Count> Scan<'o, C> {
                 format,
                 product_code: value(text(Field::ProductCode, &mut s.code)?),
                 product_name: value(text(Field::ProductName, &mut s.name)?),
-                id: crate::ids::normalize::clean_id(value(text(Field::ResourceId, &mut s.id)?)),
-                child_id: crate::ids::normalize::clean_id(value(text(
-                    Field::ChildResourceId,
-                    &mut s.child,
-                )?)),
+                id: id_text(text(Field::ResourceId, &mut s.id)?),
+                child_id: id_text(text(Field::ChildResourceId, &mut s.child)?),
             };
             Ok(select.select(&ids))
         })?;
@@ -418,6 +416,17 @@ impl<'o, C: Count> Scan<'o, C> {
             None
         };
 
+        // Every row is held to the same cells, matched or not: a file `inspect` reads cleanly is
+        // one `check` reads cleanly. Cells only a matched row needs are parsed for it alone;
+        // the others are only checked to be numbers (plain ones without parsing).
+        let Some(time) = usage_start.or(charged_at) else {
+            return Err((
+                None,
+                "the line has no usage start and no time charged".into(),
+            ));
+        };
+        let usage = quantity(cell(Field::Usage), selected.is_some())
+            .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?;
         let metered =
             !self.spec.reading.coverage_from_usage_only || self.kind_of(rec)? == LineKind::Usage;
         self.out.rows += 1;
@@ -425,29 +434,13 @@ impl<'o, C: Count> Scan<'o, C> {
         self.note_span(usage_start, usage_end, charged_at, metered);
 
         let Some(sel) = selected else { return Ok(()) };
-        let Some(time) = usage_start.or(charged_at) else {
-            return Err((
-                None,
-                "the line has no usage start and no time charged".into(),
-            ));
-        };
-        let usage_text =
-            cell(Field::Usage).map_or("", |c| value(std::str::from_utf8(c).unwrap_or("?")));
-        let usage = if usage_text.is_empty() {
-            None
-        } else {
-            Some(
-                parse_decimal(usage_text)
-                    .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?,
-            )
-        };
         let mut currency = std::mem::take(&mut self.matched.currency);
         self.currency_into(rec, &mut currency);
         self.matched.currency = currency;
         let kind = self.kind_of(rec)?;
         let s = &mut self.s;
         let text = |f: Field, scratch| field_text(cell(f), f, &cols, enc, scratch);
-        let id = crate::ids::normalize::clean_id(value(text(Field::ResourceId, &mut s.id)?));
+        let id = id_text(text(Field::ResourceId, &mut s.id)?);
         let product_code = value(text(Field::ProductCode, &mut s.code)?);
         let product_name = value(text(Field::ProductName, &mut s.name)?);
         let resource_name = value(text(Field::ResourceName, &mut s.rname)?);

@@ -29,6 +29,7 @@ mod sql;
 mod unsubscribe;
 mod util;
 mod verdicts;
+mod wild;
 
 /// The checks the fuzz targets in `fuzz/` run, shared with them.
 #[path = "../support/fuzz.rs"]

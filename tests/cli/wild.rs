@@ -1,0 +1,141 @@
+//! Exports as they reach billrecon in the wild (issue 12): empty markers in every column, the
+//! Huawei 52-column header, stray spaces in header cells, Alibaba billing-item files without a
+//! usage window, FOCUS versions, wide windows and coverage, usage per unit, lines billed at no
+//! charge and the billing items that still bill. One fixture per quirk (`fixtures/README.md`).
+
+use crate::util::{billrecon, check, fixture, report, resource, stderr_of};
+use serde_json::{json, Value};
+
+/// `billrecon inspect --json` on fixtures, with the exit code pinned.
+fn inspect(files: &[&str], code: i32) -> Value {
+    let mut cmd = billrecon();
+    cmd.args(["inspect", "-f", "json"]);
+    for f in files {
+        cmd.arg(fixture(f));
+    }
+    let out = cmd.assert().code(code);
+    serde_json::from_slice(&out.get_output().stdout).expect("one JSON document")
+}
+
+#[test]
+fn every_empty_marker_is_empty_in_ids_names_usage_and_units() {
+    // Lines 2-5 bill ecs-leak-01 with its name written NULL, null, - and "", a usage of NULL
+    // and a unit of Null; lines 6-10 are VPC traffic whose resource ID is NULL, null, --, ""
+    // and Null: they mention no resource.
+    let i = inspect(&["huawei/empty-markers.csv"], 0);
+    assert_eq!(i["inputs"][0]["rows"], 10);
+    let r = report(
+        &mut check("register/leak.csv", &["huawei/empty-markers.csv"]),
+        1,
+    );
+    let leak = resource(&r, "ecs-leak-01");
+    // 09:00-10:00 and 10:00-11:00 after the 08:30 deletion: 2 x 3.46.
+    assert_eq!(leak["amount_after_deletion"], json!({"CNY": "6.92"}));
+    assert_eq!(leak["lines"], 4);
+    // No name was ever written: none is shown, never "NULL".
+    assert_eq!(leak["resource_name"], "");
+    assert_eq!(r["summary"]["still_billing"], 1);
+}
+
+#[test]
+fn a_register_id_null_matches_no_line_whose_id_is_an_empty_marker() {
+    let r = report(
+        &mut check("register/null-id.csv", &["huawei/empty-markers.csv"]),
+        3,
+    );
+    let null = resource(&r, "NULL");
+    assert_eq!(null["verdict"], "not_in_bill");
+    assert_eq!(null["lines"], 0);
+}
+
+#[test]
+fn lines_without_a_resource_id_match_only_a_product_cleanup() {
+    // The five VPC lines have no resource ID; a cleanup of the product catches them (as one
+    // resource with no ID), 5 x 0.50 after 08:30.
+    let mut cmd = billrecon();
+    cmd.args(["check", "--product", "hws.service.type.vpc", "--cleaned-at"])
+        .arg("2026-10-10 08:30")
+        .arg(fixture("huawei/empty-markers.csv"));
+    let r = report(&mut cmd, 1);
+    assert_eq!(r["resources"].as_array().unwrap().len(), 1);
+    let vpc = &r["resources"][0];
+    assert_eq!(vpc["resource_id"], "");
+    assert_eq!(vpc["lines_after_deletion"], 5);
+    assert_eq!(vpc["amount_after_deletion"], json!({"CNY": "2.50"}));
+}
+
+#[test]
+fn the_52_column_price_factor_header_binds_by_name() {
+    let i = inspect(&["huawei/price-factor-52.csv"], 0);
+    let input = &i["inputs"][0];
+    assert_eq!(input["format"], "huawei");
+    assert_eq!(input["rows"], 5);
+    let bound: Vec<(&str, u64)> = input["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["header"].as_str().unwrap(), c["column"].as_u64().unwrap()))
+        .collect();
+    // Columns 17 (资源ID), 28 (使用量) and 34 (应付金额) of the 52.
+    assert!(bound.contains(&("资源ID", 17)), "{bound:?}");
+    assert!(bound.contains(&("使用量", 28)), "{bound:?}");
+    assert!(bound.contains(&("应付金额(¥)", 34)), "{bound:?}");
+    let r = report(
+        &mut check("register/leak.csv", &["huawei/price-factor-52.csv"]),
+        1,
+    );
+    assert_eq!(
+        resource(&r, "ecs-leak-01")["amount_after_deletion"],
+        json!({"CNY": "6.92"})
+    );
+}
+
+#[test]
+fn header_cells_with_stray_spaces_bind() {
+    let i = inspect(&["huawei/stray-space-header.csv"], 0);
+    let headers: Vec<&str> = i["inputs"][0]["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["header"].as_str().unwrap())
+        .collect();
+    assert!(headers.contains(&"使用量"), "{headers:?}");
+    assert!(headers.contains(&"资源ID"), "{headers:?}");
+    let r = report(
+        &mut check("register/leak.csv", &["huawei/stray-space-header.csv"]),
+        1,
+    );
+    assert_eq!(
+        resource(&r, "ecs-leak-01")["amount_after_deletion"],
+        json!({"CNY": "6.92"})
+    );
+}
+
+#[test]
+fn inspect_refuses_what_check_refuses_on_lines_that_match_nothing() {
+    // A usage quantity that is no number on a line no register names: both commands stop at
+    // the same cell.
+    let dir = std::env::temp_dir().join(format!("billrecon-wild-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("bad-usage.csv");
+    std::fs::write(
+        &path,
+        "资源ID,使用开始时间,使用结束时间,使用量,应付金额(¥)\n\
+         ecs-a,2026-10-10 07:00:00,2026-10-10 08:00:00,1,3.46\n\
+         ecs-b,2026-10-10 07:00:00,2026-10-10 08:00:00,one,3.46\n",
+    )
+    .unwrap();
+    let out = billrecon().arg("inspect").arg(&path).assert().code(2);
+    let e_inspect = stderr_of(&out);
+    let out = billrecon()
+        .args(["check", "--deleted"])
+        .arg(fixture("register/leak.csv"))
+        .arg(&path)
+        .assert()
+        .code(2);
+    let e_check = stderr_of(&out);
+    for e in [&e_inspect, &e_check] {
+        assert!(e.contains("bad-usage.csv:3:4: usage quantity"), "{e}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
