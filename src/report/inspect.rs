@@ -115,7 +115,11 @@ pub fn render_table(r: &InspectReport, tz: FixedOffset, out: &mut dyn Write) -> 
             continue;
         }
         let format = match (i.format, i.format_name, i.version) {
-            (Some(f), Some(name), Some(v)) => format!("{f} {v} ({name})"),
+            // `focus 1.0 (FOCUS)`, `focus, version unknown (FOCUS)`.
+            (Some(f), Some(name), Some(v)) if v.starts_with(|c: char| c.is_ascii_digit()) => {
+                format!("{f} {v} ({name})")
+            }
+            (Some(f), Some(name), Some(v)) => format!("{f}, {v} ({name})"),
             (Some(f), Some(name), None) => format!("{f} ({name})"),
             _ => "-".into(),
         };

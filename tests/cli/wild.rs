@@ -139,3 +139,46 @@ fn inspect_refuses_what_check_refuses_on_lines_that_match_nothing() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn focus_versions_are_named_by_the_specifications_column_history() {
+    let i = inspect(
+        &[
+            "focus/version-1.3.csv",
+            "focus/mandatory-only.csv",
+            "focus/units.csv",
+            "focus/prepaid-ahead.csv",
+            "focus/huawei-focus-1.0.csv",
+        ],
+        0,
+    );
+    let versions: Vec<&str> = i["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            // ServiceProviderName and HostProviderName with every column 1.3 requires.
+            "1.3",
+            // The 21 mandatory columns: 1.0, 1.1 and 1.2 require the same.
+            "1.0–1.2",
+            // All 43 columns of 1.0 and none of 1.1.
+            "1.0",
+            // Too few columns for any release: never a guessed number.
+            "version unknown",
+            // `Provider`, `Publisher`, `InvoiceIssuer`: display names, said as such.
+            "version unknown, display-name headers",
+        ]
+    );
+    let mut cmd = billrecon();
+    let out = cmd
+        .arg("inspect")
+        .arg(fixture("focus/prepaid-ahead.csv"))
+        .assert()
+        .code(0);
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(table.contains("focus, version unknown (FOCUS)"), "{table}");
+}
