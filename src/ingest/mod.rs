@@ -19,6 +19,7 @@ mod memo;
 pub mod orders;
 pub mod parallel;
 pub mod parquet;
+pub mod periods;
 pub mod pieces;
 pub mod records;
 mod reference;

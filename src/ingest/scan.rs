@@ -13,6 +13,7 @@ use super::formats::header::Binding;
 use super::formats::{self, Field};
 use super::identity;
 use super::source::{decode, decode_cell, Encoding};
+use super::periods;
 use super::{
     format_row_error, Count, FileScan, LineIds, ProviderSpan, RowError, ScanOptions, Select,
     Selected,
@@ -56,6 +57,8 @@ pub(super) struct Scan<'o, C: Count> {
     /// Read every time through the general parser only (the obvious reading the equivalence
     /// tests hold the fast one against).
     pub(super) slow_times: bool,
+    day_cache: TimeCache,
+    cycle_cache: TimeCache,
     memo: super::memo::SelectMemo,
     /// The times the previous row noted for coverage, and where its provider's span is: rows
     /// of an hourly export repeat them, and noting them again changes nothing.
@@ -178,6 +181,8 @@ impl<'o, C: Count> Scan<'o, C> {
             start_cache: TimeCache::default(),
             end_cache: TimeCache::default(),
             slow_times: false,
+            day_cache: TimeCache::default(),
+            cycle_cache: TimeCache::default(),
             memo: super::memo::SelectMemo::default(),
             last_span: None,
             span_at: 0,
@@ -352,6 +357,19 @@ impl<'o, C: Count> Scan<'o, C> {
         if self.spec.reading.day.is_some() && usage_end.is_none() {
             usage_end = usage_start.map(|s| s + chrono::Duration::days(1));
         }
+        // A billing-item line without a usage window is for its day (`日期`), in `tz`.
+        if usage_start.is_none() && usage_end.is_none() {
+            if let Some(c) = cell(Field::Day) {
+                if let Some(day) = self
+                    .day_cache
+                    .get(c, |_| None, |t| periods::day_start(t, tz))
+                    .map_err(|m| (col_of(Field::Day), format!("day: {m}")))?
+                {
+                    usage_start = Some(day);
+                    usage_end = Some(periods::day_end(day));
+                }
+            }
+        }
         // With a full usage window, the expenditure and transaction times add nothing: the window
         // dates the line and feeds coverage.
         if usage_start.is_none() || usage_end.is_none() {
@@ -393,6 +411,19 @@ impl<'o, C: Count> Scan<'o, C> {
                     parse_time(charge_text, tz)
                         .map_err(|m| (col_of(Field::ChargeTime), format!("time charged: {m}")))?,
                 );
+            }
+        }
+        // Dated by nothing but its billing cycle (`账期`): the line is for that whole month.
+        if usage_start.is_none() && charged_at.is_none() {
+            if let Some(c) = cell(Field::Cycle) {
+                if let Some(month) = self
+                    .cycle_cache
+                    .get(c, |_| None, |t| periods::month_start(t, tz))
+                    .map_err(|m| (col_of(Field::Cycle), format!("billing cycle: {m}")))?
+                {
+                    usage_start = Some(month);
+                    usage_end = Some(periods::month_end(month, tz));
+                }
             }
         }
         if let (Some(a), Some(b)) = (usage_start, usage_end) {
@@ -670,13 +701,7 @@ fn day_start(
     text: &str,
     tz: FixedOffset,
 ) -> std::result::Result<DateTime<Utc>, String> {
-    use chrono::TimeZone;
-    let date = day(text)?;
-    let start = tz
-        .from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))
-        .single()
-        .map(|d| d.with_timezone(&Utc))
-        .ok_or_else(|| format!("`{text}` is out of range"))?;
+    let start = periods::at_midnight(day(text)?, tz, text)?;
     // The day's end is a time too: a line of 9999-12-31 would end in year 10000.
     crate::time::within_years(start + chrono::Duration::days(1), text.trim())?;
     crate::time::within_years(start, text.trim())

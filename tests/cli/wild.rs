@@ -182,3 +182,48 @@ fn focus_versions_are_named_by_the_specifications_column_history() {
     let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(table.contains("focus, version unknown (FOCUS)"), "{table}");
 }
+
+#[test]
+fn an_alibaba_billing_item_file_dates_each_line_by_its_day_in_tz() {
+    // DataWorks workspace released 2024-03-10 08:30 (+08:00). Lines of 03-09 are earlier; the
+    // five add-ons of 03-10 (00:00-24:00) span the deletion: tail, 1.60 + 1.20 + 0.50 + 0.45 +
+    // 0.30 = 4.05; three of them bill again on 03-11, after it: 1.60 + 1.20 + 0.30 = 3.10.
+    let r = report(
+        &mut check(
+            "register/dataworks.csv",
+            &["alibaba/billing-item-daily.csv"],
+        ),
+        1,
+    );
+    let dw = resource(&r, "dw-cn-shanghai-0001");
+    assert_eq!(dw["verdict"], "still_billing");
+    assert_eq!(dw["lines"], 13);
+    assert_eq!(dw["tail_lines"], 5);
+    assert_eq!(dw["tail_amount"], json!({"CNY": "4.05"}));
+    assert_eq!(dw["lines_after_deletion"], 3);
+    assert_eq!(dw["amount_after_deletion"], json!({"CNY": "3.10"}));
+    // 2024-03-11 00:00 (+08:00) is 03-10 16:00 UTC.
+    assert_eq!(dw["first_after_deletion"], "2024-03-10T16:00:00Z");
+    assert_eq!(r["inputs"][0]["first_usage"], "2024-03-08T16:00:00Z");
+    assert_eq!(r["inputs"][0]["last_usage"], "2024-03-12T16:00:00Z");
+    // The day is a wall-clock day in --tz: in UTC the 03-11 lines start at 03-11 00:00.
+    let mut utc = check(
+        "register/dataworks.csv",
+        &["alibaba/billing-item-daily.csv"],
+    );
+    utc.args(["--tz", "+00:00"]);
+    let r = report(&mut utc, 1);
+    assert_eq!(
+        resource(&r, "dw-cn-shanghai-0001")["first_after_deletion"],
+        "2024-03-11T00:00:00Z"
+    );
+}
+
+#[test]
+fn an_alibaba_line_dated_only_by_its_billing_cycle_spans_the_month() {
+    let i = inspect(&["alibaba/billing-item-monthly.csv"], 0);
+    assert_eq!(i["inputs"][0]["rows"], 3);
+    // 2024-02 and 2024-03 as +08:00 months.
+    assert_eq!(i["inputs"][0]["first_usage"], "2024-01-31T16:00:00Z");
+    assert_eq!(i["inputs"][0]["last_usage"], "2024-03-31T16:00:00Z");
+}

@@ -1,5 +1,7 @@
 //! Alibaba Cloud Bill Details (账单详情 / 明细账单): Chinese console headers (both the `原价` and
-//! the `官网价` variant), English console headers and the OSS-delivered CamelCase headers.
+//! the `官网价` variant), English console headers and the OSS-delivered CamelCase headers; and
+//! the billing-item files without a usage window (`BillingItemDetailDaily`, dated by `日期` and
+//! `账期`).
 
 use super::{Field, FormatSpec, Reading};
 use crate::model::{Format, LineKind};
@@ -105,6 +107,10 @@ pub static SPEC: FormatSpec = FormatSpec {
         ),
         (Field::ReservedUsage, &["抵扣量（含RI）"]),
         (Field::SavingsPlan, &["节省计划抵扣金额"]),
+        // Billing-item files (`BillingItemDetailDaily`) have no usage window: `日期` dates a
+        // line to a day, and `账期` alone to a month.
+        (Field::Day, &["日期", "BillingDate", "Billing Date"]),
+        (Field::Cycle, &["账期", "BillingCycle", "Billing Cycle"]),
     ],
     kind,
     version: None,

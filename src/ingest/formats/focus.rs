@@ -281,9 +281,7 @@ pub fn version(header: &[String]) -> &'static str {
         return if display { UNKNOWN_DISPLAY } else { UNKNOWN };
     };
     // Every column up to `lo` present and none of a later release: a complete `lo` dataset.
-    let complete = RELEASES[..=lo]
-        .iter()
-        .all(|r| r.added.iter().all(&has));
+    let complete = RELEASES[..=lo].iter().all(|r| r.added.iter().all(&has));
     let hi = if complete { lo } else { hi };
     if display {
         DISPLAY_LABELS[lo][hi]

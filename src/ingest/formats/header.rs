@@ -132,9 +132,15 @@ pub fn missing(b: &Binding) -> Vec<Field> {
             out.push(f);
         }
     }
-    if [Field::UsageStart, Field::ChargeTime, Field::ExpenditureTime]
-        .iter()
-        .all(|f| b.col(*f).is_none())
+    if [
+        Field::UsageStart,
+        Field::ChargeTime,
+        Field::ExpenditureTime,
+        Field::Day,
+        Field::Cycle,
+    ]
+    .iter()
+    .all(|f| b.col(*f).is_none())
     {
         out.push(Field::UsageStart);
     }

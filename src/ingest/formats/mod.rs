@@ -58,10 +58,15 @@ pub enum Field {
     PlanUsage,
     ReservedUsage,
     SavingsPlan,
+    /// The day a line is for (Alibaba billing-item files' `日期`): its usage window when it has
+    /// no other.
+    Day,
+    /// The billing cycle (`账期`, `YYYY-MM`): the usage window of a line dated by nothing else.
+    Cycle,
 }
 
 impl Field {
-    pub const COUNT: usize = 25;
+    pub const COUNT: usize = 27;
 
     pub const ALL: [Field; Field::COUNT] = [
         Field::ResourceId,
@@ -89,6 +94,8 @@ impl Field {
         Field::PlanUsage,
         Field::ReservedUsage,
         Field::SavingsPlan,
+        Field::Day,
+        Field::Cycle,
     ];
 
     /// The meaning shown by `inspect` and in error messages.
@@ -119,6 +126,8 @@ impl Field {
             Field::PlanUsage => "resource-plan deduction",
             Field::ReservedUsage => "reserved-instance deduction",
             Field::SavingsPlan => "savings-plan deduction",
+            Field::Day => "day",
+            Field::Cycle => "billing cycle",
         }
     }
 }
