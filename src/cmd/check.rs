@@ -13,7 +13,7 @@ use crate::progress::Progress;
 use crate::reconcile::baseline::Baseline;
 use crate::reconcile::count::Counter;
 use crate::reconcile::refund::Status;
-use crate::reconcile::{reconcile, Timing};
+use crate::reconcile::{coverage, reconcile, Timing};
 use crate::report::{self, Settings};
 use crate::time::format_offset;
 
@@ -48,7 +48,10 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         select: &matcher,
         count: &counter,
     };
-    let opts = ScanOptions::new(cfg.tz, cfg.skip_bad_rows);
+    let opts = ScanOptions {
+        horizon: Some(cfg.as_of.unwrap_or_else(chrono::Utc::now)),
+        ..ScanOptions::new(cfg.tz, cfg.skip_bad_rows)
+    };
     let scans = ingest::read_exports(&cfg.exports, &opts, hooks, &Progress::new(cfg.quiet))?;
     for s in &scans {
         warnings.extend(s.warnings.iter().cloned());
@@ -56,6 +59,11 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
     }
     let bill_end = scans.iter().filter_map(|s| s.last_usage).max();
     warnings.extend(deletions::span_warnings(&gathered.sources, bill_end));
+    let horizon = match cfg.as_of {
+        Some(t) => format!("--as-of {}", crate::time::rfc3339(t)),
+        None => "now".to_string(),
+    };
+    warnings.extend(coverage::future_warnings(&scans, &horizon));
 
     let timing = Timing {
         lag: cfg.lag,

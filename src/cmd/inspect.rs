@@ -10,7 +10,7 @@ use crate::ingest::{
     self, source, FileScan, Hooks, LineIds, NoCount, ScanOptions, Select, Selected,
 };
 use crate::output::Sink;
-use crate::reconcile::verdict::complete_through;
+use crate::reconcile::coverage;
 use crate::report::inspect::{
     render_json, render_table, ClosestInfo, ColumnInfo, CoverageInfo, InputInfo, InspectReport,
     InspectSettings, MissingInfo, SCHEMA_VERSION,
@@ -44,6 +44,9 @@ pub fn run(cfg: InspectConfig) -> Result<Exit> {
         target: "report".into(),
         source: e,
     })?;
+    for w in &report.warnings {
+        eprintln!("billrecon: warning: {}", crate::report::printable(w));
+    }
     for i in &report.inputs {
         if let Some(e) = &i.error {
             eprintln!(
@@ -63,9 +66,13 @@ pub fn run(cfg: InspectConfig) -> Result<Exit> {
 /// Reads every input the exports hold, one after another; a failure is reported for its input
 /// and the others are still read.
 pub fn inspect(cfg: &InspectConfig) -> InspectReport {
-    let opts = ScanOptions::new(cfg.tz, false);
+    let opts = ScanOptions {
+        horizon: Some(chrono::Utc::now()),
+        ..ScanOptions::new(cfg.tz, false)
+    };
     let progress = crate::progress::Progress::new(cfg.quiet);
     let mut inputs = Vec::new();
+    let mut warnings = Vec::new();
     for path in &cfg.exports {
         let entries = match source::entries(path) {
             Ok(e) => e,
@@ -95,6 +102,10 @@ pub fn inspect(cfg: &InspectConfig) -> InspectReport {
                             eprintln!("billrecon: warning: {}", crate::report::printable(w));
                         }
                     }
+                    warnings.extend(coverage::future_warnings(
+                        std::slice::from_ref(&scan),
+                        "now",
+                    ));
                     described(scan, cfg.lag)
                 }
                 Err(e) => {
@@ -117,6 +128,7 @@ pub fn inspect(cfg: &InspectConfig) -> InspectReport {
             tz: format_offset(cfg.tz),
         },
         inputs,
+        warnings,
     }
 }
 
@@ -154,11 +166,7 @@ fn described(s: FileScan<()>, lag: Duration) -> InputInfo {
             .iter()
             .map(|p| CoverageInfo {
                 provider: p.provider.clone(),
-                complete_through: complete_through(
-                    p.latest_usage_end.or(p.latest_long_end).or(p.latest_charge),
-                    None,
-                    lag,
-                ),
+                complete_through: coverage::complete_through(p, None, lag),
             })
             .collect(),
         error: None,

@@ -370,7 +370,7 @@ mod tests {
         s.binding = crate::ingest::formats::detect::detect(&cells).expect("a known header");
         s.providers.push(super::super::ProviderSpan {
             provider: provider.into(),
-            latest_usage_end: None,
+            metered: Default::default(),
             latest_long_end: None,
             latest_charge: None,
         });

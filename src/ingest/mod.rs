@@ -21,6 +21,7 @@ pub mod parallel;
 pub mod parquet;
 pub mod periods;
 pub mod pieces;
+pub mod reach;
 pub mod records;
 mod reference;
 mod scan;
@@ -133,6 +134,9 @@ pub struct ScanOptions<'a> {
     /// The facts each input's lines are fingerprinted over, by input; `None`: the facts the
     /// input carries (see [`dedupe`]).
     pub compare_on: Option<&'a [identity::Facts]>,
+    /// When the exports were taken (`--as-of`, else now): metered usage starting later cannot
+    /// be real, is kept out of coverage and is reported ([`FileScan::future`]).
+    pub horizon: Option<DateTime<Utc>>,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -143,6 +147,7 @@ impl<'a> ScanOptions<'a> {
             fingerprints: false,
             drop: None,
             compare_on: None,
+            horizon: None,
         }
     }
 }
@@ -151,8 +156,9 @@ impl<'a> ScanOptions<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderSpan {
     pub provider: String,
-    /// Latest end of a usage window of a day or less (metered usage).
-    pub latest_usage_end: Option<DateTime<Utc>>,
+    /// Metered usage: lines of usage (not purchases, renewals, tax, refunds, credits or
+    /// adjustments) with a window of a day or less that starts no later than the horizon.
+    pub metered: reach::Reach,
     /// Latest end of a longer window (a prepaid period), used only when there is no other.
     pub latest_long_end: Option<DateTime<Utc>>,
     /// Latest time charged, for exports that carry no usage window at all.
@@ -194,6 +200,10 @@ pub struct FileScan<T> {
     /// What the reader noticed and the user should know (a column name given twice), each
     /// naming the file and line.
     pub warnings: Vec<String>,
+    /// Metered lines whose usage starts after [`ScanOptions::horizon`]: how many, and the line
+    /// and usage start of the first few.
+    pub future_rows: u64,
+    pub future: Vec<(u64, DateTime<Utc>)>,
 }
 
 impl<T: Counts> FileScan<T> {
@@ -218,6 +228,8 @@ impl<T: Counts> FileScan<T> {
             fingerprinted_span: None,
             duplicate_rows: 0,
             warnings: Vec::new(),
+            future_rows: 0,
+            future: Vec::new(),
         }
     }
 
@@ -227,7 +239,7 @@ impl<T: Counts> FileScan<T> {
         let mut fingerprints = self.fingerprints.clone();
         fingerprints.sort_unstable();
         format!(
-            "rows {} skipped {} {:?} warnings {:?} totals {} currencies {:?} usage {:?}..{:?} providers {:?}\n{:#?}\n{:?}",
+            "rows {} skipped {} {:?} warnings {:?} totals {} currencies {:?} usage {:?}..{:?} providers {:?} future {} {:?}\n{:#?}\n{:?}",
             self.rows,
             self.skipped_rows,
             self.skipped_examples,
@@ -237,9 +249,19 @@ impl<T: Counts> FileScan<T> {
             self.first_usage,
             self.last_usage,
             self.providers,
+            self.future_rows,
+            self.future,
             self.tallies,
             fingerprints
         )
+    }
+
+    /// Adds `base` to every line number: a piece of a file counts lines from its own start.
+    pub(crate) fn renumber(&mut self, base: u64) {
+        self.tallies.renumber(base);
+        for (line, _) in &mut self.future {
+            *line += base;
+        }
     }
 
     /// Adds what a later piece of the same file found.
@@ -260,7 +282,7 @@ impl<T: Counts> FileScan<T> {
         for p in other.providers {
             match self.providers.iter_mut().find(|q| q.provider == p.provider) {
                 Some(q) => {
-                    q.latest_usage_end = q.latest_usage_end.max(p.latest_usage_end);
+                    q.metered.merge(&p.metered);
                     q.latest_long_end = q.latest_long_end.max(p.latest_long_end);
                     q.latest_charge = q.latest_charge.max(p.latest_charge);
                 }
@@ -274,6 +296,12 @@ impl<T: Counts> FileScan<T> {
             (a, b) => a.or(b),
         };
         self.duplicate_rows += other.duplicate_rows;
+        self.future_rows += other.future_rows;
+        for f in other.future {
+            if self.future.len() < FUTURE_EXAMPLES {
+                self.future.push(f);
+            }
+        }
     }
 }
 
@@ -328,6 +356,9 @@ pub fn read_exports<C: Count>(
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     dedupe::read_all(&entries, opts, hooks, progress, threads, parallel::PIECE)
 }
+
+/// How many lines dated after the horizon a scan names.
+pub const FUTURE_EXAMPLES: usize = 5;
 
 /// A row that failed: its line (relative to where its piece started), column and reason.
 pub(crate) type RowError = (u64, Option<usize>, String);

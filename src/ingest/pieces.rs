@@ -275,7 +275,7 @@ impl<T: Counts> Merger<T> {
             if let Some(e) = piece.failed.take() {
                 return Err(text_error_after(&plan.path, e, base));
             }
-            piece.out.tallies.renumber(base);
+            piece.out.renumber(base);
             for (l, _, _) in &mut piece.skipped {
                 *l += base;
             }

@@ -12,8 +12,8 @@ use super::cells::{
 use super::formats::header::Binding;
 use super::formats::{self, Field};
 use super::identity;
-use super::source::{decode, decode_cell, Encoding};
 use super::periods;
+use super::source::{decode, decode_cell, Encoding};
 use super::{
     format_row_error, Count, FileScan, LineIds, ProviderSpan, RowError, ScanOptions, Select,
     Selected,
@@ -29,12 +29,13 @@ use std::sync::Arc;
 
 pub(super) const SKIPPED_EXAMPLES: usize = 5;
 
-/// What a row tells coverage: usage start, usage end, time charged, and whether it is metered
-/// usage (see [`formats::Reading::coverage_from_usage_only`]).
+/// What a row tells coverage: usage start, usage end, time charged, whether it feeds coverage
+/// at all and whether it is metered usage (see [`ProviderSpan::metered`]).
 type Span = (
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
     Option<DateTime<Utc>>,
+    bool,
     bool,
 );
 
@@ -59,6 +60,9 @@ pub(super) struct Scan<'o, C: Count> {
     pub(super) slow_times: bool,
     day_cache: TimeCache,
     cycle_cache: TimeCache,
+    /// The usage start of the row just read when it is metered usage after the horizon, until
+    /// its line number is known.
+    pub(super) future_start: Option<DateTime<Utc>>,
     memo: super::memo::SelectMemo,
     /// The times the previous row noted for coverage, and where its provider's span is: rows
     /// of an hourly export repeat them, and noting them again changes nothing.
@@ -67,8 +71,8 @@ pub(super) struct Scan<'o, C: Count> {
     provider_raw: Vec<u8>,
     provider: String,
     currency_raw: Vec<u8>,
-    /// The kinds the kind and charge-class cells of recent rows read as (matched rows, and
-    /// every row where the kind gates coverage): rows repeat them.
+    /// The kinds the kind and charge-class cells of recent rows read as (every row: the kind
+    /// decides what feeds coverage): rows repeat them.
     kinds: KindCache,
     /// Skipped rows kept raw (line, column, reason) when lines are renumbered later.
     pub(super) keep_skipped: bool,
@@ -183,6 +187,7 @@ impl<'o, C: Count> Scan<'o, C> {
             slow_times: false,
             day_cache: TimeCache::default(),
             cycle_cache: TimeCache::default(),
+            future_start: None,
             memo: super::memo::SelectMemo::default(),
             last_span: None,
             span_at: 0,
@@ -458,17 +463,35 @@ impl<'o, C: Count> Scan<'o, C> {
         };
         let usage = quantity(cell(Field::Usage), selected.is_some())
             .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?;
-        let metered =
-            !self.spec.reading.coverage_from_usage_only || self.kind_of(rec)? == LineKind::Usage;
+
+        let kind = self.kind_of(rec)?;
+
         self.out.rows += 1;
         self.note_currency(rec);
-        self.note_span(usage_start, usage_end, charged_at, metered);
+        // Metered usage says how far the bill is settled: usage lines with a window of a day
+        // or less. A subscription's window runs to the end of the period it prepays, a
+        // month-settled line arrives late anyway, and purchases, renewals, tax, refunds and
+        // adjustments say nothing of how far usage has been billed. A format whose kind column
+        // tells usage apart (`coverage_from_usage_only`) counts only its usage lines at all.
+        let feeds = !self.spec.reading.coverage_from_usage_only || kind == LineKind::Usage;
+        let mut metered = feeds
+            && matches!(kind, LineKind::Usage | LineKind::Other)
+            && matches!((usage_start, usage_end), (Some(s), Some(e)) if crate::time::within_a_day(s, e));
+        // Usage that starts after the exports were taken cannot be real (a typo year): it would
+        // make the bill look complete for years. Left out, and named.
+        if let (true, Some(h), Some(s)) = (metered, self.opts.horizon, usage_start) {
+            if s > h {
+                metered = false;
+                self.out.future_rows += 1;
+                self.future_start = Some(s);
+            }
+        }
+        self.note_span(usage_start, usage_end, charged_at, feeds, metered);
 
         let Some(sel) = selected else { return Ok(()) };
         let mut currency = std::mem::take(&mut self.matched.currency);
         self.currency_into(rec, &mut currency);
         self.matched.currency = currency;
-        let kind = self.kind_of(rec)?;
         let s = &mut self.s;
         let text = |f: Field, scratch| field_text(cell(f), f, &cols, enc, scratch);
         let id = id_text(text(Field::ResourceId, &mut s.id)?);
@@ -542,6 +565,11 @@ impl<'o, C: Count> Scan<'o, C> {
     /// another input counts).
     #[inline]
     pub(super) fn count_matched(&mut self, line: u64) {
+        if let Some(start) = self.future_start.take() {
+            if self.out.future.len() < super::FUTURE_EXAMPLES {
+                self.out.future.push((line, start));
+            }
+        }
         if !std::mem::take(&mut self.has_matched) {
             return;
         }
@@ -638,9 +666,10 @@ impl<'o, C: Count> Scan<'o, C> {
         start: Option<DateTime<Utc>>,
         end: Option<DateTime<Utc>>,
         charged: Option<DateTime<Utc>>,
+        feeds: bool,
         metered: bool,
     ) {
-        if self.last_span == Some((start, end, charged, metered)) {
+        if self.last_span == Some((start, end, charged, feeds, metered)) {
             return;
         }
         if let Some(s) = start {
@@ -660,7 +689,7 @@ impl<'o, C: Count> Scan<'o, C> {
                 None => {
                     self.out.providers.push(ProviderSpan {
                         provider: self.provider.clone(),
-                        latest_usage_end: None,
+                        metered: Default::default(),
                         latest_long_end: None,
                         latest_charge: None,
                     });
@@ -668,25 +697,16 @@ impl<'o, C: Count> Scan<'o, C> {
                 }
             };
         }
-        self.last_span = Some((start, end, charged, metered));
-        if !metered {
+        self.last_span = Some((start, end, charged, feeds, metered));
+        if !feeds {
             return;
         }
         let span = &mut self.out.providers[self.span_at];
-        // Only metered usage (a window of a day or less) says how far the bill has been
-        // settled: a subscription's window runs to the end of the period it prepays, in the
-        // future, and a month-settled line arrives late anyway.
         if let (Some(s), Some(e)) = (start, end) {
-            // Both are maxima: an end no later than either changes nothing, whatever the
-            // window's length (which costs a date subtraction to know).
-            let later = |l: Option<DateTime<Utc>>| l.is_none_or(|l| e > l);
-            if later(span.latest_usage_end) || later(span.latest_long_end) {
-                let latest = if crate::time::within_a_day(s, e) {
-                    &mut span.latest_usage_end
-                } else {
-                    &mut span.latest_long_end
-                };
-                *latest = Some(latest.map_or(e, |l| l.max(e)));
+            if metered {
+                span.metered.note(s, e);
+            } else if self.future_start.is_none_or(|f| f != s) {
+                span.latest_long_end = Some(span.latest_long_end.map_or(e, |l| l.max(e)));
             }
         }
         if let Some(c) = charged {

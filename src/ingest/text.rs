@@ -137,7 +137,7 @@ pub(super) fn read_rows<R: Read, C: Count>(
             ))
         } else {
             let r = st.row(&rdr.cells(rec), select);
-            if st.has_matched {
+            if st.has_matched || st.future_start.is_some() {
                 st.count_matched(rec.line);
             }
             r

@@ -16,7 +16,7 @@
 use super::series::{self, Series};
 use super::verdict::{self, LineClass, LineFacts};
 use crate::ingest::{Count, Counts, Selected};
-use crate::model::{BillLine, DeletionIdx, LineKey};
+use crate::model::{BillLine, DeletionIdx, LineKey, LineKind};
 use crate::money::{Sum, Sums};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use std::borrow::Borrow;
@@ -136,6 +136,8 @@ pub struct Tally {
     pub last_after_deletion: Option<DateTime<Utc>>,
     pub tail_lines: u64,
     pub tail_amount: Sums,
+    /// The latest end of a tail line of usage whose window is longer than a day.
+    pub wide_tail_until: Option<DateTime<Utc>>,
     pub refunds_after_deletion: Sums,
     pub bill_ids: Names,
     pub rules: Names,
@@ -231,6 +233,12 @@ impl Tally {
             LineClass::Tail => {
                 self.tail_lines += 1;
                 self.tail_amount.add(l.currency, l.amount);
+                if let Some(end) = l.usage_end {
+                    let usage = matches!(l.kind, LineKind::Usage | LineKind::Other);
+                    if usage && end - l.key.time > Duration::days(1) {
+                        self.wide_tail_until = self.wide_tail_until.max(Some(end));
+                    }
+                }
             }
             LineClass::Refund {
                 after_deletion: true,
@@ -268,6 +276,7 @@ impl Tally {
         self.last_after_deletion = self.last_after_deletion.max(other.last_after_deletion);
         self.tail_lines += other.tail_lines;
         self.tail_amount.merge(&other.tail_amount);
+        self.wide_tail_until = self.wide_tail_until.max(other.wide_tail_until);
         self.refunds_after_deletion
             .merge(&other.refunds_after_deletion);
         self.bill_ids.merge(&other.bill_ids);

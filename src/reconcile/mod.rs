@@ -11,6 +11,7 @@
 
 pub mod baseline;
 pub mod count;
+pub mod coverage;
 pub mod refund;
 pub mod series;
 pub mod unsubscribed;
@@ -207,6 +208,18 @@ pub fn reconcile(
             }
         }
     }
+    for r in &resources {
+        if let Some(until) = r.wide_tail_until {
+            warnings.push(format!(
+                "`{}` (deleted {}): a usage line spanning the deletion runs to {} (a line dated by \
+                 its month): what it billed after the deletion cannot be told from it; pending \
+                 until an export by day or hour covers the window",
+                if r.resource_id.is_empty() { &r.product } else { &r.resource_id },
+                crate::time::rfc3339(r.deleted_at),
+                crate::time::rfc3339(until)
+            ));
+        }
+    }
     sort_resources(&mut resources);
 
     let mut summary = Summary {
@@ -322,32 +335,7 @@ fn coverage(
     scans: &[FileScan<Tallies>],
     timing: &Timing,
 ) -> BTreeMap<String, Option<DateTime<Utc>>> {
-    type Latest = (
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    );
-    let mut latest: BTreeMap<String, Latest> = BTreeMap::new();
-    for s in scans {
-        for p in &s.providers {
-            let e = latest.entry(p.provider.clone()).or_default();
-            e.0 = e.0.max(p.latest_usage_end);
-            e.1 = e.1.max(p.latest_long_end);
-            e.2 = e.2.max(p.latest_charge);
-        }
-    }
-    latest
-        .into_iter()
-        // Metered usage says how far the bill is settled; only a provider without any falls
-        // back to longer windows, then to the latest time charged.
-        .map(|(p, (end, long, charge))| {
-            let latest = end.or(long).or(charge);
-            (
-                p,
-                verdict::complete_through(latest, timing.as_of, timing.lag),
-            )
-        })
-        .collect()
+    coverage::by_provider(scans, timing.as_of, timing.lag)
 }
 
 /// The report entry of one deletion (for a product-level cleanup: of one resource it caught),
@@ -393,6 +381,7 @@ fn assess(
         tail_amount: t.tail_amount.amounts(),
         refunds_after_deletion: t.refunds_after_deletion.amounts(),
         complete_through: None,
+        wide_tail_until: None,
         sources: t
             .sources
             .iter()
@@ -438,10 +427,16 @@ fn assess(
         post_deletion_charges: r.lines_after_deletion,
         lines,
         complete_through: r.complete_through,
+        wide_tail_until: t.wide_tail_until,
     };
     r.verdict = verdict::verdict(&evidence, d.deleted_at, timing.window);
     if d.action == Action::Unsubscribed {
         unsubscription(&mut r, d, scope, t, timing, scans);
+    }
+    if let (Verdict::Pending, Some(until)) = (r.verdict, t.wide_tail_until) {
+        if until > d.deleted_at + timing.window {
+            r.wide_tail_until = Some(until);
+        }
     }
     r
 }
@@ -481,6 +476,7 @@ fn unsubscription(
                     post_deletion_charges: 0,
                     lines: r.lines,
                     complete_through: r.complete_through,
+                    wide_tail_until: t.wide_tail_until,
                 };
                 r.verdict = verdict::verdict(&evidence, d.deleted_at, timing.window);
                 "covered by a plan before it ended; no pay-as-you-go charge since".to_string()

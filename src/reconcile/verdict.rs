@@ -82,6 +82,9 @@ pub struct Evidence {
     pub post_deletion_charges: usize,
     pub lines: usize,
     pub complete_through: Option<DateTime<Utc>>,
+    /// The latest end of a usage line longer than a day that spans the deletion (a line dated
+    /// only by its month): its usage after the deletion cannot be told from its usage before.
+    pub wide_tail_until: Option<DateTime<Utc>>,
 }
 
 /// The first verdict that applies: a charge after the deletion; too early to tell; no line
@@ -93,6 +96,11 @@ pub fn verdict(e: &Evidence, deleted_at: DateTime<Utc>, window: Duration) -> Ver
     match e.complete_through {
         Some(ct) if ct >= deleted_at + window => {}
         _ => return Verdict::Pending,
+    }
+    // A month-long line across the deletion holds whatever billed in the window after it: the
+    // window is not observed until a finer export shows it.
+    if e.wide_tail_until.is_some_and(|u| u > deleted_at + window) {
+        return Verdict::Pending;
     }
     if e.lines == 0 {
         Verdict::NotInBill
@@ -290,6 +298,7 @@ mod tests {
             post_deletion_charges: charges,
             lines,
             complete_through: ct,
+            wide_tail_until: None,
         };
         let cases = [
             (

@@ -15,6 +15,8 @@ pub struct InspectReport {
     pub tool: Tool,
     pub settings: InspectSettings,
     pub inputs: Vec<InputInfo>,
+    /// What a reader should know that is no error (metered usage dated in the future).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -199,6 +199,11 @@ pub struct ResourceReport {
     /// Coverage that decided `pending` versus a final verdict.
     #[serde(serialize_with = "opt_time")]
     pub complete_through: Option<DateTime<Utc>>,
+    /// When a usage line longer than a day (dated only by its month) spans the deletion: its
+    /// end. What it billed after the deletion cannot be told from it, so the resource stays
+    /// `pending` while it runs past the window.
+    #[serde(serialize_with = "opt_time", skip_serializing_if = "Option::is_none")]
+    pub wide_tail_until: Option<DateTime<Utc>>,
     /// File and line of the first post-deletion charges.
     pub sources: Vec<SourceRef>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -38,6 +38,7 @@ fn resource(id: &str, verdict: Verdict) -> ResourceReport {
         tail_amount: Amounts::default(),
         refunds_after_deletion: Amounts::default(),
         complete_through: Some(t(14, 0, 12)),
+        wide_tail_until: None,
         sources: Vec::new(),
         note: None,
         change: None,

@@ -56,6 +56,10 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Vec
         Verdict::Pending => {
             let needed = r.deleted_at + Duration::seconds(report.settings.window_seconds);
             match r.complete_through {
+                Some(ct) if ct >= needed && r.wide_tail_until.is_some() => format!(
+                    "a line for the whole month spans the deletion (to {}); needs a daily or hourly export",
+                    local(r.wide_tail_until.unwrap_or(ct), tz)
+                ),
                 Some(ct) => format!(
                     "bill complete through {}; needs {}",
                     local(ct, tz),

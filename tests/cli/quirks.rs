@@ -95,7 +95,7 @@ fn double_dash_cells_mean_empty() {
     assert_eq!(gone["resource_name"], "");
     assert_eq!(gone["lines"], 1);
     assert_eq!(r["inputs"][0]["rows"], 2);
-    assert_eq!(r["inputs"][0]["first_usage"], "2026-10-10T16:00:00Z");
+    assert_eq!(r["inputs"][0]["first_usage"], "2026-10-11T15:00:00Z");
 }
 
 #[test]

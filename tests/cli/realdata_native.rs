@@ -146,8 +146,9 @@ fn aws_cur_without_resource_ids() {
 /// 0.0000564902 + 0.035351812 + 0.006793634 + 0.0000722904 + 0.000000160101 + 0.0000394951 +
 /// 0.000683817 + 0.0000355474 + 0.003588043 + 0.122099941 + 0.071705477 + 0.00000000665679 +
 /// 0.000713089 + 0.131532691 + 0.00000000619947 + 0.002121966 + 0.006114271 + 0.479356887 +
-/// 0.400798274 = 1.26136926505726. The day ends 09-03 00:00, so the data are complete through
-/// 09-02 22:00 ≥ 09-01 00:00 + 24h: a VM deleted then and never billed is not_in_bill.
+/// 0.400798274 = 1.26136926505726. The day ends 09-03 00:00 and may still grow, so the data
+/// are complete through its start, 09-02 00:00 (end − max(2h lag, 24h window)) ≥ 09-01 00:00 +
+/// 24h: a VM deleted then and never billed is not_in_bill.
 #[test]
 fn azure_ea_export_with_us_dates_and_scientific_notation() {
     let Some(ea) = realdata("focus-converters/sample-anonymous-ea-export-dataset.csv") else {
@@ -161,7 +162,7 @@ fn azure_ea_export_with_us_dates_and_scientific_notation() {
     assert_eq!(input["last_usage"], "2023-09-03T00:00:00Z");
     assert_eq!(
         input["coverage"],
-        json!([{"provider": "azure", "complete_through": "2023-09-02T22:00:00Z"}])
+        json!([{"provider": "azure", "complete_through": "2023-09-02T00:00:00Z"}])
     );
 
     let placeholder =
@@ -198,11 +199,12 @@ fn azure_ea_export_with_us_dates_and_scientific_notation() {
 /// - the key vault (upper case in the bill, lower in the register) deleted 09-03 12:00: line 8
 ///   (09-04, USD 0.000002): still_billing;
 /// - the capacity reservation deleted 09-04 12:00: line 5 (09-04, USD 2.64) spans it: the tail;
-///   the data are complete through 09-05 22:00 (the 09-05 day less 2h) ≥ 09-05 12:00: stopped;
+///   the data are complete through 09-05 00:00 (the 09-05 day may still grow: its end less its
+///   24h window) < 09-05 12:00: pending;
 /// - the reservation order (ID ending `/reservations/`) deleted 09-20 00:00: the 09-21 purchase
 ///   (line 2, USD 3.25) is a charge after it: still_billing.
 ///
-/// Coverage 2023-09-05 22:00 proves the purchase (09-21) sets none.
+/// Coverage 2023-09-05 00:00 proves the purchase (09-21) sets none.
 #[test]
 fn azure_ea_actual_cost_from_the_finops_toolkit() {
     let Some(ea) = realdata("finops-toolkit/EA_ActualCost_Small.csv") else {
@@ -215,7 +217,7 @@ fn azure_ea_actual_cost_from_the_finops_toolkit() {
     assert_eq!(bound(&input, "amount").as_deref(), Some("Cost"));
     assert_eq!(
         input["coverage"],
-        json!([{"provider": "azure", "complete_through": "2023-09-05T22:00:00Z"}])
+        json!([{"provider": "azure", "complete_through": "2023-09-05T00:00:00Z"}])
     );
 
     let sql = "/subscriptions/1caaa5a3-2b66-438e-8ab4-bce37d518c5d/resourcegroups/ahbtest/providers/microsoft.sql/servers/ahbtest1/databases/nonmanaged";
@@ -247,7 +249,7 @@ fn azure_ea_actual_cost_from_the_finops_toolkit() {
     assert_eq!(kv["amount_after_deletion"], json!({"USD": "0.000002"}));
     assert_eq!(source_lines(kv), [8]);
     let cr = resource(&r, capres);
-    assert_eq!(cr["verdict"], "stopped");
+    assert_eq!(cr["verdict"], "pending");
     assert_eq!(cr["tail_amount"], json!({"USD": "2.64"}));
     let purchase = resource(&r, order);
     assert_eq!(purchase["verdict"], "still_billing");

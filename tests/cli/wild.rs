@@ -227,3 +227,102 @@ fn an_alibaba_line_dated_only_by_its_billing_cycle_spans_the_month() {
     assert_eq!(i["inputs"][0]["first_usage"], "2024-01-31T16:00:00Z");
     assert_eq!(i["inputs"][0]["last_usage"], "2024-03-31T16:00:00Z");
 }
+
+#[test]
+fn a_daily_line_says_nothing_past_its_own_start() {
+    // Hourly lines end 2024-03-11 10:00Z: complete through 08:00 (2h lag). The daily line of
+    // 03-11 ends 03-12 00:00 but may still be growing: it counts for 03-11 00:00 only. i-gone
+    // (deleted 2024-03-10 12:00Z) needs 03-11 12:00: pending. Trusting the daily line's end
+    // (03-11 22:00) would have said stopped.
+    let r = report(
+        &mut check("register/daily-window.csv", &["focus/daily-window.csv"]),
+        3,
+    );
+    assert_eq!(
+        r["coverage"],
+        json!([{"provider": "aws", "complete_through": "2024-03-11T08:00:00Z"}])
+    );
+    assert_eq!(resource(&r, "i-gone")["verdict"], "pending");
+    // inspect settles coverage the same way.
+    let i = inspect(&["focus/daily-window.csv"], 0);
+    assert_eq!(
+        i["inputs"][0]["coverage"],
+        json!([{"provider": "aws", "complete_through": "2024-03-11T08:00:00Z"}])
+    );
+    // A daily export never claims its last day: the Alibaba billing-item file's last lines are
+    // for 03-12 (+08:00), so it is complete through the start of 03-12, 03-11 16:00Z.
+    let r = report(
+        &mut check(
+            "register/dataworks.csv",
+            &["alibaba/billing-item-daily.csv"],
+        ),
+        1,
+    );
+    assert_eq!(
+        r["coverage"],
+        json!([{"provider": "alibaba", "complete_through": "2024-03-11T16:00:00Z"}])
+    );
+}
+
+#[test]
+fn usage_dated_in_the_future_is_named_and_kept_out_of_coverage() {
+    // Line 4 bills i-typo for 2124-03-11: a typo year. Without it the data reach 03-11 10:00Z,
+    // complete through 08:00; i-gone (deleted 03-10 09:00Z) needs 03-11 09:00: pending. Were the
+    // typo trusted, coverage would run to 2124 and i-gone would be "stopped".
+    let out = check("register/far-future.csv", &["focus/far-future.csv"])
+        .args(["-f", "json"])
+        .assert()
+        .code(3);
+    let r: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(
+        r["coverage"],
+        json!([{"provider": "aws", "complete_through": "2024-03-11T08:00:00Z"}])
+    );
+    assert_eq!(resource(&r, "i-gone")["verdict"], "pending");
+    let warning = "fixtures/focus/far-future.csv: 1 line of usage starts after now and cannot be real usage: left out of coverage (line 4 starts 2124-03-11T10:00:00Z)";
+    assert_eq!(r["warnings"], json!([warning]));
+    assert!(stderr_of(&out).contains(warning));
+    // With --as-of, usage after it is not real either, and coverage is as-of - lag.
+    let mut cmd = check("register/far-future.csv", &["focus/far-future.csv"]);
+    cmd.args(["--as-of", "2024-03-11T11:00:00Z"]);
+    let r = report(&mut cmd, 0);
+    assert_eq!(
+        r["coverage"],
+        json!([{"provider": "aws", "complete_through": "2024-03-11T09:00:00Z"}])
+    );
+    assert!(r["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("after --as-of 2024-03-11T11:00:00Z"));
+    // inspect names the line too.
+    let out = billrecon()
+        .arg("inspect")
+        .arg(fixture("focus/far-future.csv"))
+        .assert()
+        .code(0);
+    assert!(stderr_of(&out).contains("line 4 starts 2124-03-11T10:00:00Z"));
+}
+
+#[test]
+fn a_month_long_line_across_the_deletion_keeps_the_resource_pending() {
+    // The 2024-03 line of the workspace spans the 03-10 deletion: what it billed after it cannot
+    // be told from it, however complete the month is. Never "stopped".
+    let out = check(
+        "register/dataworks.csv",
+        &["alibaba/billing-item-monthly.csv"],
+    )
+    .args(["-f", "json"])
+    .assert()
+    .code(3);
+    let r: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let dw = resource(&r, "dw-cn-shanghai-0001");
+    assert_eq!(dw["verdict"], "pending");
+    assert_eq!(dw["tail_amount"], json!({"CNY": "1.60"}));
+    assert_eq!(dw["wide_tail_until"], "2024-03-31T16:00:00Z");
+    // No metered line: coverage falls back to the latest window end less the lag.
+    assert_eq!(
+        r["coverage"],
+        json!([{"provider": "alibaba", "complete_through": "2024-03-31T14:00:00Z"}])
+    );
+    assert!(stderr_of(&out).contains("what it billed after the deletion cannot be told"));
+}

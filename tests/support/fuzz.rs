@@ -462,6 +462,7 @@ pub fn duration(data: &[u8]) {
                 post_deletion_charges: 0,
                 lines: 1,
                 complete_through: ct,
+                wide_tail_until: Some(t),
             };
             assert_ne!(verdict(&e, deleted, d), Verdict::StillBilling);
             let line = LineFacts {

@@ -70,7 +70,7 @@ fn huawei(rows: &[String]) -> String {
         s.push_str(r);
         s.push('\n');
     }
-    s.push_str("2026-10,hws.service.type.ebs,云硬盘,按需,2026-10-11 00:00:00,2026-10-12 00:00:00,2026-10-12 02:03:09,消费-使用,evs-keep-01,data-disk-01,960,GB小时,0.67200000\n");
+    s.push_str("2026-10,hws.service.type.ebs,云硬盘,按需,2026-10-11 23:00:00,2026-10-12 00:00:00,2026-10-12 02:03:09,消费-使用,evs-keep-01,data-disk-01,960,GB小时,0.67200000\n");
     s
 }
 
