@@ -259,6 +259,9 @@ pub struct BillLine<'a> {
     pub kind: LineKind,
     pub amount: Decimal,
     pub usage: Option<Decimal>,
+    /// The usage quantity's unit as the bill wrote it (`""` when it names none).
+    pub unit: &'a str,
+    pub deductions: Deductions<'a>,
     pub currency: &'a str,
     pub provider: &'a str,
     /// The resource ID as the bill wrote it, and the ID rule that normalized it.
@@ -303,6 +306,32 @@ pub struct LineExtras {
     pub covered: bool,
     /// The line's product is Alibaba ECS (product code `ecs`).
     pub ecs: bool,
+}
+
+/// What covered a line instead of money, as the export's deduction columns say: usage a
+/// resource plan or package covered (Huawei `套餐内使用量`, Alibaba `资源包抵扣`), usage a reserved
+/// instance covered (`预留实例内使用量`, `抵扣量（含RI）`), an amount a savings plan covered
+/// (`节省计划抵扣金额`), a commitment discount (FOCUS `PricingCategory` = `Committed`).
+/// One reading of them serves both the report's "billed at no charge" and the refund check's
+/// plan switchover.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Deductions<'a> {
+    /// Plan usage, in `plan_unit` (a unit written in the cell, else the line's usage unit).
+    pub plan: Option<Decimal>,
+    pub plan_unit: &'a str,
+    pub reserved: Option<Decimal>,
+    pub reserved_unit: &'a str,
+    /// In the line's currency.
+    pub savings_plan: Option<Decimal>,
+    pub committed: bool,
+}
+
+impl Deductions<'_> {
+    /// Whether anything covered the line.
+    pub fn covered(&self) -> bool {
+        let some = |d: Option<Decimal>| d.is_some_and(|d| !d.is_zero());
+        some(self.plan) || some(self.reserved) || some(self.savings_plan) || self.committed
+    }
 }
 
 /// The answer for a deleted resource.

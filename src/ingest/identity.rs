@@ -6,7 +6,7 @@
 //! the kind of line as billrecon reads it; text decoded from whatever encoding the file used and
 //! cleaned of empty markers). The same export as UTF-8 and as GB18030, gzipped, zipped, as CSV or
 //! as Parquet, with Chinese or English headers, or re-saved by a spreadsheet, gives every line
-//! the same fingerprint.
+//! the same fingerprint; a unit of time is its meaning (`小时` and `Hour` are one unit).
 //!
 //! The facts an input carries follow from its header: the line's provider, time (its usage
 //! start, else the time charged), kind, amount and currency are read from every line; the others
@@ -312,6 +312,7 @@ impl Reader {
                 Fact::ProductName => text(h, parsed.product_name),
                 Fact::UsageEnd => time(h, parsed.usage_end),
                 Fact::Usage => decimal(h, parsed.usage),
+                Fact::Unit => unit(h, cells.text(Field::Unit).unwrap_or("")),
                 Fact::ChildResourceId => {
                     let t = cells.text(Field::ChildResourceId).unwrap_or("");
                     text(h, crate::ids::normalize::clean_id(t));
@@ -371,6 +372,29 @@ fn decimal(h: &mut Out, d: Option<Decimal>) {
         }
         None => h.push(b'-'),
     }
+}
+
+/// A usage unit: the consoles write it in their language (`小时`, `Hour`), so a unit of time is
+/// its meaning and any other its text without regard to ASCII case (`GB`, `gb`).
+fn unit(h: &mut Out, t: &str) {
+    // The time units as the consoles write usage in them (`orders::unit_of` reads periods).
+    const UNITS: [&[&str]; 3] = [
+        &["小时", "时", "hour", "hours", "hrs", "hr", "h"],
+        &["天", "日", "day", "days"],
+        &["月", "个月", "month", "months"],
+    ];
+    let t = t.trim();
+    if let Some(i) = UNITS
+        .iter()
+        .position(|names| names.iter().any(|n| t.eq_ignore_ascii_case(n)))
+    {
+        h.push(b'u');
+        h.push(i as u8);
+        return;
+    }
+    h.push(b't');
+    h.extend_from_slice(&t.len().to_ne_bytes());
+    h.extend(t.bytes().map(|b| b.to_ascii_lowercase()));
 }
 
 /// A cell no row logic parsed (a unit, a voucher amount, a time charged, an order number): a

@@ -1,6 +1,6 @@
 //! Reading what an unsubscription needs of a matched line beyond a tally's cells: vouchers,
-//! original price and subscription period of an order, the unsubscription-fee column, and
-//! whether a plan covered the line. Only the lines the deciding side asks for
+//! original price and subscription period of an order, the unsubscription-fee column (whether
+//! a plan covered the line is `ingest::deductions`' reading). Only the lines the deciding side asks for
 //! (`Count::wants_extras`: those an unsubscription matched) are read this way.
 
 use super::formats::Field;
@@ -19,12 +19,13 @@ pub trait Cells {
     fn column(&self, f: Field) -> Option<usize>;
 }
 
-/// The line's extras. `kind` and `amount` decide which cells matter: an order's payment and
-/// period, a refund's or fee's fee column; every line's deduction columns.
+/// The line's extras. `kind` decides which cells matter: an order's payment and period, a
+/// refund's or fee's fee column; `covered` is what the deduction columns said.
 pub fn read(
     cells: &mut dyn Cells,
     kind: LineKind,
     product_code: &str,
+    covered: bool,
 ) -> Result<Extras, CellError> {
     let mut x = Extras {
         ecs: product_code.eq_ignore_ascii_case("ecs"),
@@ -39,9 +40,7 @@ pub fn read(
         x.period = period(cells)?;
     }
     x.fee = amount(cells, Field::Fee)?;
-    x.covered = [Field::PlanUsage, Field::ReservedUsage, Field::SavingsPlan]
-        .into_iter()
-        .any(|f| cells.text(f).is_some_and(covered));
+    x.covered = covered;
     Ok(x)
 }
 
@@ -98,45 +97,9 @@ pub fn unit_of(s: &str) -> Option<Unit> {
     })
 }
 
-/// Whether a deduction cell says a plan covered the line: a non-zero number, a quantity with a
-/// unit (Alibaba writes `20GB`), or FOCUS `PricingCategory = Committed`.
-pub fn covered(cell: &str) -> bool {
-    let t = cell.trim();
-    if t.eq_ignore_ascii_case("committed") {
-        return true;
-    }
-    let number_end = t
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | ',' | 'e' | 'E')))
-        .unwrap_or(t.len());
-    match parse_decimal(&t[..number_end]) {
-        Ok(d) => !d.is_zero(),
-        Err(_) => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn deduction_cells() {
-        for (cell, want) in [
-            ("0", false),
-            ("0.00000000", false),
-            ("", false),
-            ("1", true),
-            ("0.5", true),
-            ("20GB", true),
-            ("0GB", false),
-            ("Committed", true),
-            ("committed", true),
-            ("Standard", false),
-            ("Dynamic", false),
-            ("-", false),
-        ] {
-            assert_eq!(covered(cell), want, "{cell}");
-        }
-    }
 
     #[test]
     fn period_units() {
@@ -175,7 +138,7 @@ mod tests {
             (Field::PeriodUnit, "月"),
             (Field::PlanUsage, "0"),
         ]);
-        let x = read(&mut row, LineKind::Purchase, "ecs").unwrap();
+        let x = read(&mut row, LineKind::Purchase, "ecs", false).unwrap();
         assert_eq!(x.vouchers, Some(Decimal::TEN));
         assert_eq!(x.original_price, Some(Decimal::from(310)));
         assert_eq!(
@@ -187,17 +150,21 @@ mod tests {
         );
         assert!(x.ecs && !x.covered);
         // A usage line's cells are not an order's.
-        let x = read(&mut row, LineKind::Usage, "").unwrap();
+        let x = read(&mut row, LineKind::Usage, "", false).unwrap();
         assert_eq!((x.vouchers, x.period), (None, None));
         // An empty voucher cell is no voucher, not an unknown split.
         let mut empty = Row(vec![(Field::Vouchers, "")]);
         assert_eq!(
-            read(&mut empty, LineKind::Renewal, "").unwrap().vouchers,
+            read(&mut empty, LineKind::Renewal, "", false)
+                .unwrap()
+                .vouchers,
             Some(Decimal::ZERO)
         );
         let mut none = Row(vec![]);
         assert_eq!(
-            read(&mut none, LineKind::Renewal, "").unwrap().vouchers,
+            read(&mut none, LineKind::Renewal, "", false)
+                .unwrap()
+                .vouchers,
             None
         );
         // Bad cells name their column.
@@ -214,7 +181,7 @@ mod tests {
             ),
             (vec![(Field::Vouchers, "ten")], 1, "vouchers"),
         ] {
-            let e = read(&mut Row(cells), LineKind::Purchase, "").unwrap_err();
+            let e = read(&mut Row(cells), LineKind::Purchase, "", false).unwrap_err();
             assert_eq!(e.0, Some(col));
             assert!(e.1.starts_with(msg), "{}", e.1);
         }

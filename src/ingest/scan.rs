@@ -9,6 +9,7 @@ use super::cells::{
     bytes_eq, id_text, is_empty_cell, is_totals, plain_decimal, quantity, value, KindCache, Record,
     TimeCache,
 };
+use super::deductions;
 use super::formats::header::Binding;
 use super::formats::{self, Field};
 use super::identity;
@@ -100,6 +101,8 @@ struct Matched {
     usage: Option<Decimal>,
     /// What the deciding side asked to read of it beyond the above (see `orders`).
     extras: Option<LineExtras>,
+    unit: String,
+    deductions: deductions::Read,
     /// Only when lines are fingerprinted or dropped.
     fingerprint: Option<u64>,
 }
@@ -108,6 +111,7 @@ struct Matched {
 #[derive(Default)]
 struct Scratch {
     id: String,
+    unit: String,
     child: String,
     code: String,
     name: String,
@@ -463,6 +467,21 @@ impl<'o, C: Count> Scan<'o, C> {
         };
         let usage = quantity(cell(Field::Usage), selected.is_some())
             .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?;
+        // Deduction cells: plain numbers and empty cells of rows nobody asked about are only
+        // looked at; anything else is read in full, which checks it.
+        let need = selected.is_some();
+        let plain =
+            |f: Field| cell(f).is_none_or(|c| plain_decimal(c.trim_ascii()) || is_empty_cell(c));
+        if need || !deductions::FIELDS.iter().all(|f| plain(*f)) {
+            let d = &mut self.matched.deductions;
+            d.clear();
+            for f in deductions::FIELDS {
+                let text = field_text(cell(f), f, &cols, enc, &mut self.s.other)?;
+                d.cell(f, text)
+                    .map_err(|m| (col_of(f), format!("{}: {m}", f.meaning())))?;
+            }
+        }
+        let covered = self.matched.deductions.view("").covered();
 
         let kind = self.kind_of(rec)?;
 
@@ -498,6 +517,7 @@ impl<'o, C: Count> Scan<'o, C> {
         let product_code = value(text(Field::ProductCode, &mut s.code)?);
         let product_name = value(text(Field::ProductName, &mut s.name)?);
         let resource_name = value(text(Field::ResourceName, &mut s.rname)?);
+        let unit = value(text(Field::Unit, &mut s.unit)?);
         let extras = if self.count.wants_extras(&sel) {
             let mut cells = OrderCells {
                 rec,
@@ -505,7 +525,7 @@ impl<'o, C: Count> Scan<'o, C> {
                 enc,
                 scratch: std::mem::take(&mut s.other),
             };
-            let x = super::orders::read(&mut cells, kind, product_code)?;
+            let x = super::orders::read(&mut cells, kind, product_code, covered)?;
             s.other = cells.scratch;
             Some(x)
         } else {
@@ -545,6 +565,7 @@ impl<'o, C: Count> Scan<'o, C> {
             (&mut k.resource_name, resource_name),
             (&mut k.product, product_name),
             (&mut k.product_code, product_code),
+            (&mut k.unit, unit),
         ] {
             to.clear();
             to.push_str(from);
@@ -596,6 +617,8 @@ impl<'o, C: Count> Scan<'o, C> {
             kind: k.kind,
             amount: k.amount,
             usage: k.usage,
+            unit: &k.unit,
+            deductions: k.deductions.view(&k.unit),
             currency: &k.currency,
             provider: &self.provider,
             bill_id: &k.bill_id,

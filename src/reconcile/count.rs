@@ -17,7 +17,7 @@ use super::series::{self, Series};
 use super::verdict::{self, LineClass, LineFacts};
 use crate::ingest::{Count, Counts, Selected};
 use crate::model::{BillLine, DeletionIdx, LineKey, LineKind};
-use crate::money::{Sum, Sums};
+use crate::money::Sums;
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use std::borrow::Borrow;
 use std::cmp::Ordering;
@@ -131,7 +131,15 @@ pub struct Tally {
     pub lines: u64,
     pub lines_after_deletion: u64,
     pub amount_after_deletion: Sums,
-    pub usage_after_deletion: Sum,
+    /// Usage of the post-deletion charges by unit (`""` where the export names none): never
+    /// summed across units.
+    pub usage_by_unit: Sums,
+    /// Post-deletion charges of amount zero (they show usage: a plan, package or free tier
+    /// covers them).
+    pub no_charge_lines: u64,
+    /// What the export's deduction columns say covered the post-deletion charges (boxed: most
+    /// resources have none, and a tally stays small).
+    pub deducted: Option<Box<Deducted>>,
     pub first_after_deletion: Option<DateTime<Utc>>,
     pub last_after_deletion: Option<DateTime<Utc>>,
     pub tail_lines: u64,
@@ -157,6 +165,42 @@ pub struct Tally {
     pub unsub: Option<Box<super::unsubscribed::Facts>>,
     /// Amounts by time bucket, only when the report draws them (`-f html`).
     pub series: Option<Box<Series>>,
+}
+
+/// The deductions of a resource's post-deletion charges (see [`crate::model::Deductions`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Deducted {
+    /// Usage a resource plan or package covered, by unit.
+    pub plan: Sums,
+    /// Usage a reserved instance covered, by unit.
+    pub reserved: Sums,
+    /// Amounts a savings plan covered, by currency.
+    pub savings_plan: Sums,
+    /// Lines a commitment discount covered (FOCUS `PricingCategory` = `Committed`).
+    pub committed_lines: u64,
+}
+
+impl Deducted {
+    fn add(&mut self, d: &crate::model::Deductions<'_>, currency: &str) {
+        let nonzero = |q: Option<rust_decimal::Decimal>| q.filter(|q| !q.is_zero());
+        if let Some(q) = nonzero(d.plan) {
+            self.plan.add(d.plan_unit, q);
+        }
+        if let Some(q) = nonzero(d.reserved) {
+            self.reserved.add(d.reserved_unit, q);
+        }
+        if let Some(q) = nonzero(d.savings_plan) {
+            self.savings_plan.add(currency, q);
+        }
+        self.committed_lines += u64::from(d.committed);
+    }
+
+    fn merge(&mut self, other: &Deducted) {
+        self.plan.merge(&other.plan);
+        self.reserved.merge(&other.reserved);
+        self.savings_plan.merge(&other.savings_plan);
+        self.committed_lines += other.committed_lines;
+    }
 }
 
 /// Keeps the value of the smaller key; on a tie, the one seen first.
@@ -223,7 +267,15 @@ impl Tally {
                 let time = l.key.time;
                 self.lines_after_deletion += 1;
                 self.amount_after_deletion.add(l.currency, l.amount);
-                self.usage_after_deletion.add(l.usage.unwrap_or_default());
+                if let Some(u) = l.usage {
+                    self.usage_by_unit.add(l.unit, u);
+                }
+                self.no_charge_lines += u64::from(l.amount.is_zero());
+                if l.deductions.covered() {
+                    self.deducted
+                        .get_or_insert_with(Default::default)
+                        .add(&l.deductions, l.currency);
+                }
                 self.first_after_deletion =
                     Some(self.first_after_deletion.map_or(time, |t| t.min(time)));
                 self.last_after_deletion =
@@ -260,6 +312,18 @@ impl Tally {
         }
     }
 
+    /// The usage after the deletion when all of it is in one unit (zero when no line showed
+    /// any); `None` when units differ: they are never summed.
+    pub fn usage_after_deletion(&self) -> Option<rust_decimal::Decimal> {
+        let by_unit = self.usage_by_unit.amounts();
+        let mut units = by_unit.iter();
+        match (units.next(), units.next()) {
+            (None, _) => Some(rust_decimal::Decimal::ZERO),
+            (Some((_, u)), None) => Some(u),
+            _ => None,
+        }
+    }
+
     /// Adds the lines another tally counted, as if they had been added here. On equal keys
     /// (never two distinct lines: a key names one line of one input) `other` counts as read
     /// after `self`.
@@ -268,7 +332,11 @@ impl Tally {
         self.lines_after_deletion += other.lines_after_deletion;
         self.amount_after_deletion
             .merge(&other.amount_after_deletion);
-        self.usage_after_deletion.merge(&other.usage_after_deletion);
+        self.usage_by_unit.merge(&other.usage_by_unit);
+        self.no_charge_lines += other.no_charge_lines;
+        if let Some(d) = &other.deducted {
+            self.deducted.get_or_insert_with(Default::default).merge(d);
+        }
         self.first_after_deletion = match (self.first_after_deletion, other.first_after_deletion) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -618,6 +686,8 @@ mod tests {
             kind: s.2,
             amount: s.3,
             usage: Some(Decimal::ONE),
+            unit: "Hrs",
+            deductions: Default::default(),
             currency: s.4,
             provider: "huawei",
             bill_id: "ecs-1",
@@ -741,7 +811,8 @@ mod tests {
         // Exact: the 10^-10 completes the largest amount.
         assert_eq!(a.get("CNY"), Some(dec("1000000000000000055.38")));
         assert_eq!(a.get("USD"), Some(dec("0.1")));
-        assert_eq!(w.usage_after_deletion.value(), dec("7"));
+        assert_eq!(w.usage_after_deletion(), Some(dec("7")));
+        assert_eq!(w.usage_by_unit.amounts().display(), "Hrs 7.00");
         assert_eq!(w.refunds_after_deletion.amounts().display(), "CNY -32.00");
         assert_eq!(w.first_after_deletion, Some(t("2026-10-10T03:00:00Z")));
         assert_eq!(w.last_after_deletion, Some(t("2026-10-10T09:00:00Z")));
@@ -920,9 +991,10 @@ mod tests {
             bytes += b;
             allocs += a;
         }
-        bytes += t.usage_after_deletion.heap_bytes();
-        allocs += 1;
-        assert!(t.unsub.is_none() && t.series.is_none());
+        let (b, a) = t.usage_by_unit.heap();
+        bytes += b;
+        allocs += a;
+        assert!(t.unsub.is_none() && t.series.is_none() && t.deducted.is_none());
         bytes + 16 * allocs
     }
 
@@ -946,6 +1018,8 @@ mod tests {
             kind: LineKind::Usage,
             amount,
             usage: Some(Decimal::ONE),
+            unit: "Hour",
+            deductions: Default::default(),
             currency: "CNY",
             provider: "huawei",
             bill_id,

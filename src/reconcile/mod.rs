@@ -21,8 +21,8 @@ use crate::ingest::FileScan;
 use crate::model::{Action, Deletion, LineKey, Verdict};
 use crate::money::format_quantity;
 use crate::report::{
-    Coverage, Detail, InputReport, Report, ResourceReport, Settings, SourceRef, Summary, Tool,
-    SCHEMA_VERSION,
+    Coverage, DeductedReport, Detail, InputReport, Report, ResourceReport, Settings, SourceRef,
+    Summary, Tool, SCHEMA_VERSION,
 };
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use count::{Picked, Tallies, Tally};
@@ -374,7 +374,15 @@ fn assess(
         lines,
         lines_after_deletion: usize::try_from(t.lines_after_deletion).unwrap_or(usize::MAX),
         amount_after_deletion: t.amount_after_deletion.amounts(),
-        usage_after_deletion: format_quantity(t.usage_after_deletion.value()),
+        usage_after_deletion: t.usage_after_deletion().map(format_quantity),
+        usage_after_deletion_by_unit: t
+            .usage_by_unit
+            .amounts()
+            .iter()
+            .map(|(unit, q)| (unit.to_string(), format_quantity(q)))
+            .collect(),
+        no_charge_lines: usize::try_from(t.no_charge_lines).unwrap_or(usize::MAX),
+        deducted_after_deletion: t.deducted.as_deref().map(deducted).unwrap_or_default(),
         first_after_deletion: t.first_after_deletion,
         last_after_deletion: t.last_after_deletion,
         tail_lines: usize::try_from(t.tail_lines).unwrap_or(usize::MAX),
@@ -503,4 +511,35 @@ fn unsubscription(
         timing.tz,
         &cite,
     )));
+}
+
+/// The deductions of a resource's post-deletion charges, for the report.
+fn deducted(d: &count::Deducted) -> Vec<DeductedReport> {
+    let mut out = Vec::new();
+    for (by, sums) in [
+        ("resource plan", &d.plan),
+        ("reserved instance", &d.reserved),
+        ("savings plan", &d.savings_plan),
+    ] {
+        for (unit, q) in sums.amounts().iter() {
+            out.push(DeductedReport {
+                by,
+                quantity: format_quantity(q),
+                unit: unit.to_string(),
+            });
+        }
+    }
+    if d.committed_lines > 0 {
+        out.push(DeductedReport {
+            by: "commitment",
+            quantity: d.committed_lines.to_string(),
+            unit: if d.committed_lines == 1 {
+                "line"
+            } else {
+                "lines"
+            }
+            .into(),
+        });
+    }
+    out
 }

@@ -330,6 +330,8 @@ mod tests {
             kind: s.2,
             amount: dec(s.3),
             usage: None,
+            unit: "",
+            deductions: Default::default(),
             currency: "CNY",
             provider: "huawei",
             bill_id: "evs-1",

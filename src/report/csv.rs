@@ -42,7 +42,13 @@ const REFUND: [&str; 8] = [
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<&str> = HEADER.to_vec();
-    header.extend(["complete_through", "sources"]);
+    header.extend([
+        "complete_through",
+        "sources",
+        "usage_after_deletion_by_unit",
+        "no_charge_lines",
+        "deducted_after_deletion",
+    ]);
     header.extend(REFUND);
     let baseline = report.baseline.is_some();
     if baseline {
@@ -117,7 +123,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 spreadsheet_safe(c),
                 amount(&r.amount_after_deletion),
                 r.lines_after_deletion.to_string(),
-                r.usage_after_deletion.clone(),
+                r.usage_after_deletion.clone().unwrap_or_default(),
                 time(r.first_after_deletion),
                 time(r.last_after_deletion),
                 r.tail_lines.to_string(),
@@ -125,6 +131,15 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 amount(&r.refunds_after_deletion),
                 time(r.complete_through),
                 spreadsheet_safe(&sources.join(" ")),
+                spreadsheet_safe(&super::usage_by_unit(r)),
+                r.no_charge_lines.to_string(),
+                spreadsheet_safe(
+                    &r.deducted_after_deletion
+                        .iter()
+                        .map(|d| d.display())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
                 r.action.name().to_string(),
             ];
             record.extend(refund);

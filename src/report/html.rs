@@ -444,7 +444,9 @@ fn explanation(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Markup {
                     (Some(a), _) => { ", at " (local(a, tz)) " (" (off) ")" },
                     _ => {},
                 }
-                " (usage quantity " (r.usage_after_deletion) ")."
+                @if r.usage_after_deletion_by_unit.is_empty() { "." } @else {
+                    " (usage " (super::usage_by_unit(r)) ")."
+                }
             },
             Verdict::Pending => p {
                 strong { "Too early to tell. " }
@@ -480,6 +482,9 @@ fn explanation(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Markup {
                 @if let Some(ct) = r.complete_through { (local(ct, tz)) } @else { "-" }
                 ", past the end of the window (" (local(needed, tz)) ")."
             },
+        }
+        @if let Some(free) = super::table::no_charge(r) {
+            (NL) p { "Of these charges: " (free) " (a plan, package or free tier covers them: the resource still runs)." }
         }
         @if plan_ended(r) {
             (NL) p { "The plan that covered it was unsubscribed: these charges are pay-as-you-go since the plan ended." }

@@ -188,7 +188,14 @@ pub struct ResourceReport {
     pub lines: usize,
     pub lines_after_deletion: usize,
     pub amount_after_deletion: Amounts,
-    pub usage_after_deletion: String,
+    /// The usage of the post-deletion charges when all of it is in one unit, else `null`.
+    pub usage_after_deletion: Option<String>,
+    /// That usage by unit (`""` where the export names none): `{"GB": "3", "Hrs": "12"}`.
+    pub usage_after_deletion_by_unit: BTreeMap<String, String>,
+    /// Post-deletion charges billed at no charge (amount zero, usage shown): still a finding.
+    pub no_charge_lines: usize,
+    /// What the export's deduction columns say covered the post-deletion charges.
+    pub deducted_after_deletion: Vec<DeductedReport>,
     #[serde(serialize_with = "opt_time")]
     pub first_after_deletion: Option<DateTime<Utc>>,
     #[serde(serialize_with = "opt_time")]
@@ -243,6 +250,37 @@ pub struct Detail {
     pub looked_for: Option<String>,
     /// Amounts by time bucket (only with `-f html`; `None` when no line mentions the resource).
     pub timeline: Option<timeline::Timeline>,
+}
+
+/// The usage after the deletion by unit, for people: `3 GB, 12 Hrs` (a unit the export does not
+/// name is left out: `12`).
+pub fn usage_by_unit(r: &ResourceReport) -> String {
+    r.usage_after_deletion_by_unit
+        .iter()
+        .map(|(unit, q)| format!("{q} {unit}").trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One kind of deduction over a resource's post-deletion charges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeductedReport {
+    /// `resource plan`, `reserved instance`, `savings plan` or `commitment`.
+    pub by: &'static str,
+    /// Usage covered (plans, reserved instances), an amount (savings plans) or a count of lines
+    /// (commitments).
+    pub quantity: String,
+    /// The usage unit, the currency, or `lines`.
+    pub unit: String,
+}
+
+impl DeductedReport {
+    /// `resource plan 2 小时`.
+    pub fn display(&self) -> String {
+        format!("{} {} {}", self.by, self.quantity, self.unit)
+            .trim_end()
+            .to_string()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

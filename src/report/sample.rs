@@ -31,7 +31,10 @@ fn resource(id: &str, verdict: Verdict) -> ResourceReport {
         lines: 0,
         lines_after_deletion: 0,
         amount_after_deletion: Amounts::default(),
-        usage_after_deletion: "0".into(),
+        usage_after_deletion: Some("0".into()),
+        usage_after_deletion_by_unit: Default::default(),
+        no_charge_lines: 0,
+        deducted_after_deletion: Vec::new(),
         first_after_deletion: None,
         last_after_deletion: None,
         tail_lines: 0,
@@ -57,7 +60,8 @@ pub fn report() -> Report {
     billing.lines = 3;
     billing.lines_after_deletion = 2;
     billing.amount_after_deletion = amounts(&[("CNY", "25.60000000")]);
-    billing.usage_after_deletion = "2".into();
+    billing.usage_after_deletion = Some("2".into());
+    billing.usage_after_deletion_by_unit = [("小时".to_string(), "2".to_string())].into();
     billing.first_after_deletion = Some(t(1, 0, 10));
     billing.last_after_deletion = Some(t(2, 0, 10));
     billing.tail_lines = 1;

@@ -7,6 +7,32 @@ use crate::time::format_offset;
 use chrono::{Duration, FixedOffset};
 use std::io::{self, Write};
 
+/// For a resource whose post-deletion charges include lines at no charge: `billed at no charge
+/// (resource plan 2 小时)`, or `2 of 3 lines billed at no charge (…)`.
+pub(super) fn no_charge(r: &ResourceReport) -> Option<String> {
+    if r.no_charge_lines == 0 {
+        return None;
+    }
+    let what = if r.no_charge_lines == r.lines_after_deletion {
+        "billed at no charge".to_string()
+    } else {
+        format!(
+            "{} of {} lines billed at no charge",
+            r.no_charge_lines, r.lines_after_deletion
+        )
+    };
+    let deducted: Vec<String> = r
+        .deducted_after_deletion
+        .iter()
+        .map(|d| d.display())
+        .collect();
+    Some(if deducted.is_empty() {
+        what
+    } else {
+        format!("{what}, deducted: {}", deducted.join(", "))
+    })
+}
+
 /// The cells of one resource row, shared with the Markdown view.
 pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Vec<String> {
     let resource = match (r.resource_id.is_empty(), r.resource_name.is_empty()) {
@@ -19,11 +45,17 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Vec
     let after = if r.lines_after_deletion == 0 {
         "-".to_string()
     } else {
+        let usage = super::usage_by_unit(r);
         format!(
-            "{} {}, {}",
+            "{} {}, {}{}",
             r.lines_after_deletion,
             plural(r.lines_after_deletion, "line"),
-            r.amount_after_deletion.display()
+            r.amount_after_deletion.display(),
+            if usage.is_empty() {
+                String::new()
+            } else {
+                format!(" ({usage})")
+            }
         )
     };
     let tail = if r.tail_lines == 0 {
@@ -46,6 +78,10 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Vec
                 }
                 (Some(a), _) => format!("charged at {}", local(a, tz)),
                 _ => String::new(),
+            };
+            let charged = match no_charge(r) {
+                Some(free) => format!("{free}; {charged}"),
+                None => charged,
             };
             if plan_ended {
                 format!("pay-as-you-go since the plan ended: {charged}")

@@ -326,3 +326,83 @@ fn a_month_long_line_across_the_deletion_keeps_the_resource_pending() {
     );
     assert!(stderr_of(&out).contains("what it billed after the deletion cannot be told"));
 }
+
+#[test]
+fn usage_is_never_summed_across_units() {
+    // i-units, deleted 2024-03-10 00:30Z: after it, hours 01-02 and 02-03 (1 Hours each, 0.0116),
+    // 3 GB out (0.27) and 1000 Requests (0.004): USD 0.2972; usage in three units, so no sum.
+    let r = report(&mut check("register/units.csv", &["focus/units.csv"]), 1);
+    let units = resource(&r, "i-units");
+    assert_eq!(units["amount_after_deletion"], json!({"USD": "0.2972"}));
+    assert_eq!(units["usage_after_deletion"], Value::Null);
+    assert_eq!(
+        units["usage_after_deletion_by_unit"],
+        json!({"GB": "3", "Hours": "2", "Requests": "1000"})
+    );
+    assert_eq!(units["no_charge_lines"], 0);
+    // One unit: the sum, as before.
+    let vpn = resource(&r, "vpn-free");
+    assert_eq!(vpn["usage_after_deletion"], "0.0000048382");
+    assert_eq!(
+        vpn["usage_after_deletion_by_unit"],
+        json!({"GB": "0.0000048382"})
+    );
+    // The table names the units.
+    let out = check("register/units.csv", &["focus/units.csv"])
+        .assert()
+        .code(1);
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        table.contains("4 lines, USD 0.2972 (3 GB, 2 Hours, 1000 Requests)"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_charge_of_nothing_with_usage_stays_a_finding_billed_at_no_charge() {
+    // vpn-free: two lines of free data transfer after the deletion (0.0000046035 and
+    // 0.0000002347 GB at USD 0): the VPN is still there.
+    let r = report(&mut check("register/units.csv", &["focus/units.csv"]), 1);
+    let vpn = resource(&r, "vpn-free");
+    assert_eq!(vpn["verdict"], "still_billing");
+    assert_eq!(vpn["amount_after_deletion"], json!({"USD": "0.00"}));
+    assert_eq!(vpn["lines_after_deletion"], 2);
+    assert_eq!(vpn["no_charge_lines"], 2);
+    // The export has no deduction column: nothing is said to be deducted.
+    assert_eq!(vpn["deducted_after_deletion"], json!([]));
+    // ecs-plan-01: a resource plan (套餐内使用量 1 per hour) covers hours 09 and 10 after the
+    // 08:30 deletion; the amount due is 0.
+    let r = report(
+        &mut check("register/plan-covered.csv", &["huawei/plan-covered.csv"]),
+        1,
+    );
+    let plan = resource(&r, "ecs-plan-01");
+    assert_eq!(plan["verdict"], "still_billing");
+    assert_eq!(plan["no_charge_lines"], 2);
+    assert_eq!(
+        plan["deducted_after_deletion"],
+        json!([{"by": "resource plan", "quantity": "2", "unit": "小时"}])
+    );
+    for format in ["table", "markdown"] {
+        let out = check("register/plan-covered.csv", &["huawei/plan-covered.csv"])
+            .args(["-f", format])
+            .assert()
+            .code(1);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            text.contains("billed at no charge, deducted: resource plan 2 小时"),
+            "{format}: {text}"
+        );
+    }
+    let out = check("register/plan-covered.csv", &["huawei/plan-covered.csv"])
+        .args(["-f", "csv"])
+        .assert()
+        .code(1);
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(col("no_charge_lines"), "2");
+    assert_eq!(col("deducted_after_deletion"), "resource plan 2 小时");
+    assert_eq!(col("usage_after_deletion_by_unit"), "2 小时");
+}

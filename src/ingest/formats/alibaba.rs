@@ -101,16 +101,27 @@ pub static SPEC: FormatSpec = FormatSpec {
             Field::PeriodUnit,
             &["时长单位", "ServicePeriodUnit", "Duration Unit"],
         ),
-        (
-            Field::PlanUsage,
-            &["资源包抵扣", "DeductedByResourcePackage"],
-        ),
-        (Field::ReservedUsage, &["抵扣量（含RI）"]),
-        (Field::SavingsPlan, &["节省计划抵扣金额"]),
         // Billing-item files (`BillingItemDetailDaily`) have no usage window: `日期` dates a
         // line to a day, and `账期` alone to a month.
         (Field::Day, &["日期", "BillingDate", "Billing Date"]),
         (Field::Cycle, &["账期", "BillingCycle", "Billing Cycle"]),
+        (Field::Unit, &["用量单位", "UsageUnit", "Usage Unit"]),
+        (
+            Field::PlanUsage,
+            &[
+                "资源包抵扣",
+                "DeductedByResourcePackage",
+                "Deducted By Resource Plans",
+            ],
+        ),
+        (
+            Field::ReservedUsage,
+            &["抵扣量（含RI）", "Deducted Usage (incl. RI)"],
+        ),
+        (
+            Field::SavingsPlan,
+            &["节省计划抵扣金额", "Deducted By Savings Plan"],
+        ),
     ],
     kind,
     version: None,

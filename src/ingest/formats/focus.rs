@@ -24,6 +24,7 @@ pub static SPEC: FormatSpec = FormatSpec {
         (Field::ChargeClass, &["ChargeClass"]),
         (Field::Amount, &["BilledCost"]),
         (Field::Usage, &["ConsumedQuantity"]),
+        (Field::Unit, &["ConsumedUnit"]),
         (Field::Currency, &["BillingCurrency"]),
         // 1.3 renamed `Provider` (third-party 1.3 emitters write `ServiceProviderName`; a
         // `HostProviderName` alone names who hosts it, the closest there is).

@@ -78,8 +78,15 @@ pub static SPEC: FormatSpec = FormatSpec {
         (Field::PeriodCount, &["订单周期数"]),
         (Field::PeriodUnit, &["订单周期单位"]),
         (Field::Fee, &["退订手续费"]),
-        (Field::PlanUsage, &["套餐内使用量", "free_resource_usage"]),
-        (Field::ReservedUsage, &["预留实例内使用量", "ri_usage"]),
+        (
+            Field::PlanUsage,
+            &["套餐内使用量", "Package Usage", "free_resource_usage"],
+        ),
+        (
+            Field::ReservedUsage,
+            &["预留实例内使用量", "RI Usage", "ri_usage"],
+        ),
+        (Field::Unit, &["使用量单位", "Usage Unit", "usage_unit"]),
     ],
     kind,
     version: None,
