@@ -270,6 +270,10 @@ pub struct BillLine<'a> {
     pub resource_name: &'a str,
     pub product: &'a str,
     pub product_code: &'a str,
+    /// What is billed within the product (else its SKU; `""` when the export says neither).
+    pub billing_item: &'a str,
+    /// Pay-as-you-go or subscription, as the export writes it (`按需`, `后付费`, `Usage-Based`).
+    pub billing_mode: &'a str,
     /// What an unsubscription reads of the line beyond the above; only read when the deciding
     /// side asks for it (`ingest::Count::wants_extras`).
     pub extras: Option<LineExtras>,

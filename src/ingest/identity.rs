@@ -16,7 +16,8 @@
 //! facts both carry: a monthly export with voucher columns and a daily one without are compared
 //! without the vouchers, and a Chinese-console and an English-console export of one month on
 //! the bound facts alone (their other columns have no name in common). A product's name is no
-//! fact where its code is: it is the code's label in the console's language.
+//! fact where its code is: it is the code's label in the console's language; nor is the billing
+//! mode (`按需`, `Pay-per-use`), a label too.
 
 use super::formats::header::Binding;
 use super::formats::Field;
@@ -53,6 +54,7 @@ pub enum Fact {
     Usage,
     Unit,
     BillingItem,
+    Sku,
     Vouchers,
     OriginalPrice,
     PeriodCount,
@@ -65,7 +67,7 @@ pub enum Fact {
 
 impl Fact {
     /// In the order a fingerprint reads them.
-    pub const ALL: [Fact; 24] = [
+    pub const ALL: [Fact; 25] = [
         Fact::Provider,
         Fact::Time,
         Fact::Kind,
@@ -82,6 +84,7 @@ impl Fact {
         Fact::Usage,
         Fact::Unit,
         Fact::BillingItem,
+        Fact::Sku,
         Fact::Vouchers,
         Fact::OriginalPrice,
         Fact::PeriodCount,
@@ -115,6 +118,7 @@ impl Fact {
             Fact::Usage => Field::Usage,
             Fact::Unit => Field::Unit,
             Fact::BillingItem => Field::BillingItem,
+            Fact::Sku => Field::Sku,
             Fact::Vouchers => Field::Vouchers,
             Fact::OriginalPrice => Field::OriginalPrice,
             Fact::PeriodCount => Field::PeriodCount,

@@ -102,6 +102,8 @@ struct Matched {
     /// What the deciding side asked to read of it beyond the above (see `orders`).
     extras: Option<LineExtras>,
     unit: String,
+    billing_item: String,
+    billing_mode: String,
     deductions: deductions::Read,
     /// Only when lines are fingerprinted or dropped.
     fingerprint: Option<u64>,
@@ -116,6 +118,8 @@ struct Scratch {
     code: String,
     name: String,
     rname: String,
+    item: String,
+    mode: String,
     other: String,
 }
 
@@ -531,6 +535,11 @@ impl<'o, C: Count> Scan<'o, C> {
         } else {
             None
         };
+        let mut item = value(cell(Field::BillingItem).map_or("", |c| decode(c, enc, &mut s.item)));
+        if item.is_empty() {
+            item = value(cell(Field::Sku).map_or("", |c| decode(c, enc, &mut s.item)));
+        }
+        let mode = value(cell(Field::BillingMode).map_or("", |c| decode(c, enc, &mut s.mode)));
         let want_fingerprint = self.opts.fingerprints || self.opts.drop.is_some();
         let fingerprint = want_fingerprint.then(|| {
             let parsed = identity::Parsed {
@@ -566,6 +575,8 @@ impl<'o, C: Count> Scan<'o, C> {
             (&mut k.product, product_name),
             (&mut k.product_code, product_code),
             (&mut k.unit, unit),
+            (&mut k.billing_item, item),
+            (&mut k.billing_mode, mode),
         ] {
             to.clear();
             to.push_str(from);
@@ -627,6 +638,8 @@ impl<'o, C: Count> Scan<'o, C> {
             product: &k.product,
             product_code: &k.product_code,
             extras: k.extras,
+            billing_item: &k.billing_item,
+            billing_mode: &k.billing_mode,
         };
         self.count.count(&mut self.out.tallies, &k.sel, &l);
     }

@@ -21,8 +21,8 @@ use crate::ingest::FileScan;
 use crate::model::{Action, Deletion, LineKey, Verdict};
 use crate::money::format_quantity;
 use crate::report::{
-    Coverage, DeductedReport, Detail, InputReport, Report, ResourceReport, Settings, SourceRef,
-    Summary, Tool, SCHEMA_VERSION,
+    Coverage, DeductedReport, Detail, InputReport, ItemReport, Report, ResourceReport, Settings,
+    SourceRef, Summary, Tool, SCHEMA_VERSION,
 };
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use count::{Picked, Tallies, Tally};
@@ -383,6 +383,7 @@ fn assess(
             .collect(),
         no_charge_lines: usize::try_from(t.no_charge_lines).unwrap_or(usize::MAX),
         deducted_after_deletion: t.deducted.as_deref().map(deducted).unwrap_or_default(),
+        items: items(&t.items),
         first_after_deletion: t.first_after_deletion,
         last_after_deletion: t.last_after_deletion,
         tail_lines: usize::try_from(t.tail_lines).unwrap_or(usize::MAX),
@@ -539,6 +540,34 @@ fn deducted(d: &count::Deducted) -> Vec<DeductedReport> {
                 "lines"
             }
             .into(),
+        });
+    }
+    out
+}
+
+/// A resource's post-deletion charges by billing item, largest amount first, the items past
+/// the first few last.
+fn items(items: &count::Items) -> Vec<ItemReport> {
+    let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    let mut out: Vec<ItemReport> = items
+        .kept
+        .iter()
+        .map(|((product, item, mode), t)| ItemReport {
+            product: product.to_string(),
+            billing_item: item.to_string(),
+            billing_mode: mode.to_string(),
+            lines: count(t.lines),
+            amount: t.amount.amounts(),
+        })
+        .collect();
+    out.sort_by_key(|i| std::cmp::Reverse(i.amount.largest()));
+    if items.other.lines > 0 {
+        out.push(ItemReport {
+            product: String::new(),
+            billing_item: "(other items)".into(),
+            billing_mode: String::new(),
+            lines: count(items.other.lines),
+            amount: items.other.amount.amounts(),
         });
     }
     out

@@ -339,6 +339,8 @@ mod tests {
             resource_name: "",
             product: "",
             product_code: "",
+            billing_item: "",
+            billing_mode: "",
             extras: Some(s.4),
         }
     }

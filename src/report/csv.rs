@@ -48,6 +48,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         "usage_after_deletion_by_unit",
         "no_charge_lines",
         "deducted_after_deletion",
+        "items",
     ]);
     header.extend(REFUND);
     let baseline = report.baseline.is_some();
@@ -137,6 +138,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     &r.deducted_after_deletion
                         .iter()
                         .map(|d| d.display())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                spreadsheet_safe(
+                    &r.items
+                        .iter()
+                        .map(|i| i.display())
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),

@@ -610,6 +610,16 @@ fn resource(i: usize, r: &ResourceReport, report: &Report, tz: FixedOffset) -> M
                         }
                     }
                 }
+                @if !r.items.is_empty() {
+                    dt { "Still billing, by item" }
+                    dd {
+                        ul class="items" {
+                            @for item in &r.items {
+                                li { (item.display()) }
+                            }
+                        }
+                    }
+                }
                 @if !r.sources.is_empty() {
                     dt { "Charges after deletion at" }
                     dd {

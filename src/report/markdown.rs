@@ -30,6 +30,46 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
     for line in summary_lines(report, tz) {
         writeln!(out, "- {}", escape(&line))?;
     }
+    let billing: Vec<_> = report
+        .resources
+        .iter()
+        .filter(|r| !r.items.is_empty())
+        .collect();
+    if !billing.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "Still billing, by billing item:")?;
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            row(&[
+                "resource",
+                "product",
+                "billing item",
+                "billing mode",
+                "lines",
+                "amount"
+            ]
+            .map(String::from))
+        )?;
+        writeln!(out, "|{}", "---|".repeat(6))?;
+        for r in billing {
+            for i in &r.items {
+                writeln!(
+                    out,
+                    "{}",
+                    row(&[
+                        r.resource_id.clone(),
+                        i.product.clone(),
+                        i.billing_item.clone(),
+                        i.billing_mode.clone(),
+                        i.lines.to_string(),
+                        i.amount.display(),
+                    ])
+                )?;
+            }
+        }
+    }
     Ok(())
 }
 

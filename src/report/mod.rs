@@ -196,6 +196,9 @@ pub struct ResourceReport {
     pub no_charge_lines: usize,
     /// What the export's deduction columns say covered the post-deletion charges.
     pub deducted_after_deletion: Vec<DeductedReport>,
+    /// The post-deletion charges by billing item and billing mode, largest amount first: what
+    /// a user must go and stop.
+    pub items: Vec<ItemReport>,
     #[serde(serialize_with = "opt_time")]
     pub first_after_deletion: Option<DateTime<Utc>>,
     #[serde(serialize_with = "opt_time")]
@@ -260,6 +263,44 @@ pub fn usage_by_unit(r: &ResourceReport) -> String {
         .map(|(unit, q)| format!("{q} {unit}").trim_end().to_string())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A billing item that still bills after the deletion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemReport {
+    pub product: String,
+    /// The item billed within the product (`""` where the export names none); for the items
+    /// past the first few, `(other items)`.
+    pub billing_item: String,
+    pub billing_mode: String,
+    pub lines: usize,
+    pub amount: Amounts,
+}
+
+impl ItemReport {
+    /// `公网流量 (DataWorks, 后付费): 1 line, CNY 1.60`.
+    pub fn display(&self) -> String {
+        let what: Vec<&str> = [self.product.as_str(), self.billing_mode.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let item = if self.billing_item.is_empty() {
+            "(no billing item)"
+        } else {
+            &self.billing_item
+        };
+        format!(
+            "{item}{}: {} {}, {}",
+            if what.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", what.join(", "))
+            },
+            self.lines,
+            if self.lines == 1 { "line" } else { "lines" },
+            self.amount.display()
+        )
+    }
 }
 
 /// One kind of deduction over a resource's post-deletion charges.

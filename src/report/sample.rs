@@ -35,6 +35,7 @@ fn resource(id: &str, verdict: Verdict) -> ResourceReport {
         usage_after_deletion_by_unit: Default::default(),
         no_charge_lines: 0,
         deducted_after_deletion: Vec::new(),
+        items: Vec::new(),
         first_after_deletion: None,
         last_after_deletion: None,
         tail_lines: 0,

@@ -192,12 +192,18 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
             }
         }
         writeln!(out, "{}", line.trim_end())?;
+        let resource = n.checked_sub(1).and_then(|i| report.resources.get(i));
+        // What still bills, item by item, under the resource's own column.
+        for item in resource.map_or(&[][..], |r| &r.items[..]) {
+            writeln!(
+                out,
+                "{}└ {}",
+                " ".repeat(widths[0] + 2),
+                printable(&item.display())
+            )?;
+        }
         // An unsubscribed resource's refund check, on a line of its own under the resource.
-        let refund = n
-            .checked_sub(1)
-            .and_then(|i| report.resources.get(i))
-            .and_then(|r| r.refund.as_ref());
-        if let Some(f) = refund {
+        if let Some(f) = resource.and_then(|r| r.refund.as_ref()) {
             let indent = " ".repeat(widths[0] + 2);
             writeln!(out, "{indent}{}", printable(&f.line()))?;
         }

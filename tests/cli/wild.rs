@@ -406,3 +406,73 @@ fn a_charge_of_nothing_with_usage_stays_a_finding_billed_at_no_charge() {
     assert_eq!(col("deducted_after_deletion"), "resource plan 2 小时");
     assert_eq!(col("usage_after_deletion_by_unit"), "2 小时");
 }
+
+#[test]
+fn each_billing_item_that_still_bills_is_listed_with_its_mode_and_amount() {
+    // Of the workspace's five add-ons, public traffic (1.60), Data Quality (1.20) and API calls
+    // (0.30) bill on 03-11, after the release; smart baselines and SMS alerts stopped.
+    let r = report(
+        &mut check(
+            "register/dataworks.csv",
+            &["alibaba/billing-item-daily.csv"],
+        ),
+        1,
+    );
+    assert_eq!(
+        resource(&r, "dw-cn-shanghai-0001")["items"],
+        json!([
+            {"product": "DataWorks", "billing_item": "公网流量", "billing_mode": "后付费",
+             "lines": 1, "amount": {"CNY": "1.60"}},
+            {"product": "DataWorks", "billing_item": "数据质量", "billing_mode": "后付费",
+             "lines": 1, "amount": {"CNY": "1.20"}},
+            {"product": "DataWorks", "billing_item": "API调用", "billing_mode": "后付费",
+             "lines": 1, "amount": {"CNY": "0.30"}},
+        ])
+    );
+    let out = check(
+        "register/dataworks.csv",
+        &["alibaba/billing-item-daily.csv"],
+    )
+    .assert()
+    .code(1);
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    for item in [
+        "└ 公网流量 (DataWorks, 后付费): 1 line, CNY 1.60",
+        "└ 数据质量 (DataWorks, 后付费): 1 line, CNY 1.20",
+        "└ API调用 (DataWorks, 后付费): 1 line, CNY 0.30",
+    ] {
+        assert!(table.contains(item), "{table}");
+    }
+    assert!(!table.contains("智能基线") && !table.contains("短信告警"));
+    let out = check(
+        "register/dataworks.csv",
+        &["alibaba/billing-item-daily.csv"],
+    )
+    .args(["-f", "markdown"])
+    .assert()
+    .code(1);
+    let md = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        md.contains("| dw-cn-shanghai-0001 | DataWorks | 公网流量 | 后付费 | 1 | CNY 1.60 |"),
+        "{md}"
+    );
+    let out = check(
+        "register/dataworks.csv",
+        &["alibaba/billing-item-daily.csv"],
+    )
+    .args(["-f", "csv"])
+    .assert()
+    .code(1);
+    let csv = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(csv.contains("\"公网流量 (DataWorks, 后付费): 1 line, CNY 1.60; 数据质量 (DataWorks, 后付费): 1 line, CNY 1.20; API调用 (DataWorks, 后付费): 1 line, CNY 0.30\""), "{csv}");
+    // FOCUS: the charge description names the item, the charge frequency the mode.
+    let r = report(&mut check("register/units.csv", &["focus/units.csv"]), 1);
+    let items = &resource(&r, "i-units")["items"];
+    assert_eq!(items.as_array().unwrap().len(), 3);
+    assert_eq!(
+        items[0],
+        json!({"product": "Amazon Elastic Compute Cloud",
+               "billing_item": "$0.090 per GB - data transfer out",
+               "billing_mode": "Usage-Based", "lines": 1, "amount": {"USD": "0.27"}})
+    );
+}

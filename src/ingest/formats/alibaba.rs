@@ -122,6 +122,14 @@ pub static SPEC: FormatSpec = FormatSpec {
             Field::SavingsPlan,
             &["节省计划抵扣金额", "Deducted By Savings Plan"],
         ),
+        (
+            Field::BillingItem,
+            &["计费项", "BillingItem", "Billing Item"],
+        ),
+        (
+            Field::BillingMode,
+            &["消费类型", "SubscriptionType", "Subscription Type"],
+        ),
     ],
     kind,
     version: None,

@@ -25,6 +25,9 @@ pub static SPEC: FormatSpec = FormatSpec {
         (Field::Amount, &["BilledCost"]),
         (Field::Usage, &["ConsumedQuantity"]),
         (Field::Unit, &["ConsumedUnit"]),
+        (Field::BillingItem, &["ChargeDescription"]),
+        (Field::Sku, &["SkuId"]),
+        (Field::BillingMode, &["ChargeFrequency"]),
         (Field::Currency, &["BillingCurrency"]),
         // 1.3 renamed `Provider` (third-party 1.3 emitters write `ServiceProviderName`; a
         // `HostProviderName` alone names who hosts it, the closest there is).

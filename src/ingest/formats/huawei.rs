@@ -87,6 +87,20 @@ pub static SPEC: FormatSpec = FormatSpec {
             &["预留实例内使用量", "RI Usage", "ri_usage"],
         ),
         (Field::Unit, &["使用量单位", "Usage Unit", "usage_unit"]),
+        (
+            Field::BillingItem,
+            &[
+                "使用量类型",
+                "使用量类型编码",
+                "Usage Type",
+                "Usage Type Code",
+                "usage_type",
+            ],
+        ),
+        (
+            Field::BillingMode,
+            &["计费模式", "Billing Mode", "charging_mode", "charge_mode"],
+        ),
     ],
     kind,
     version: None,

@@ -38,10 +38,12 @@ pub enum Field {
     Usage,
     Currency,
     Provider,
-    /// What is billed within the product: CUR usage type, Azure meter, OCI SKU description.
-    /// Bound and shown by `inspect`; not read yet (issue 12's billing items will).
+    /// What is billed within the product (Huawei `使用量类型`, Alibaba `计费项`, FOCUS
+    /// `ChargeDescription`, CUR usage type, Azure meter, OCI SKU description): what a user must
+    /// go and stop.
     BillingItem,
-    /// Unit of the usage quantity (`pricing/unit`, `UnitOfMeasure`, …); bound, not read yet.
+    /// Unit of the usage quantity (`使用量单位`, `用量单位`, `ConsumedUnit`, `pricing/unit`,
+    /// `UnitOfMeasure`, …): usage is summed per unit only.
     Unit,
     /// Vouchers used (Huawei and Alibaba `代金券抵扣`): the amount less them is what was paid.
     Vouchers,
@@ -63,10 +65,15 @@ pub enum Field {
     Day,
     /// The billing cycle (`账期`, `YYYY-MM`): the usage window of a line dated by nothing else.
     Cycle,
+    /// A SKU (FOCUS `SkuId`): the billing item of a line whose [`Field::BillingItem`] is empty.
+    Sku,
+    /// Pay-as-you-go or subscription (Huawei `计费模式`, Alibaba `消费类型`, FOCUS
+    /// `ChargeFrequency`).
+    BillingMode,
 }
 
 impl Field {
-    pub const COUNT: usize = 27;
+    pub const COUNT: usize = 29;
 
     pub const ALL: [Field; Field::COUNT] = [
         Field::ResourceId,
@@ -96,6 +103,8 @@ impl Field {
         Field::SavingsPlan,
         Field::Day,
         Field::Cycle,
+        Field::Sku,
+        Field::BillingMode,
     ];
 
     /// The meaning shown by `inspect` and in error messages.
@@ -128,6 +137,8 @@ impl Field {
             Field::SavingsPlan => "savings-plan deduction",
             Field::Day => "day",
             Field::Cycle => "billing cycle",
+            Field::Sku => "SKU",
+            Field::BillingMode => "billing mode",
         }
     }
 }
