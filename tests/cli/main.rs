@@ -21,6 +21,7 @@ mod properties;
 mod quirks;
 mod reading;
 mod readme;
+mod realdata;
 mod realdata_native;
 mod register;
 mod rules;

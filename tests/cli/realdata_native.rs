@@ -4,40 +4,10 @@
 //! `BILLRECON_REQUIRE_REALDATA=1` (as `.ci/run` sets it). Registers are written here, and the
 //! verdicts and amounts each test expects are worked out by hand from the lines cited.
 
+use crate::realdata::{realdata, register};
 use crate::util::{billrecon, report, resource, source_lines, verdicts};
 use serde_json::{json, Value};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-/// `../shared/realdata/<rel>` relative to the crate root, as the binary (run from the crate root)
-/// is given it; `None` when it is absent and not required.
-fn realdata(rel: &str) -> Option<PathBuf> {
-    let path = Path::new("..").join("shared").join("realdata").join(rel);
-    if Path::new(env!("CARGO_MANIFEST_DIR")).join(&path).is_file() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("BILLRECON_REQUIRE_REALDATA").as_deref() != Ok("1"),
-        "BILLRECON_REQUIRE_REALDATA=1 but {} is missing",
-        path.display()
-    );
-    eprintln!(
-        "skipped: {} is absent (the real-data corpus sits beside the clone in CI only)",
-        path.display()
-    );
-    None
-}
-
-/// A register file holding `text`, removed when dropped.
-fn register(text: &str) -> tempfile::NamedTempFile {
-    let mut f = tempfile::Builder::new()
-        .prefix("billrecon-register-")
-        .suffix(".csv")
-        .tempfile()
-        .expect("temporary register");
-    f.write_all(text.as_bytes()).expect("register written");
-    f
-}
+use std::path::Path;
 
 /// `billrecon inspect -f json FILE`'s one input (exit 0).
 fn inspect(file: &Path) -> Value {
