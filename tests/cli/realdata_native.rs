@@ -96,6 +96,34 @@ fn aws_cur_without_resource_ids() {
     assert_eq!(kms["tail_lines"], 2);
     assert_eq!(kms["tail_amount"], json!({"USD": "0.0433333336"}));
     assert_eq!(source_lines(kms), [302, 303, 304, 305, 119]);
+    // Lines 302-305: ca-central-1-KMS-Requests, 5 + 1 + 1 + 1 requests at USD 0 (no
+    // pricing/term); line 119: ca-central-1-KMS-Keys, OnDemand, 0.0041666667 keys for USD
+    // 0.0041666667. Two units, never summed; four lines billed at no charge.
+    assert_eq!(
+        kms["usage_after_deletion_by_unit"],
+        json!({"Keys": "0.0041666667", "Requests": "8"})
+    );
+    assert_eq!(kms["usage_after_deletion"], Value::Null);
+    assert_eq!(kms["no_charge_lines"], 4);
+    let items: Vec<(String, String, u64)> = kms["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["billing_item"].as_str().unwrap().to_string(),
+                i["billing_mode"].as_str().unwrap().to_string(),
+                i["lines"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("ca-central-1-KMS-Keys".into(), "OnDemand".into(), 1),
+            ("ca-central-1-KMS-Requests".into(), String::new(), 4)
+        ]
+    );
     assert_eq!(product(&r, "AWS CloudShell")["verdict"], "stopped");
     assert_eq!(product(&r, "AWS Secrets Manager")["verdict"], "pending");
     let transfer = product(&r, "AWS Data Transfer");
@@ -225,6 +253,13 @@ fn azure_ea_actual_cost_from_the_finops_toolkit() {
     assert_eq!(purchase["verdict"], "still_billing");
     assert_eq!(purchase["amount_after_deletion"], json!({"USD": "3.25"}));
     assert_eq!(source_lines(purchase), [2]);
+    // What still bills, by meter (`MeterName`) and pricing model (`PricingModel`).
+    assert_eq!(purchase["items"][0]["billing_item"], "B1s");
+    assert_eq!(purchase["items"][0]["billing_mode"], "Reservation");
+    assert_eq!(purchase["items"][0]["amount"], json!({"USD": "3.25"}));
+    // The SQL database's line 6 bills at no charge: 2 vCore Hours, nothing deducted by a column.
+    assert_eq!(db["usage_after_deletion_by_unit"], json!({"1 Hour": "2"}));
+    assert_eq!(db["no_charge_lines"], 1);
 }
 
 /// The OCI cost report (506 hourly lines 2023-11-13 05:00–12:00 UTC, starts without seconds,

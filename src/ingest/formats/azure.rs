@@ -46,6 +46,8 @@ pub static SPEC: FormatSpec = FormatSpec {
         ),
         (Field::BillingItem, &["MeterName"]),
         (Field::Unit, &["UnitOfMeasure", "Unit"]),
+        // `OnDemand`, `Spot`, `Reservation`, `SavingsPlan`.
+        (Field::BillingMode, &["PricingModel"]),
     ],
     kind,
     version: None,

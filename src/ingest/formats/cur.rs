@@ -60,6 +60,7 @@ pub static SPEC: FormatSpec = FormatSpec {
             &["lineItem/UsageType", "line_item_usage_type"],
         ),
         (Field::Unit, &["pricing/unit", "pricing_unit"]),
+        (Field::BillingMode, &["pricing/term", "pricing_term"]),
     ],
     kind,
     version: None,
