@@ -151,6 +151,10 @@ pub(super) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && (a.is_empty() || a == b)
 }
 
+/// The empty markers, trimmed, in lower case (compared without regard to ASCII case): the one
+/// table `billrecon sql` writes its markers from; [`is_empty_marker`] is its fast form.
+pub const EMPTY_MARKERS: [&str; 4] = ["-", "--", "\"\"", "null"];
+
 /// Whether trimmed text is an empty marker: the consoles write `-` (Alibaba) and `--` (Huawei),
 /// database dumps `NULL` (any case; the official FOCUS sample is one), and a cell holding just
 /// two quotes is an empty string someone quoted twice.
@@ -407,6 +411,13 @@ mod tests {
             assert_eq!(id_text(id), "", "{id:?}");
         }
         assert_eq!(id_text("'i-1'"), "i-1");
+        // The table `sql` reads and the fast test are the same markers.
+        for t in [
+            "-", "--", "\"\"", "null", "NULL", "Null", "", "---", "nul", "x", "0",
+        ] {
+            let in_table = t.is_empty() || EMPTY_MARKERS.iter().any(|m| t.eq_ignore_ascii_case(m));
+            assert_eq!(is_empty_marker(t.as_bytes()), in_table, "{t:?}");
+        }
     }
 
     #[test]

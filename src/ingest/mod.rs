@@ -12,6 +12,7 @@
 //! line's facts and hands them on through the [`Count`] seam.
 
 mod cells;
+pub use cells::EMPTY_MARKERS;
 mod deductions;
 pub mod dedupe;
 pub mod formats;

@@ -35,10 +35,11 @@ Columns: by default the names of the console's standard export (Huawei `资源ID
 binds them from an export's header as `check` would; `--column MEANING=NAME` renames one (an
 empty NAME: the table has no such column). Meanings: resource_id, child_resource_id,
 product_code, product, usage_start, usage_end, charge_time, expenditure_time, kind, amount,
-usage, currency, provider, and `first` (the first column, by which a `合计`/`Total` totals row
+usage, unit, currency, provider, and `first` (the first column, by which a `合计`/`Total` totals row
 is recognised and left out; known from --header-of).
 
-Same rules as check: empty markers (`-`, `--`), times in --tz (UTC for FOCUS) in every form
+Same rules as check: empty markers (`-`, `--`, `NULL` in any case, `\"\"`), usage never summed
+across units (usage_after_deletion is null when they differ), times in --tz (UTC for FOCUS) in every form
 check reads, inclusive `…:59:59` ends, the ModelArts UUID suffix, composite `;` IDs, ARNs, GCP
 full names, user rules, refund and zero-line classification, per-provider coverage, the verdict
 order; a cell check rejects (a bad time or amount) fails the query. Where the query differs:
@@ -51,6 +52,11 @@ order; a cell check rejects (a bad time or amount) fails the query. Where the qu
   - Trino and BigQuery: the query is checked by a parser (sqlglot), not run; casting a
     scientific-notation amount (`173E-2`, FOCUS) to DECIMAL/BIGNUMERIC is what the engines
     document, unverified here.
+  - coverage: refunds and credits are left out, other kinds of line with a window of a day or
+    less count (check counts metered usage only); usage dated after the current time is not left
+    out (the query runs later than it is written).
+  - billing-item files dated by day or billing cycle only (Alibaba `日期`, `账期`) are refused.
+  - usage by unit, lines billed at no charge, deductions and billing items are check's only.
   - the register is inlined as VALUES; Athena caps a query at 256 KB: past that, write it with
     --register-table and --register-csv and load the CSV as that table (all columns text).
 
@@ -180,7 +186,7 @@ pub struct SqlArgs {
 }
 
 /// The `--column` meanings and the fields they name.
-const MEANINGS: [(&str, Field); 15] = [
+const MEANINGS: [(&str, Field); 16] = [
     ("resource_id", Field::ResourceId),
     ("child_resource_id", Field::ChildResourceId),
     ("resource_name", Field::ResourceName),
@@ -194,6 +200,7 @@ const MEANINGS: [(&str, Field); 15] = [
     ("charge_class", Field::ChargeClass),
     ("amount", Field::Amount),
     ("usage", Field::Usage),
+    ("unit", Field::Unit),
     ("currency", Field::Currency),
     ("provider", Field::Provider),
 ];
@@ -342,6 +349,17 @@ pub fn run(a: SqlArgs) -> Result<Exit> {
             "--column: the table needs a column for: {}",
             names.join(", ")
         )));
+    }
+    // A billing-item file dated by `日期`/`账期` alone: `check` reads it, the query does not.
+    let timed = [Field::UsageStart, Field::ChargeTime, Field::ExpenditureTime]
+        .iter()
+        .any(|f| columns[*f as usize].is_some());
+    if !timed {
+        return Err(Error::Usage(
+            "the table has no usage window and no time charged (a billing-item file dated by \
+             day or billing cycle only): `billrecon check` reads such files, `sql` does not yet"
+                .into(),
+        ));
     }
 
     // The register, as `check` reads it.

@@ -268,7 +268,7 @@ struct Builder<'a, 'b> {
 }
 
 /// Fields the query reads, with the column alias each gets.
-const READ: [(Field, &str); 13] = [
+const READ: [(Field, &str); 14] = [
     (Field::ResourceId, "c_id"),
     (Field::ChildResourceId, "c_child"),
     (Field::ProductCode, "c_code"),
@@ -280,9 +280,20 @@ const READ: [(Field, &str); 13] = [
     (Field::Kind, "c_kind"),
     (Field::Amount, "c_amount"),
     (Field::Usage, "c_usage"),
+    (Field::Unit, "c_unit"),
     (Field::Currency, "c_cur"),
     (Field::Provider, "c_prov"),
 ];
+
+/// Whether the trimmed text `x` is empty or an empty marker (`ingest::EMPTY_MARKERS`, any
+/// ASCII case).
+fn marker(d: Dialect, x: &str) -> String {
+    let list: Vec<String> = crate::ingest::EMPTY_MARKERS
+        .iter()
+        .map(|m| d.lit(m))
+        .collect();
+    format!("{x} = '' OR {} IN ({})", d.lower_ascii(x), list.join(", "))
+}
 
 /// The `start ~ end` separators of an expenditure-time range, in the order `split_range` tries.
 const RANGE_SEPARATORS: [&str; 5] = ["~", "～", " - ", " to ", "—"];
@@ -457,8 +468,8 @@ impl Builder<'_, '_> {
         self.cte("reg", body);
     }
 
-    /// `src`: the cells the rules read, trimmed, with the empty markers `-` and `--` made empty
-    /// (`ingest::value`); totals rows left out (`ingest::is_totals`).
+    /// `src`: the cells the rules read, trimmed, with the empty markers made empty
+    /// ([`EMPTY_MARKERS`], `ingest::cells::value`); totals rows left out (`ingest::is_totals`).
     fn read(&mut self) {
         let d = self.d;
         let mut cols = Vec::new();
@@ -490,11 +501,12 @@ impl Builder<'_, '_> {
         );
         let mut vals: Vec<String> = READ
             .iter()
-            .map(|(_, a)| format!("CASE WHEN {a} IN ('-', '--') THEN '' ELSE {a} END AS {a}"))
+            .map(|(_, a)| format!("CASE WHEN {} THEN '' ELSE {a} END AS {a}", marker(d, a)))
             .collect();
         vals.push("c_first".into());
         let totals = format!(
-            "c_id IN ('', '-', '--') AND (substr(c_first, 1, 2) IN ('合计', '总计') OR {} = 'total')",
+            "({}) AND (substr(c_first, 1, 2) IN ('合计', '总计') OR {} = 'total')",
+            marker(d, "c_id"),
             d.lower_ascii(&d.substr("c_first", "1", Some("5")))
         );
         let filter = if self.s.first_column.is_some() {
@@ -522,7 +534,11 @@ impl Builder<'_, '_> {
                 ));
             }
             arms.push_str(&format!(" ELSE {x} END"));
-            arms
+            // A quoted marker (`'NULL'`) is a marker too (`ingest::cells::id_text`).
+            format!(
+                "CASE WHEN {} THEN '' ELSE {arms} END",
+                marker(d, &format!("({arms})"))
+            )
         };
         let provider = if self.s.columns[Field::Provider as usize].is_some() {
             let lower = d.lower_ascii("c_prov");
@@ -628,31 +644,36 @@ impl Builder<'_, '_> {
         self.cte(
             "lines",
             format!(
-                "SELECT provider, c_code AS code, c_pname AS pname, id, child, u_start, u_end, charged,\n  {window_ok} AS window_ok,\n  {amount} AS amount,\n  c_usage, {refund} AS refund, {currency} AS currency\nFROM s4"
+                "SELECT provider, c_code AS code, c_pname AS pname, id, child, u_start, u_end, charged,\n  {window_ok} AS window_ok,\n  {amount} AS amount,\n  c_usage, c_unit, {refund} AS refund, {currency} AS currency\nFROM s4"
             ),
         );
     }
 
-    /// `cov`: per provider, how far the data is complete (`reconcile::coverage`,
-    /// `settle::complete_through`): the latest end of a metered window (a day or less), else of
-    /// a longer one, else the latest time charged, or `--as-of`, less the lag.
+    /// `cov`: per provider, how far the data is complete (`reconcile::coverage`, coverage
+    /// settled once): the largest `usage end − max(lag, window)` over metered windows (a day or
+    /// less, refunds and credits left out), else the latest end of a longer window, else the
+    /// latest time charged, less the lag; or `--as-of` less the lag. Unlike `check`, purchases,
+    /// taxes and adjustments of a day or less count here, and usage dated after the current time
+    /// is not left out (the query is run later than it is written): both documented.
     fn coverage(&mut self) {
         let d = self.d;
+        let lag = self.seconds(self.s.lag);
         self.cte(
             "cov0",
-                "SELECT provider,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start <= 86400 THEN u_end END) AS short_end,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start > 86400 THEN u_end END) AS long_end,\n  max(charged) AS charge,\n  count(amount) AS amounts, min(CASE WHEN window_ok THEN 1 ELSE 0 END) AS windows\nFROM lines GROUP BY provider".into(),
+            format!(
+                "SELECT provider,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start <= 86400 AND NOT refund THEN CASE WHEN u_end - {lag} < u_start THEN u_end - {lag} ELSE u_start END END) AS metered_ct,\n  max(CASE WHEN u_start IS NOT NULL AND u_end IS NOT NULL AND u_end - u_start > 86400 THEN u_end END) AS long_end,\n  max(charged) AS charge,\n  count(amount) AS amounts, min(CASE WHEN window_ok THEN 1 ELSE 0 END) AS windows\nFROM lines GROUP BY provider"
+            ),
         );
-        let latest = match self.s.as_of {
-            Some(t) => self.time_lit(t),
-            None => "coalesce(short_end, long_end, charge)".into(),
+        let ct = match self.s.as_of {
+            Some(t) => format!("{} - {lag}", self.time_lit(t)),
+            None => format!("coalesce(metered_ct, long_end - {lag}, charge - {lag})"),
         };
-        let lag = self.seconds(self.s.lag);
         // `amounts` and `windows` are read so that no engine drops the checks of rows that
         // match nothing.
         self.cte(
             "cov",
             format!(
-                "SELECT provider, CASE WHEN amounts >= 0 AND windows >= 0 THEN {latest} - {lag} END AS ct\nFROM cov0"
+                "SELECT provider, CASE WHEN amounts >= 0 AND windows >= 0 THEN {ct} END AS ct\nFROM cov0"
             ),
         );
         self.cte(
@@ -820,7 +841,7 @@ impl Builder<'_, '_> {
         self.cte(
             "m0",
             format!(
-                "SELECT h.idx, CASE WHEN r.rkey IS NULL THEN h.norm_id ELSE '' END AS gid, l.provider, l.currency,\n  l.amount, l.refund, l.u_end, r.d, r.dg,\n  CASE WHEN l.c_usage = '' THEN NULL ELSE {usage} END AS qty,\n  {t} AS t, cv.ct AS pct\nFROM lines AS l\n  JOIN hits AS h ON h.provider = l.provider AND h.code = l.code AND h.pname = l.pname AND h.id = l.id AND h.child = l.child\n  JOIN reg AS r ON r.idx = h.idx\n  LEFT JOIN cov AS cv ON cv.provider = l.provider"
+                "SELECT h.idx, CASE WHEN r.rkey IS NULL THEN h.norm_id ELSE '' END AS gid, l.provider, l.currency,\n  l.amount, l.refund, l.u_end, r.d, r.dg,\n  CASE WHEN l.c_usage = '' THEN NULL ELSE {usage} END AS qty, l.c_unit AS unit,\n  {t} AS t, cv.ct AS pct\nFROM lines AS l\n  JOIN hits AS h ON h.provider = l.provider AND h.code = l.code AND h.pname = l.pname AND h.id = l.id AND h.child = l.child\n  JOIN reg AS r ON r.idx = h.idx\n  LEFT JOIN cov AS cv ON cv.provider = l.provider"
             ),
         );
         self.cte(
@@ -831,7 +852,7 @@ impl Builder<'_, '_> {
         self.cte(
             "aggc",
             format!(
-                "SELECT idx, gid, currency,\n  {n} AS n_lines,\n  {after} AS n_after,\n  sum(CASE WHEN cls = 'after' THEN amount END) AS a_after,\n  sum(CASE WHEN cls = 'after' THEN coalesce(qty, 0) END) AS q_after,\n  min(CASE WHEN cls = 'after' THEN t END) AS first_t,\n  max(CASE WHEN cls = 'after' THEN t END) AS last_t,\n  {tail} AS n_tail,\n  sum(CASE WHEN cls = 'tail' THEN amount END) AS a_tail,\n  {refund} AS n_refund,\n  sum(CASE WHEN cls = 'refund' THEN amount END) AS a_refund,\n  min(pct) AS ct, min(provider) AS pmin, max(provider) AS pmax\nFROM m GROUP BY idx, gid, currency",
+                "SELECT idx, gid, currency,\n  {n} AS n_lines,\n  {after} AS n_after,\n  sum(CASE WHEN cls = 'after' THEN amount END) AS a_after,\n  sum(CASE WHEN cls = 'after' THEN coalesce(qty, 0) END) AS q_after,\n  min(CASE WHEN cls = 'after' AND qty IS NOT NULL THEN unit END) AS u_min,\n  max(CASE WHEN cls = 'after' AND qty IS NOT NULL THEN unit END) AS u_max,\n  min(CASE WHEN cls = 'after' THEN t END) AS first_t,\n  max(CASE WHEN cls = 'after' THEN t END) AS last_t,\n  {tail} AS n_tail,\n  sum(CASE WHEN cls = 'tail' THEN amount END) AS a_tail,\n  {refund} AS n_refund,\n  sum(CASE WHEN cls = 'refund' THEN amount END) AS a_refund,\n  min(pct) AS ct, min(provider) AS pmin, max(provider) AS pmax\nFROM m GROUP BY idx, gid, currency",
                 n = d.cast("count(*)", int),
                 after = d.cast("sum(CASE WHEN cls = 'after' THEN 1 ELSE 0 END)", int),
                 tail = d.cast("sum(CASE WHEN cls = 'tail' THEN 1 ELSE 0 END)", int),
@@ -844,6 +865,8 @@ impl Builder<'_, '_> {
             d.cast("sum(c.n_lines)", int) + " AS n_lines",
             d.cast("sum(c.n_after)", int) + " AS n_after",
             "sum(c.q_after) AS q_after".into(),
+            "min(c.u_min) AS u_min".into(),
+            "max(c.u_max) AS u_max".into(),
             "min(c.first_t) AS first_t".into(),
             "max(c.last_t) AS last_t".into(),
             d.cast("sum(c.n_tail)", int) + " AS n_tail",
@@ -894,7 +917,8 @@ impl Builder<'_, '_> {
             format!("{verdict} AS verdict"),
             format!("coalesce(a.n_lines, {zero_int}) AS lines"),
             format!("coalesce(a.n_after, {zero_int}) AS lines_after_deletion"),
-            "coalesce(a.q_after, 0) AS usage_after_deletion".into(),
+            // Usage is never summed across units (`count::Tally::usage_after_deletion`).
+            "CASE WHEN a.u_min <> a.u_max THEN NULL ELSE coalesce(a.q_after, 0) END AS usage_after_deletion".into(),
             "a.first_t".into(),
             "a.last_t".into(),
             format!("coalesce(a.n_tail, {zero_int}) AS tail_lines"),

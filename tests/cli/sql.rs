@@ -298,3 +298,17 @@ fn bad_settings_are_usage_errors() {
     .code(2);
     assert!(stderr_of(&out).contains("register-bad-time.csv:3:2"));
 }
+
+/// An Alibaba billing-item file dated by `日期` and `账期` only: `check` reads it
+/// (`wild::an_alibaba_billing_item_file_dates_each_line_by_its_day_in_tz`); the query refuses it, saying so (exit 2).
+#[test]
+fn a_billing_item_file_without_a_usage_window_is_refused_by_name() {
+    let out = sql(&["--dialect", "duckdb", "--table", "bill"])
+        .arg("--header-of")
+        .arg(fixture("alibaba/billing-item-daily.csv"))
+        .args(["--product", "dataworks", "--cleaned-at", "2024-03-10 08:30"])
+        .assert()
+        .code(2);
+    let e = stderr_of(&out);
+    assert!(e.contains("no usage window") && e.contains("check"), "{e}");
+}
