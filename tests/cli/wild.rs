@@ -383,7 +383,7 @@ fn a_charge_of_nothing_with_usage_stays_a_finding_billed_at_no_charge() {
         plan["deducted_after_deletion"],
         json!([{"by": "resource plan", "quantity": "2", "unit": "小时"}])
     );
-    for format in ["table", "markdown"] {
+    for format in ["table", "markdown", "html"] {
         let out = check("register/plan-covered.csv", &["huawei/plan-covered.csv"])
             .args(["-f", format])
             .assert()
@@ -464,6 +464,19 @@ fn each_billing_item_that_still_bills_is_listed_with_its_mode_and_amount() {
     .assert()
     .code(1);
     let csv = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let html = check(
+        "register/dataworks.csv",
+        &["alibaba/billing-item-daily.csv"],
+    )
+    .args(["-f", "html"])
+    .assert()
+    .code(1);
+    let html = String::from_utf8_lossy(&html.get_output().stdout).into_owned();
+    assert!(
+        html.contains("<li>公网流量 (DataWorks, 后付费): 1 line, CNY 1.60</li>"),
+        "{html}"
+    );
+    assert!(!html.contains("智能基线"));
     assert!(csv.contains("\"公网流量 (DataWorks, 后付费): 1 line, CNY 1.60; 数据质量 (DataWorks, 后付费): 1 line, CNY 1.20; API调用 (DataWorks, 后付费): 1 line, CNY 0.30\""), "{csv}");
     // FOCUS: the charge description names the item, the charge frequency the mode.
     let r = report(&mut check("register/units.csv", &["focus/units.csv"]), 1);
