@@ -13,6 +13,8 @@ use crate::ids::normalize::UserRule;
 use crate::ingest::formats::Field;
 use crate::model::{Deletion, Format};
 use chrono::{DateTime, Duration, Utc};
+pub use patterns::*;
+use spans::*;
 
 /// Seconds from 0000-01-01T00:00:00Z to 1970-01-01T00:00:00Z: times are shifted by this before
 /// integer division, so that every division the query makes is of non-negative numbers.
@@ -179,87 +181,6 @@ pub fn build(s: &Spec<'_>) -> (String, Vec<String>) {
     (sql, b.caveats)
 }
 
-/// The byte ranges of `sql` outside quoted text (`'…'`, `"…"`, `` `…` ``; a backslash escapes
-/// the next character in the dialects whose literals use it), where relation names are code.
-fn code_spans(d: Dialect, sql: &str) -> Vec<(usize, usize)> {
-    let backslash = matches!(d, Dialect::Spark | Dialect::Bigquery);
-    let mut spans = Vec::new();
-    let mut start = 0;
-    let mut quote: Option<char> = None;
-    let mut chars = sql.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match quote {
-            None if matches!(c, '\'' | '"' | '`') => {
-                spans.push((start, i));
-                quote = Some(c);
-            }
-            None => {}
-            Some(_) if backslash && c == '\\' => {
-                chars.next();
-            }
-            Some(q) if c == q => {
-                quote = None;
-                start = i + 1;
-            }
-            Some(_) => {}
-        }
-    }
-    if quote.is_none() {
-        spans.push((start, sql.len()));
-    }
-    spans
-}
-
-/// The references to relation `name` in the code of `sql`: `FROM name` or `JOIN name`, as
-/// (start of `name`, end of `name`) byte offsets.
-fn reference_spans(d: Dialect, sql: &str, name: &str) -> Vec<(usize, usize)> {
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    let mut out = Vec::new();
-    for (a, b) in code_spans(d, sql) {
-        let code = &sql[a..b];
-        // The words of the code with their byte offsets.
-        let mut words: Vec<(usize, &str)> = Vec::new();
-        let mut start = None;
-        for (i, c) in code
-            .char_indices()
-            .chain(std::iter::once((code.len(), ' ')))
-        {
-            match (start, is_word(c)) {
-                (None, true) => start = Some(i),
-                (Some(s), false) => {
-                    words.push((s, &code[s..i]));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        for w in words.windows(2) {
-            if (w[0].1 == "FROM" || w[0].1 == "JOIN") && w[1].1 == name {
-                out.push((a + w[1].0, a + w[1].0 + name.len()));
-            }
-        }
-    }
-    out
-}
-
-/// How many times `sql` names the relation `name` (as a whole word after FROM or JOIN).
-fn references(d: Dialect, sql: &str, name: &str) -> usize {
-    reference_spans(d, sql, name).len()
-}
-
-/// `sql` with its one reference to `name` replaced by `(body) AS name`, or by `(body)` when the
-/// reference already has an alias.
-fn inline(d: Dialect, sql: &str, name: &str, body: &str) -> String {
-    let (at, end) = reference_spans(d, sql, name)[0];
-    let aliased = sql[end..].trim_start().starts_with("AS ");
-    let alias = if aliased {
-        String::new()
-    } else {
-        format!(" AS {name}")
-    };
-    format!("{}(\n{body}\n){alias}{}", &sql[..at], &sql[end..])
-}
-
 struct Builder<'a, 'b> {
     d: Dialect,
     s: &'b Spec<'a>,
@@ -294,59 +215,6 @@ fn marker(d: Dialect, x: &str) -> String {
         .collect();
     format!("{x} = '' OR {} IN ({})", d.lower_ascii(x), list.join(", "))
 }
-
-/// The `start ~ end` separators of an expenditure-time range, in the order `split_range` tries.
-const RANGE_SEPARATORS: [&str; 5] = ["~", "～", " - ", " to ", "—"];
-
-/// The canonical provider keys and the squeezed names that fold to them (`canonical_provider`).
-pub const PROVIDER_NAMES: [(&str, &[&str]); 5] = [
-    ("huawei", &["huawei", "huaweicloud", "hwc", "华为云"]),
-    (
-        "alibaba",
-        &["alibaba", "alibabacloud", "aliyun", "alicloud", "阿里云"],
-    ),
-    ("aws", &["aws", "amazonwebservices", "amazon"]),
-    ("azure", &["azure", "microsoft", "microsoftazure"]),
-    (
-        "gcp",
-        &["gcp", "google", "googlecloud", "googlecloudplatform"],
-    ),
-];
-
-const UUID: &str = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
-
-/// The built-in rules as patterns whose one group is the normalized ID (see `normalize.rs`):
-/// a ModelArts service's name before its `-<UUID>` (unless that also ends with a UUID), the
-/// resource of an AWS ARN, the name of a GCP full resource name. Azure resource IDs normalize
-/// to themselves and need no pattern.
-pub fn modelarts_pattern() -> String {
-    format!("(?s)^(.+)-{UUID}$")
-}
-pub fn modelarts_ambiguous() -> String {
-    format!("(?s)^.+-{UUID}-{UUID}$")
-}
-pub const ARN: &str = "(?s)^(?:arn|ARN):[aA][wW][sS][^:]*:[^:]*:[^:]*:[^:]*:(?:.*[/:])?([^/:]+)$";
-pub const GCP: &str =
-    "(?s)^//[^/]*\\.[gG][oO][oO][gG][lL][eE][aA][pP][iI][sS]\\.[cC][oO][mM]/.*/([^/]+)$";
-
-/// A time as `parse_time` reads it: date, optional time of day, the rest (an offset).
-const TIME: &str = "(?s)^([0-9]{4})([-/])([0-9]{1,2})([-/])([0-9]{1,2})(?:[ Tt] *([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?)?(.*)$";
-
-/// The offset forms `parse_suffix` reads after `GMT`/`UTC`: `±H[H]`, `±HH[:]MM`, `±H:MM`.
-fn offset_patterns() -> [String; 3] {
-    let lead = format!("^(?:GMT|UTC)?[{WHITESPACE}]*([+-])");
-    [
-        format!("{lead}([0-9]{{1,2}})$"),
-        format!("{lead}([0-9]{{2}}):?([0-9]{{2}})$"),
-        format!("{lead}([0-9]):([0-9]{{2}})$"),
-    ]
-}
-
-/// A plain or scientific decimal as `parse_decimal` reads it after a `+` and thousands
-/// separators are removed: mantissa digits before and after the point, and the exponent.
-const NUMBER: &str = "^-?([0-9]*)\\.?([0-9]*)(?:[eE]([+-]?[0-9]+))?$";
-const NUMBER_SHAPE: &str = "^-?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?$";
-const GROUPED: &str = "^-?[0-9]{1,3}(?:,[0-9]{3})+(?:\\.[^,]*)?$";
 
 impl Builder<'_, '_> {
     fn cte(&mut self, name: &str, body: String) {
@@ -998,6 +866,8 @@ impl Builder<'_, '_> {
 }
 
 mod cells;
+mod patterns;
+mod spans;
 
 #[cfg(test)]
 mod tests;
