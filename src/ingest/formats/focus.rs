@@ -52,8 +52,9 @@ pub static SPEC: FormatSpec = FormatSpec {
 struct Release {
     /// What the release is called ([`LABELS`] spells it too).
     name: &'static str,
-    /// The columns a dataset of this release must have.
-    mandatory: &'static [&'static str],
+    /// The columns a dataset of this release must have, in lists (a release keeps its
+    /// predecessors' and may add some).
+    mandatory: &'static [&'static [&'static str]],
     /// The columns this release added: a header with one is of this release or later.
     added: &'static [&'static str],
 }
@@ -98,36 +99,13 @@ const MANDATORY_1_0: &[&str] = &[
     "ServiceName",
 ];
 
-const MANDATORY_1_3: &[&str] = &[
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "ContractedCost",
-    "EffectiveCost",
-    "InvoiceIssuerName",
-    "ListCost",
-    "PricingQuantity",
-    "PricingUnit",
-    "ProviderName",
-    "PublisherName",
-    "ServiceCategory",
-    "ServiceName",
-    "ServiceProviderName",
-    "HostProviderName",
-];
+/// The columns 1.3 made mandatory on top of 1.0's (which it still requires, deprecated or not).
+const MANDATORY_ADDED_1_3: &[&str] = &["ServiceProviderName", "HostProviderName"];
 
 const RELEASES: [Release; 4] = [
     Release {
         name: "1.0",
-        mandatory: MANDATORY_1_0,
+        mandatory: &[MANDATORY_1_0],
         added: &[
             "AvailabilityZone",
             "BilledCost",
@@ -176,7 +154,7 @@ const RELEASES: [Release; 4] = [
     },
     Release {
         name: "1.1",
-        mandatory: MANDATORY_1_0,
+        mandatory: &[MANDATORY_1_0],
         added: &[
             "CapacityReservationId",
             "CapacityReservationStatus",
@@ -189,7 +167,7 @@ const RELEASES: [Release; 4] = [
     },
     Release {
         name: "1.2",
-        mandatory: MANDATORY_1_0,
+        mandatory: &[MANDATORY_1_0],
         added: &[
             "BillingAccountType",
             "InvoiceId",
@@ -202,7 +180,7 @@ const RELEASES: [Release; 4] = [
     },
     Release {
         name: "1.3",
-        mandatory: MANDATORY_1_3,
+        mandatory: &[MANDATORY_1_0, MANDATORY_ADDED_1_3],
         added: &[
             "ServiceProviderName",
             "HostProviderName",
@@ -279,7 +257,7 @@ pub fn version(header: &[String]) -> &'static str {
         .rposition(|r| r.added.iter().any(&has))
         .unwrap_or(0);
     let fits: Vec<usize> = (lower..RELEASES.len())
-        .filter(|&i| RELEASES[i].mandatory.iter().all(&has))
+        .filter(|&i| RELEASES[i].mandatory.iter().all(|l| l.iter().all(&has)))
         .collect();
     let (Some(&lo), Some(&hi)) = (fits.first(), fits.last()) else {
         return if display { UNKNOWN_DISPLAY } else { UNKNOWN };
@@ -338,7 +316,7 @@ mod tests {
         all_1_1.retain(|c| c != "SkuMeter");
         assert_eq!(version(&all_1_1), "1.1–1.2");
         // 1.3: ServiceProviderName and HostProviderName, with the deprecated ProviderName.
-        let v13 = with(MANDATORY_1_3, &[]);
+        let v13 = with(MANDATORY_1_0, MANDATORY_ADDED_1_3);
         assert_eq!(version(&v13), "1.3");
         // 1.3 names without the columns 1.3 still requires: no release fits.
         assert_eq!(
