@@ -240,33 +240,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "TIME", requires = "product")]
     pub cleaned_at: Vec<String>,
 
-    /// How long after a usage period ends its charge may still be missing from an export
-    #[arg(long, value_name = "DURATION", default_value = "2h")]
-    pub lag: String,
-
-    /// How long after a deletion the bill must have been observed before a resource can be
-    /// declared stopped
-    #[arg(long, value_name = "DURATION", default_value = "24h")]
-    pub window: String,
-
-    /// Usage starting less than this after the deletion is still tail (for deletions accepted
-    /// before they complete)
-    #[arg(long, value_name = "DURATION", default_value = "0s")]
-    pub grace: String,
-
-    /// When the exports were taken [default: the latest usage end in the data]
-    #[arg(long, value_name = "TIME")]
-    pub as_of: Option<String>,
-
-    /// Offset of times written without one (the Huawei and Alibaba consoles write UTC+08:00
-    /// wall clocks; FOCUS times are UTC)
-    #[arg(
-        long,
-        value_name = "OFFSET",
-        default_value = "+08:00",
-        allow_hyphen_values = true
-    )]
-    pub tz: String,
+    #[command(flatten)]
+    pub timing: Timing,
 
     /// Extra ID-normalization rules (TOML), tried before the built-in ones
     #[arg(long, value_name = "FILE")]
@@ -334,4 +309,36 @@ mod tests {
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// When usage is settled and observed: the options `check` and `sql` share.
+#[derive(Debug, Args)]
+pub struct Timing {
+    /// How long after a usage period ends its charge may still be missing from an export
+    #[arg(long, value_name = "DURATION", default_value = "2h")]
+    pub lag: String,
+
+    /// How long after a deletion the bill must have been observed before a resource can be
+    /// declared stopped
+    #[arg(long, value_name = "DURATION", default_value = "24h")]
+    pub window: String,
+
+    /// Usage starting less than this after the deletion is still tail (for deletions accepted
+    /// before they complete)
+    #[arg(long, value_name = "DURATION", default_value = "0s")]
+    pub grace: String,
+
+    /// When the exports were taken [default: the latest usage end in the data]
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+
+    /// Offset of times written without one (the Huawei and Alibaba consoles write UTC+08:00
+    /// wall clocks; FOCUS times are UTC)
+    #[arg(
+        long,
+        value_name = "OFFSET",
+        default_value = "+08:00",
+        allow_hyphen_values = true
+    )]
+    pub tz: String,
 }

@@ -37,29 +37,14 @@ pub struct CheckConfig {
 
 impl CheckConfig {
     pub fn from_args(a: CheckArgs) -> Result<Self> {
-        let usage = |flag: &str, m: String| Error::Usage(format!("{flag}: {m}"));
-        let tz = parse_offset(&a.tz).map_err(|m| usage("--tz", m))?;
-        if a.product.len() != a.cleaned_at.len() {
-            return Err(Error::Usage(format!(
-                "--product and --cleaned-at go in pairs: got {} --product and {} --cleaned-at",
-                a.product.len(),
-                a.cleaned_at.len()
-            )));
-        }
-        let mut products = Vec::new();
-        for (p, at) in a.product.iter().zip(&a.cleaned_at) {
-            if p.trim().is_empty() {
-                return Err(Error::Usage("--product: the name is empty".into()));
-            }
-            let t = parse_time(at, tz).map_err(|m| usage("--cleaned-at", m))?;
-            products.push((p.trim().to_string(), t));
-        }
-        let as_of = a
-            .as_of
-            .as_deref()
-            .map(|s| parse_time(s, tz))
-            .transpose()
-            .map_err(|m| usage("--as-of", m))?;
+        let Timing {
+            tz,
+            lag,
+            window,
+            grace,
+            as_of,
+        } = Timing::from_args(&a.timing)?;
+        let products = cleanups(&a.product, &a.cleaned_at, tz)?;
         Ok(CheckConfig {
             exports: a
                 .exports
@@ -73,9 +58,9 @@ impl CheckConfig {
                 .collect(),
             rules: a.rules.map(|p| p.to_string_lossy().into_owned()),
             products,
-            lag: parse_duration(&a.lag).map_err(|m| usage("--lag", m))?,
-            window: parse_duration(&a.window).map_err(|m| usage("--window", m))?,
-            grace: parse_duration(&a.grace).map_err(|m| usage("--grace", m))?,
+            lag,
+            window,
+            grace,
             as_of,
             tz,
             format: match a.format {
@@ -173,4 +158,56 @@ impl DeletionsConfig {
             quiet: a.quiet,
         })
     }
+}
+
+/// The settlement settings `check` and `sql` share, parsed.
+pub struct Timing {
+    pub tz: FixedOffset,
+    pub lag: Duration,
+    pub window: Duration,
+    pub grace: Duration,
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+impl Timing {
+    pub fn from_args(a: &crate::cli::Timing) -> Result<Self> {
+        let usage = |flag: &str, m: String| Error::Usage(format!("{flag}: {m}"));
+        let tz = parse_offset(&a.tz).map_err(|m| usage("--tz", m))?;
+        Ok(Timing {
+            tz,
+            lag: parse_duration(&a.lag).map_err(|m| usage("--lag", m))?,
+            window: parse_duration(&a.window).map_err(|m| usage("--window", m))?,
+            grace: parse_duration(&a.grace).map_err(|m| usage("--grace", m))?,
+            as_of: a
+                .as_of
+                .as_deref()
+                .map(|s| parse_time(s, tz))
+                .transpose()
+                .map_err(|m| usage("--as-of", m))?,
+        })
+    }
+}
+
+/// `--product` and `--cleaned-at`, paired in order: each cleaned-up product (trimmed) and when.
+pub fn cleanups(
+    products: &[String],
+    cleaned_at: &[String],
+    tz: FixedOffset,
+) -> Result<Vec<(String, DateTime<Utc>)>> {
+    if products.len() != cleaned_at.len() {
+        return Err(Error::Usage(format!(
+            "--product and --cleaned-at go in pairs: got {} --product and {} --cleaned-at",
+            products.len(),
+            cleaned_at.len()
+        )));
+    }
+    let mut out = Vec::new();
+    for (p, at) in products.iter().zip(cleaned_at) {
+        if p.trim().is_empty() {
+            return Err(Error::Usage("--product: the name is empty".into()));
+        }
+        let t = parse_time(at, tz).map_err(|m| Error::Usage(format!("--cleaned-at: {m}")))?;
+        out.push((p.trim().to_string(), t));
+    }
+    Ok(out)
 }

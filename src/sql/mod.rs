@@ -15,7 +15,6 @@ use crate::exit::Exit;
 use crate::ingest::formats::header::{self, fold};
 use crate::ingest::formats::{self as formats, Field, FormatSpec};
 use crate::model::{Deletion, Format};
-use crate::time::{parse_duration, parse_offset, parse_time};
 use clap::{Args, ValueEnum};
 use dialect::Dialect;
 use std::path::PathBuf;
@@ -143,30 +142,8 @@ pub struct SqlArgs {
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
 
-    /// How long after a usage period ends its charge may still be missing
-    #[arg(long, value_name = "DURATION", default_value = "2h")]
-    pub lag: String,
-
-    /// How long after a deletion the bill must have been observed
-    #[arg(long, value_name = "DURATION", default_value = "24h")]
-    pub window: String,
-
-    /// Usage starting less than this after the deletion is still tail
-    #[arg(long, value_name = "DURATION", default_value = "0s")]
-    pub grace: String,
-
-    /// When the exports were taken [default: the latest usage end in the data]
-    #[arg(long, value_name = "TIME")]
-    pub as_of: Option<String>,
-
-    /// Offset of times written without one (FOCUS times are UTC)
-    #[arg(
-        long,
-        value_name = "OFFSET",
-        default_value = "+08:00",
-        allow_hyphen_values = true
-    )]
-    pub tz: String,
+    #[command(flatten)]
+    pub timing: crate::cli::Timing,
 
     /// Read the register from this table instead of inlining it (write it with --register-csv)
     #[arg(long, value_name = "NAME", requires = "register_csv")]
@@ -253,24 +230,14 @@ fn read_header(path: &str) -> Result<(header::Binding, Vec<String>)> {
 }
 
 pub fn run(a: SqlArgs) -> Result<Exit> {
-    let usage = |flag: &str, m: String| Error::Usage(format!("{flag}: {m}"));
-    let tz = parse_offset(&a.tz).map_err(|m| usage("--tz", m))?;
-    let lag = parse_duration(&a.lag).map_err(|m| usage("--lag", m))?;
-    let window = parse_duration(&a.window).map_err(|m| usage("--window", m))?;
-    let grace = parse_duration(&a.grace).map_err(|m| usage("--grace", m))?;
-    let as_of = a
-        .as_of
-        .as_deref()
-        .map(|s| parse_time(s, tz))
-        .transpose()
-        .map_err(|m| usage("--as-of", m))?;
-    if a.product.len() != a.cleaned_at.len() {
-        return Err(Error::Usage(format!(
-            "--product and --cleaned-at go in pairs: got {} --product and {} --cleaned-at",
-            a.product.len(),
-            a.cleaned_at.len()
-        )));
-    }
+    let crate::config::Timing {
+        tz,
+        lag,
+        window,
+        grace,
+        as_of,
+    } = crate::config::Timing::from_args(&a.timing)?;
+    let cleanups = crate::config::cleanups(&a.product, &a.cleaned_at, tz)?;
     let want = a.source.map(|s| match s {
         SourceArg::Huawei => spec_of("huawei").format,
         SourceArg::Alibaba => spec_of("alibaba").format,
@@ -370,12 +337,8 @@ pub fn run(a: SqlArgs) -> Result<Exit> {
         deletions.extend(d);
         warnings.extend(w);
     }
-    for (p, at) in a.product.iter().zip(&a.cleaned_at) {
-        if p.trim().is_empty() {
-            return Err(Error::Usage("--product: the name is empty".into()));
-        }
-        let t = parse_time(at, tz).map_err(|m| usage("--cleaned-at", m))?;
-        deletions.push(crate::deletions::product_cleanup(p.trim(), t));
+    for (p, t) in cleanups {
+        deletions.push(crate::deletions::product_cleanup(&p, t));
     }
     let rules = match &a.rules {
         Some(p) => crate::ids::rules_file::read(&p.to_string_lossy())?,
