@@ -2,7 +2,7 @@
 //! cloud-nuke report, read by the module of its source) and the table that says which events
 //! are deletions and stops: built in, extended by `[[deletion_event]]` entries of the rules file.
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::model::Action;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -489,21 +489,8 @@ pub fn read_rules(path: &str) -> Result<Vec<EventRule>> {
 }
 
 pub fn parse_rules(path: &str, text: &str) -> Result<Vec<EventRule>> {
-    let at = |offset: usize| {
-        let before = &text[..offset.min(text.len())];
-        let line = before.matches('\n').count() as u64 + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Location::at(path, line, Some(col))
-    };
-    let file: RulesFile = toml::from_str(text).map_err(|e| {
-        let loc = e
-            .span()
-            .map_or_else(|| Location::file(path), |s| at(s.start));
-        Error::input(
-            loc,
-            format!("not a valid rules file: {}", e.message().trim()),
-        )
-    })?;
+    let at = |offset: usize| crate::ids::rules_file::location(path, text, offset);
+    let file: RulesFile = crate::ids::rules_file::parse_toml(path, text)?;
     let mut out = Vec::new();
     for entry in file.deletion_event {
         let raw = entry.into_inner();

@@ -40,22 +40,31 @@ pub fn read(path: &str) -> Result<Vec<UserRule>> {
     parse(path, &text)
 }
 
-pub fn parse(path: &str, text: &str) -> Result<Vec<UserRule>> {
-    let at = |offset: usize| {
-        let before = &text[..offset.min(text.len())];
-        let line = before.matches('\n').count() as u64 + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        Location::at(path, line, Some(col))
-    };
-    let file: RulesFile = toml::from_str(text).map_err(|e| {
+/// Where byte `offset` of a rules file's `text` is, as a line and a column in characters.
+pub(crate) fn location(path: &str, text: &str, offset: usize) -> Location {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() as u64 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Location::at(path, line, Some(col))
+}
+
+/// A rules file's TOML as `T` (each reader takes its own tables from the one file), an error
+/// citing where it does not parse.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(path: &str, text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|e| {
         let loc = e
             .span()
-            .map_or_else(|| Location::file(path), |s| at(s.start));
+            .map_or_else(|| Location::file(path), |s| location(path, text, s.start));
         Error::input(
             loc,
             format!("not a valid rules file: {}", e.message().trim()),
         )
-    })?;
+    })
+}
+
+pub fn parse(path: &str, text: &str) -> Result<Vec<UserRule>> {
+    let at = |offset: usize| location(path, text, offset);
+    let file: RulesFile = parse_toml(path, text)?;
     let mut out = Vec::new();
     for (i, spanned) in file.rule.into_iter().enumerate() {
         let raw = spanned.into_inner();
