@@ -19,6 +19,9 @@ pub const MAX_DIGITS_BEFORE_POINT: usize = 18;
 /// errors, never rounded to something else; so are values of more than
 /// [`MAX_DIGITS_BEFORE_POINT`] digits before the point, whose sums could overflow.
 pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    if let Some(d) = short_plain(s.as_bytes()) {
+        return Ok(d);
+    }
     let d = parse_unbounded(s)?;
     if d.abs() >= Decimal::from(10u64.pow(MAX_DIGITS_BEFORE_POINT as u32)) {
         return Err(format!(
@@ -81,6 +84,41 @@ fn parse_unbounded(s: &str) -> Result<Decimal, String> {
             bad()
         }
     })
+}
+
+/// The common cell, read without the general parser: an optional `-`, then at most 18 digits
+/// with at most one `.` between them (`2.00000000`, `-0.014`, `2000`). It fits a 64-bit
+/// mantissa, so it is read digit by digit and its scale is the digits after the point, exactly
+/// as [`Decimal::from_str_exact`] would give it; anything else (`+`, blanks, groups,
+/// exponents, a leading or trailing point, a negative zero, longer numbers) is `None` and goes
+/// through the general parser. Every matched row parses its amount and usage: this is most
+/// of what reading a matched row costs.
+#[inline]
+fn short_plain(b: &[u8]) -> Option<Decimal> {
+    let (neg, body) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    if body.is_empty() || body.len() > 19 || body[0] == b'.' || body[body.len() - 1] == b'.' {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut point = None;
+    for (i, &c) in body.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(c - b'0'),
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let digits = body.len() - usize::from(point.is_some());
+    if digits > 18 || (neg && mantissa == 0) {
+        return None;
+    }
+    let scale = point.map_or(0, |p| body.len() - 1 - p) as u32;
+    // At most 18 digits: below 10^18, so the mantissa fits an `i64` either sign.
+    let m = mantissa as i64;
+    Some(Decimal::new(if neg { -m } else { m }, scale))
 }
 
 fn plain(s: &str) -> Option<Decimal> {
@@ -429,6 +467,86 @@ mod tests {
             }
         }
         assert!(!may_be_decimal("default") && !may_be_decimal("2026-10-01 02:20:01"));
+    }
+
+    /// What the general parser makes of `s`, as the short path must give it: value, scale and
+    /// sign alike (a report prints `2.00000000` as the bill wrote it).
+    fn general(s: &str) -> Option<(i128, u32, bool)> {
+        let d = parse_unbounded(s).ok()?;
+        (d.abs() < Decimal::from(10u64.pow(MAX_DIGITS_BEFORE_POINT as u32)))
+            .then(|| (d.mantissa(), d.scale(), d.is_sign_negative()))
+    }
+
+    #[test]
+    fn the_short_path_reads_what_the_general_parser_reads() {
+        let mut cells: Vec<String> = [
+            "2.00000000",
+            "-0.014",
+            "2000",
+            "0",
+            "-0",
+            "-0.00",
+            "0.00",
+            "5.",
+            ".5",
+            "-.5",
+            "1.2.3",
+            "999999999999999999",
+            "-999999999999999999",
+            "99999999999999999.9",
+            "0.000000000000000001",
+            "1000000000000000000",
+            "9999999999999999999",
+            "00000000000000000001",
+            "-",
+            ".",
+            "+1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every string of up to four bytes from a number's alphabet.
+        let alphabet = ["", "0", "7", "-", ".", "+", " "];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for d in alphabet {
+                        cells.push(format!("{a}{b}{c}{d}"));
+                    }
+                }
+            }
+        }
+        let mut short = 0;
+        for s in &cells {
+            let fast = short_plain(s.as_bytes());
+            if let Some(d) = fast {
+                short += 1;
+                assert_eq!(
+                    Some((d.mantissa(), d.scale(), d.is_sign_negative())),
+                    general(s),
+                    "{s:?}"
+                );
+            }
+            assert_eq!(
+                parse_decimal(s).ok().map(|d| (d.mantissa(), d.scale())),
+                general(s).map(|(m, sc, _)| (m, sc)),
+                "{s:?}"
+            );
+        }
+        // The short path is taken, not only declined.
+        assert!(short > 100, "{short}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_numbers_read_the_same_either_way(s in "-?[0-9]{0,12}(\\.[0-9]{0,10})?") {
+            if let Some(d) = short_plain(s.as_bytes()) {
+                proptest::prop_assert_eq!(
+                    Some((d.mantissa(), d.scale(), d.is_sign_negative())),
+                    general(&s)
+                );
+            }
+        }
     }
 
     #[test]

@@ -87,6 +87,42 @@ impl TimeCache {
     }
 }
 
+/// A matched row's text cell (name, unit, billing item, mode) as last decoded, with the bytes
+/// it was decoded from: the matched rows of a resource repeat these cells, and most exports use
+/// a few units and items, so comparing bytes spares decoding, trimming and copying them again.
+#[derive(Default)]
+pub(super) struct TextCache {
+    raw: Vec<u8>,
+    /// The decoded text with its empty markers emptied ([`value`]).
+    text: String,
+    valid: bool,
+}
+
+impl TextCache {
+    /// The text of `raw`; `decode` reads it when it differs from the last (an error is
+    /// returned and not remembered: the next row with these bytes fails as well).
+    #[inline]
+    pub(super) fn get<E>(
+        &mut self,
+        raw: &[u8],
+        decode: impl FnOnce(&[u8], &mut String) -> Result<(), E>,
+    ) -> Result<&str, E> {
+        if !(self.valid && bytes_eq(&self.raw, raw)) {
+            self.valid = false;
+            decode(raw, &mut self.text)?;
+            self.raw.clear();
+            self.raw.extend_from_slice(raw);
+            self.valid = true;
+        }
+        Ok(&self.text)
+    }
+
+    /// The text last returned.
+    pub(super) fn text(&self) -> &str {
+        &self.text
+    }
+}
+
 /// The kinds of the last few (kind cell, charge-class cell) pairs read, by their raw bytes. An
 /// export uses a handful of bill types and a resource's rows move among them (hourly usage, a
 /// renewal, a refund): one remembered pair would miss at every change, and reading the cells
@@ -318,6 +354,31 @@ mod tests {
         assert_eq!(reads.get(), KindCache::SIZE + 4);
         assert_eq!(get("0u", ""), Ok(LineKind::Usage));
         assert_eq!(reads.get(), KindCache::SIZE + 5);
+    }
+
+    #[test]
+    fn a_text_cell_is_decoded_again_only_when_its_bytes_change_and_errors_never_stick() {
+        let mut cache = TextCache::default();
+        let calls = std::cell::Cell::new(0);
+        let mut get = |raw: &[u8]| {
+            cache
+                .get(raw, |b, out| {
+                    calls.set(calls.get() + 1);
+                    let t = std::str::from_utf8(b).map_err(|_| "bad")?;
+                    out.clear();
+                    out.push_str(value(t));
+                    Ok::<_, &str>(())
+                })
+                .map(str::to_string)
+        };
+        assert_eq!(get(b" GB "), Ok("GB".into()));
+        assert_eq!(get(b" GB "), Ok("GB".into()));
+        assert_eq!(calls.get(), 1);
+        assert_eq!(get(b"NULL"), Ok("".into()));
+        assert_eq!(get(b"caf\xe9"), Err("bad"));
+        assert_eq!(get(b"caf\xe9"), Err("bad"), "a failed cell fails again");
+        assert_eq!(get(b""), Ok("".into()));
+        assert_eq!(calls.get(), 5);
     }
 
     #[test]

@@ -3,9 +3,8 @@
 //! An export repeats each resource's identifying cells (provider, resource ID, child ID,
 //! product code and name) on every one of its hourly lines. Hashing those bytes and comparing
 //! them once is far cheaper than decoding, trimming, normalizing and looking up the ID again,
-//! and the answer cannot differ: the selection is a function of exactly those cells.
-
-use super::Selected;
+//! and the answer cannot differ: the selection is a function of exactly those cells. What is
+//! remembered is the scan's to choose (a selection and the texts it was made from).
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -21,14 +20,26 @@ const NONE: u32 = u32::MAX;
 
 /// Kept compact, keys back to back in one arena: every row probes a different entry, and the
 /// whole memo of a few thousand resources then stays in the core's cache.
-#[derive(Default)]
-pub struct SelectMemo {
+pub struct SelectMemo<T> {
     key: Vec<u8>,
     /// Hash of a key → the newest entry with that hash.
     index: HashMap<u64, u32, BuildHasherDefault<Mixed>>,
     entries: Vec<Remembered>,
     arena: Vec<u8>,
-    selected: Vec<Arc<Selected>>,
+    selected: Vec<Arc<T>>,
+}
+
+// Not derived: a derive would ask `T: Default`, which no empty memo needs.
+impl<T> Default for SelectMemo<T> {
+    fn default() -> Self {
+        SelectMemo {
+            key: Vec::new(),
+            index: HashMap::default(),
+            entries: Vec::new(),
+            arena: Vec::new(),
+            selected: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -40,15 +51,15 @@ struct Remembered {
     selected: u32,
 }
 
-impl SelectMemo {
+impl<T> SelectMemo<T> {
     /// The selection for `parts`, computed by `select` the first time these exact bytes are
     /// seen (shared: a kept row takes a reference, not a copy). An error is returned and not
     /// remembered: the next row with these bytes fails as well.
     pub fn get<E>(
         &mut self,
         parts: [&[u8]; 5],
-        select: impl FnOnce() -> Result<Option<Selected>, E>,
-    ) -> Result<Option<Arc<Selected>>, E> {
+        select: impl FnOnce() -> Result<Option<T>, E>,
+    ) -> Result<Option<Arc<T>>, E> {
         let hash = sample_hash(&parts);
         let head = self.index.get(&hash).copied();
         let mut at = head.unwrap_or(NONE);
@@ -73,8 +84,8 @@ impl SelectMemo {
     fn find_or_insert<E>(
         &mut self,
         hash: u64,
-        select: impl FnOnce() -> Result<Option<Selected>, E>,
-    ) -> Result<Option<Arc<Selected>>, E> {
+        select: impl FnOnce() -> Result<Option<T>, E>,
+    ) -> Result<Option<Arc<T>>, E> {
         let head = self.index.get(&hash).copied();
         let mut at = head.unwrap_or(NONE);
         while let Some(e) = self.entries.get(at as usize) {
@@ -198,6 +209,7 @@ const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Selected;
     use std::cell::Cell;
 
     fn sel(id: &str) -> Option<Selected> {
@@ -210,7 +222,7 @@ mod tests {
 
     #[test]
     fn each_distinct_tuple_of_cells_is_selected_once() {
-        let mut memo = SelectMemo::default();
+        let mut memo = SelectMemo::<Selected>::default();
         let calls = Cell::new(0);
         let mut get = |parts: [&[u8]; 5], answer: Option<Selected>| {
             memo.get(parts, || {
@@ -235,7 +247,7 @@ mod tests {
 
     #[test]
     fn an_error_is_not_remembered() {
-        let mut memo = SelectMemo::default();
+        let mut memo = SelectMemo::<Selected>::default();
         let a: [&[u8]; 5] = [b"", b"caf\xe9", b"", b"", b""];
         assert_eq!(memo.get(a, || Err("bad")), Err("bad"));
         assert_eq!(memo.get(a, || Err("bad again")), Err("bad again"));
@@ -247,7 +259,7 @@ mod tests {
 
     #[test]
     fn keys_that_share_a_hash_are_told_apart() {
-        let mut memo = SelectMemo::default();
+        let mut memo = SelectMemo::<Selected>::default();
         let mut get = |id: &str, answer: Option<Selected>| {
             memo.key.clear();
             memo.key.extend_from_slice(id.as_bytes());
@@ -266,7 +278,7 @@ mod tests {
 
     #[test]
     fn the_memo_starts_over_when_full() {
-        let mut memo = SelectMemo::default();
+        let mut memo = SelectMemo::<Selected>::default();
         for i in 0..ENTRIES + 10 {
             let id = i.to_string();
             let _ = memo.get([b"", id.as_bytes(), b"", b"", b""], || Ok::<_, ()>(None));

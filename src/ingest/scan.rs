@@ -7,7 +7,7 @@
 
 use super::cells::{
     bytes_eq, id_text, is_empty_cell, is_totals, plain_decimal, quantity, value, KindCache, Record,
-    TimeCache,
+    TextCache, TimeCache,
 };
 use super::deductions;
 use super::formats::header::Binding;
@@ -64,7 +64,7 @@ pub(super) struct Scan<'o, C: Count> {
     /// The usage start of the row just read when it is metered usage after the horizon, until
     /// its line number is known.
     pub(super) future_start: Option<DateTime<Utc>>,
-    memo: super::memo::SelectMemo,
+    memo: super::memo::SelectMemo<Hit>,
     /// The times the previous row noted for coverage, and where its provider's span is: rows
     /// of an hourly export repeat them, and noting them again changes nothing.
     last_span: Option<Span>,
@@ -85,14 +85,22 @@ pub(super) struct Scan<'o, C: Count> {
     out: FileScan<C::Counts>,
 }
 
+/// A selection with the decoded texts of the cells it was made from: remembered with it, so
+/// that a matched row takes its ID, product code and name from here instead of decoding them
+/// again (they are the memo's key: the texts cannot differ).
+#[derive(Default)]
+struct Hit {
+    sel: Selected,
+    id: String,
+    product_code: String,
+    product_name: String,
+}
+
 /// What a matched row tells the [`Count`] (the line number is added when it is counted).
 #[derive(Default)]
 struct Matched {
-    sel: Arc<Selected>,
-    bill_id: String,
-    resource_name: String,
-    product: String,
-    product_code: String,
+    hit: Arc<Hit>,
+    resource_name: TextCache,
     currency: String,
     time: DateTime<Utc>,
     usage_end: Option<DateTime<Utc>>,
@@ -101,10 +109,15 @@ struct Matched {
     usage: Option<Decimal>,
     /// What the deciding side asked to read of it beyond the above (see `orders`).
     extras: Option<LineExtras>,
-    unit: String,
-    billing_item: String,
-    billing_mode: String,
+    unit: TextCache,
+    /// The billing item, else (`item_is_sku`) the SKU.
+    billing_item: TextCache,
+    sku: TextCache,
+    item_is_sku: bool,
+    billing_mode: TextCache,
     deductions: deductions::Read,
+    /// The deduction cells `deductions` was read from, while it holds what they say.
+    deductions_raw: Option<[Vec<u8>; deductions::FIELDS.len()]>,
     /// Only when lines are fingerprinted or dropped.
     fingerprint: Option<u64>,
 }
@@ -113,13 +126,9 @@ struct Matched {
 #[derive(Default)]
 struct Scratch {
     id: String,
-    unit: String,
     child: String,
     code: String,
     name: String,
-    rname: String,
-    item: String,
-    mode: String,
     other: String,
 }
 
@@ -335,7 +344,12 @@ impl<'o, C: Count> Scan<'o, C> {
                 id: id_text(text(Field::ResourceId, &mut s.id)?),
                 child_id: id_text(text(Field::ChildResourceId, &mut s.child)?),
             };
-            Ok(select.select(&ids))
+            Ok(select.select(&ids).map(|sel| Hit {
+                sel,
+                id: ids.id.to_string(),
+                product_code: ids.product_code.to_string(),
+                product_name: ids.product_name.to_string(),
+            }))
         })?;
 
         // Times: every row feeds coverage.
@@ -476,14 +490,27 @@ impl<'o, C: Count> Scan<'o, C> {
         let need = selected.is_some();
         let plain =
             |f: Field| cell(f).is_none_or(|c| plain_decimal(c.trim_ascii()) || is_empty_cell(c));
-        if need || !deductions::FIELDS.iter().all(|f| plain(*f)) {
+        let same_deductions = |raw: &Option<[Vec<u8>; deductions::FIELDS.len()]>| {
+            raw.as_ref().is_some_and(|raw| {
+                (0..deductions::FIELDS.len())
+                    .all(|i| bytes_eq(&raw[i], cell(deductions::FIELDS[i]).unwrap_or(b"")))
+            })
+        };
+        if (need || !deductions::FIELDS.iter().all(|f| plain(*f)))
+            && !same_deductions(&self.matched.deductions_raw)
+        {
             let d = &mut self.matched.deductions;
+            // Forgotten first: a cell that fails leaves nothing half read to be reused.
+            let mut raw = self.matched.deductions_raw.take().unwrap_or_default();
             d.clear();
-            for f in deductions::FIELDS {
+            for (f, raw) in deductions::FIELDS.into_iter().zip(raw.iter_mut()) {
                 let text = field_text(cell(f), f, &cols, enc, &mut self.s.other)?;
                 d.cell(f, text)
                     .map_err(|m| (col_of(f), format!("{}: {m}", f.meaning())))?;
+                raw.clear();
+                raw.extend_from_slice(cell(f).unwrap_or(b""));
             }
+            self.matched.deductions_raw = Some(raw);
         }
         let covered = self.matched.deductions.view("").covered();
 
@@ -511,18 +538,43 @@ impl<'o, C: Count> Scan<'o, C> {
         }
         self.note_span(usage_start, usage_end, charged_at, feeds, metered);
 
-        let Some(sel) = selected else { return Ok(()) };
+        let Some(hit) = selected else { return Ok(()) };
         let mut currency = std::mem::take(&mut self.matched.currency);
         self.currency_into(rec, &mut currency);
         self.matched.currency = currency;
         let s = &mut self.s;
-        let text = |f: Field, scratch| field_text(cell(f), f, &cols, enc, scratch);
-        let id = id_text(text(Field::ResourceId, &mut s.id)?);
-        let product_code = value(text(Field::ProductCode, &mut s.code)?);
-        let product_name = value(text(Field::ProductName, &mut s.name)?);
-        let resource_name = value(text(Field::ResourceName, &mut s.rname)?);
-        let unit = value(text(Field::Unit, &mut s.unit)?);
-        let extras = if self.count.wants_extras(&sel) {
+        let k = &mut self.matched;
+        let (id, product_code, product_name) = (&hit.id, &hit.product_code, &hit.product_name);
+        // The cells a matched row reads beyond its ID: strictly decoded, as the ID is.
+        let scratch = &mut s.other;
+        let mut strict = |f: Field, cache: &mut TextCache| -> RowResult {
+            cache.get(cell(f).unwrap_or(b""), |raw, out| {
+                let t = value(field_text(Some(raw), f, &cols, enc, scratch)?);
+                out.clear();
+                out.push_str(t);
+                Ok(())
+            })?;
+            Ok(())
+        };
+        strict(Field::ResourceName, &mut k.resource_name)?;
+        strict(Field::Unit, &mut k.unit)?;
+        // Shown, never matched on: read as well as they can be.
+        let mut lenient = |f: Field, cache: &mut TextCache| -> bool {
+            let read = cache.get(cell(f).unwrap_or(b""), |raw, out| {
+                let t = value(decode(raw, enc, scratch));
+                out.clear();
+                out.push_str(t);
+                Ok::<_, std::convert::Infallible>(())
+            });
+            read.is_ok_and(str::is_empty)
+        };
+        k.item_is_sku = lenient(Field::BillingItem, &mut k.billing_item);
+        if k.item_is_sku {
+            lenient(Field::Sku, &mut k.sku);
+        }
+        lenient(Field::BillingMode, &mut k.billing_mode);
+        let resource_name = k.resource_name.text();
+        let extras = if self.count.wants_extras(&hit.sel) {
             let mut cells = OrderCells {
                 rec,
                 cols: &self.cols,
@@ -535,11 +587,6 @@ impl<'o, C: Count> Scan<'o, C> {
         } else {
             None
         };
-        let mut item = value(cell(Field::BillingItem).map_or("", |c| decode(c, enc, &mut s.item)));
-        if item.is_empty() {
-            item = value(cell(Field::Sku).map_or("", |c| decode(c, enc, &mut s.item)));
-        }
-        let mode = value(cell(Field::BillingMode).map_or("", |c| decode(c, enc, &mut s.mode)));
         let want_fingerprint = self.opts.fingerprints || self.opts.drop.is_some();
         let fingerprint = want_fingerprint.then(|| {
             let parsed = identity::Parsed {
@@ -552,7 +599,7 @@ impl<'o, C: Count> Scan<'o, C> {
                 usage_end,
                 kind,
                 amount: amount.unwrap_or_default(),
-                currency: &self.matched.currency,
+                currency: &k.currency,
                 usage,
             };
             let mut cells = OrderCells {
@@ -568,20 +615,7 @@ impl<'o, C: Count> Scan<'o, C> {
             s.other = cells.scratch;
             fp
         });
-        let k = &mut self.matched;
-        for (to, from) in [
-            (&mut k.bill_id, id),
-            (&mut k.resource_name, resource_name),
-            (&mut k.product, product_name),
-            (&mut k.product_code, product_code),
-            (&mut k.unit, unit),
-            (&mut k.billing_item, item),
-            (&mut k.billing_mode, mode),
-        ] {
-            to.clear();
-            to.push_str(from);
-        }
-        k.sel = sel;
+        k.hit = hit;
         k.time = time;
         k.usage_end = usage_end;
         k.kind = kind;
@@ -628,20 +662,24 @@ impl<'o, C: Count> Scan<'o, C> {
             kind: k.kind,
             amount: k.amount,
             usage: k.usage,
-            unit: &k.unit,
-            deductions: k.deductions.view(&k.unit),
+            unit: k.unit.text(),
+            deductions: k.deductions.view(k.unit.text()),
             currency: &k.currency,
             provider: &self.provider,
-            bill_id: &k.bill_id,
-            rule: &k.sel.rule,
-            resource_name: &k.resource_name,
-            product: &k.product,
-            product_code: &k.product_code,
+            bill_id: &k.hit.id,
+            rule: &k.hit.sel.rule,
+            resource_name: k.resource_name.text(),
+            product: &k.hit.product_name,
+            product_code: &k.hit.product_code,
             extras: k.extras,
-            billing_item: &k.billing_item,
-            billing_mode: &k.billing_mode,
+            billing_item: if k.item_is_sku {
+                k.sku.text()
+            } else {
+                k.billing_item.text()
+            },
+            billing_mode: k.billing_mode.text(),
         };
-        self.count.count(&mut self.out.tallies, &k.sel, &l);
+        self.count.count(&mut self.out.tallies, &k.hit.sel, &l);
     }
 
     fn currency_of<R: Record>(&self, rec: &R) -> String {
