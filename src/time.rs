@@ -42,6 +42,22 @@ pub fn fast_end(raw: &[u8], tz: FixedOffset) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(fast::fixed_end_seconds(raw, tz.local_minus_utc())?, 0)
 }
 
+/// The end of a usage window whose cell reads as `t` by [`parse_time`], as [`parse_end`] reads
+/// the same cell: a wall clock at `tz` showing `…:59:59` means the next second. `None` when
+/// that second is past year 9999 ([`parse_end`] of the cell says why). Lets a scan read an end
+/// cell as a time once and use it both ways: hourly rows of a resource start where the previous
+/// row ended.
+#[inline]
+pub fn end_from(t: DateTime<Utc>, tz: FixedOffset) -> Option<DateTime<Utc>> {
+    let secs = t.timestamp();
+    let wall = secs + i64::from(tz.local_minus_utc());
+    if t.timestamp_subsec_nanos() != 0 || wall.rem_euclid(3600) != 3599 {
+        return Some(t);
+    }
+    let end = t + Duration::seconds(1);
+    YEARS.contains(&end.year()).then_some(end)
+}
+
 /// Whether `end - start` is at most one day (`end` not before `start`), without chrono's date
 /// subtraction: rows of every export ask it of their usage window.
 #[inline]
@@ -463,6 +479,34 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(parse_end(input, cst()), Ok(utc(want)), "{input}");
+        }
+    }
+
+    #[test]
+    fn an_end_read_as_a_time_is_the_end_parse_end_reads() {
+        let half = FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+        let west = FixedOffset::west_opt(5 * 3600).unwrap();
+        for tz in [cst(), half, west, FixedOffset::east_opt(0).unwrap()] {
+            for cell in [
+                "2026-10-10 08:59:59",
+                "2026-10-10 09:00:00",
+                "2026-10-10 23:59:59",
+                "2025-01-31T15:59:59Z",
+                "2025-01-31T15:59:59+05:30",
+                "2026-10-10 08:29:59",
+                "2026-10-10 08:58:59",
+                "2026-10-10 08:59:59.5",
+                "9999-12-31 23:59:59Z",
+                "9999-12-31 18:59:59",
+                "9999-12-31 23:59:58Z",
+                "0001-01-01 08:59:59",
+            ] {
+                let Ok(t) = parse_time(cell, tz) else {
+                    assert!(parse_end(cell, tz).is_err(), "{cell}");
+                    continue;
+                };
+                assert_eq!(end_from(t, tz), parse_end(cell, tz).ok(), "{cell} at {tz}");
+            }
         }
     }
 

@@ -85,6 +85,12 @@ impl TimeCache {
         self.value = Some(v);
         Ok(v)
     }
+
+    /// The time last read, when it was read from exactly these bytes.
+    #[inline]
+    pub(super) fn holds(&self, raw: &[u8]) -> Option<Option<DateTime<Utc>>> {
+        self.value.filter(|_| bytes_eq(&self.raw, raw))
+    }
 }
 
 /// A matched row's text cell (name, unit, billing item, mode) as last decoded, with the bytes
@@ -285,20 +291,35 @@ pub(super) fn is_totals(first: &[u8], enc: Encoding) -> bool {
 #[inline]
 pub(super) fn plain_decimal(b: &[u8]) -> bool {
     let body = b.strip_prefix(b"-").unwrap_or(b);
-    let mut dots = 0;
-    let mut digits = 0;
-    let mut before_point = 0;
-    for c in body {
-        match c {
-            b'0'..=b'9' => {
-                digits += 1;
-                before_point += usize::from(dots == 0);
-            }
-            b'.' => dots += 1,
-            _ => return false,
+    // Split at the first point: a second one is no digit, so the check of the fraction fails.
+    let (int, frac) = match body.iter().position(|&c| c == b'.') {
+        Some(p) => (&body[..p], &body[p + 1..]),
+        None => (body, &[][..]),
+    };
+    let digits = int.len() + frac.len();
+    digits > 0
+        && digits <= 28
+        && int.len() <= crate::money::MAX_DIGITS_BEFORE_POINT
+        && all_digits(int)
+        && all_digits(frac)
+}
+
+/// Whether every byte is an ASCII digit, eight at a time: a byte XOR `0` is at most 9 exactly
+/// when it is a digit, and adding 0x76 to a byte under 0x80 sets its high bit exactly when it
+/// is 10 or more (no carry leaves the byte); a byte of 0x80 or more has it set already.
+#[inline]
+fn all_digits(b: &[u8]) -> bool {
+    const ZEROS: u64 = u64::from_ne_bytes([b'0'; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const TO_HIGH: u64 = u64::from_ne_bytes([0x76; 8]);
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let d = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ ZEROS;
+        if (d.wrapping_add(TO_HIGH) | d) & HIGH != 0 {
+            return false;
         }
     }
-    digits > 0 && digits <= 28 && before_point <= crate::money::MAX_DIGITS_BEFORE_POINT && dots <= 1
+    words.remainder().iter().all(u8::is_ascii_digit)
 }
 
 #[cfg(test)]
@@ -379,6 +400,25 @@ mod tests {
         assert_eq!(get(b"caf\xe9"), Err("bad"), "a failed cell fails again");
         assert_eq!(get(b""), Ok("".into()));
         assert_eq!(calls.get(), 5);
+    }
+
+    #[test]
+    fn digits_are_told_eight_at_a_time_as_one_at_a_time() {
+        let mut cells: Vec<Vec<u8>> = vec![b"".to_vec(), b"0123456789".to_vec()];
+        for len in [1, 7, 8, 9, 16, 17] {
+            for at in 0..len {
+                for b in [
+                    b'0', b'9', b'/', b':', b'.', b' ', 0x80, 0xff, 0x00, 0xb0, 0xb9,
+                ] {
+                    let mut c = vec![b'5'; len];
+                    c[at] = b;
+                    cells.push(c);
+                }
+            }
+        }
+        for c in &cells {
+            assert_eq!(all_digits(c), c.iter().all(u8::is_ascii_digit), "{c:?}");
+        }
     }
 
     #[test]

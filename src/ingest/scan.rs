@@ -22,7 +22,7 @@ use super::{
 use crate::model::{canonical_provider, BillLine, LineExtras, LineKey, LineKind};
 use crate::money::parse_decimal;
 use crate::time::{
-    fast_end, fast_time, parse_end, parse_end_fast, parse_time, parse_time_fast, split_range,
+    end_from, fast_time, parse_end, parse_end_fast, parse_time, parse_time_fast, split_range,
 };
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
@@ -40,13 +40,40 @@ type Span = (
     bool,
 );
 
+/// The column of each field, compact: every row copies it into its reading (as an
+/// `[Option<usize>; Field::COUNT]` that copy was a 464-byte `memcpy` per row).
+#[derive(Clone, Copy)]
+struct Cols([u32; Field::COUNT]);
+
+impl Cols {
+    const NONE: u32 = u32::MAX;
+
+    fn of(cols: &[Option<usize>; Field::COUNT]) -> Self {
+        // A header has far fewer than `u32::MAX` columns (over 4,096 is refused).
+        Cols(cols.map(|c| c.and_then(|i| u32::try_from(i).ok()).unwrap_or(Self::NONE)))
+    }
+
+    /// The field's index in a record.
+    #[inline]
+    fn get(&self, f: Field) -> Option<usize> {
+        let i = self.0[f as usize];
+        (i != Self::NONE).then_some(i as usize)
+    }
+
+    /// The field's column as an error cites it (1-based).
+    #[inline]
+    fn column(&self, f: Field) -> Option<usize> {
+        self.get(f).map(|i| i + 1)
+    }
+}
+
 /// Row-by-row state of one scan.
 pub(super) struct Scan<'o, C: Count> {
     input: usize,
     opts: ScanOptions<'o>,
     count: &'o C,
     enc: Encoding,
-    cols: [Option<usize>; Field::COUNT],
+    cols: Cols,
     width: usize,
     spec: &'static formats::FormatSpec,
     naive_tz: FixedOffset,
@@ -56,6 +83,8 @@ pub(super) struct Scan<'o, C: Count> {
     s: Scratch,
     start_cache: TimeCache,
     end_cache: TimeCache,
+    /// The last end cell's time and the end it means (see `end_from`).
+    last_end: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Read every time through the general parser only (the obvious reading the equivalence
     /// tests hold the fast one against).
     pub(super) slow_times: bool,
@@ -136,19 +165,19 @@ struct Scratch {
 /// emptied.
 struct OrderCells<'r, R: Record> {
     rec: &'r R,
-    cols: &'r [Option<usize>; Field::COUNT],
+    cols: &'r Cols,
     enc: Encoding,
     scratch: String,
 }
 
 impl<R: Record> super::orders::Cells for OrderCells<'_, R> {
     fn text(&mut self, f: Field) -> Option<&str> {
-        let c = self.rec.cell(self.cols[f as usize]?)?;
+        let c = self.rec.cell(self.cols.get(f)?)?;
         Some(value(decode(c, self.enc, &mut self.scratch)))
     }
 
     fn column(&self, f: Field) -> Option<usize> {
-        self.cols[f as usize].map(|i| i + 1)
+        self.cols.column(f)
     }
 }
 
@@ -159,17 +188,12 @@ type RowResult<T = ()> = std::result::Result<T, (Option<usize>, String)>;
 fn field_text<'a>(
     cell: Option<&'a [u8]>,
     f: Field,
-    cols: &[Option<usize>; Field::COUNT],
+    cols: &Cols,
     enc: Encoding,
     scratch: &'a mut String,
 ) -> RowResult<&'a str> {
     let Some(c) = cell else { return Ok("") };
-    decode_cell(c, enc, scratch).map_err(|m| {
-        (
-            cols[f as usize].map(|i| i + 1),
-            format!("{}: {m}", f.meaning()),
-        )
-    })
+    decode_cell(c, enc, scratch).map_err(|m| (cols.column(f), format!("{}: {m}", f.meaning())))
 }
 
 impl<'o, C: Count> Scan<'o, C> {
@@ -187,7 +211,7 @@ impl<'o, C: Count> Scan<'o, C> {
             opts: *opts,
             count,
             enc,
-            cols: b.cols,
+            cols: Cols::of(&b.cols),
             width: b.width,
             spec: b.spec,
             naive_tz: if b.spec.naive_is_utc { utc } else { opts.tz },
@@ -201,6 +225,7 @@ impl<'o, C: Count> Scan<'o, C> {
             s: Scratch::default(),
             start_cache: TimeCache::default(),
             end_cache: TimeCache::default(),
+            last_end: None,
             slow_times: false,
             day_cache: TimeCache::default(),
             cycle_cache: TimeCache::default(),
@@ -283,7 +308,9 @@ impl<'o, C: Count> Scan<'o, C> {
             ));
         }
         // A full-width totals row carries no resource; a resource named `total-…` is a line.
-        let no_id = self.cols[Field::ResourceId as usize]
+        let no_id = self
+            .cols
+            .get(Field::ResourceId)
             .and_then(|i| rec.cell(i))
             .is_none_or(is_empty_cell);
         if no_id && is_totals(first, self.enc) {
@@ -292,7 +319,7 @@ impl<'o, C: Count> Scan<'o, C> {
         }
         let enc = self.enc;
         let cols = self.cols;
-        let cell = |f: Field| cols[f as usize].and_then(|i| rec.cell(i));
+        let cell = |f: Field| cols.get(f).and_then(|i| rec.cell(i));
 
         // Provider: fixed by the format, or per line (FOCUS ProviderName).
         if let Some(raw) = cell(Field::Provider) {
@@ -321,7 +348,7 @@ impl<'o, C: Count> Scan<'o, C> {
         let s = &mut self.s;
         let (provider, format) = (&self.provider, self.spec.format.name());
         // A provider fixed by the format is the same for every row: no need to compare it.
-        let per_row_provider = cols[Field::Provider as usize].is_some();
+        let per_row_provider = cols.get(Field::Provider).is_some();
         let parts = [
             if per_row_provider {
                 provider.as_bytes()
@@ -355,30 +382,61 @@ impl<'o, C: Count> Scan<'o, C> {
         // Times: every row feeds coverage.
         let tz = self.naive_tz;
         let fast = !self.slow_times;
-        let col_of = |f: Field| cols[f as usize].map(|i| i + 1);
+        let col_of = |f: Field| cols.column(f);
         let mut usage_start = None;
         let mut usage_end = None;
         let mut charged_at = None;
         if let Some(c) = cell(Field::UsageStart) {
             usage_start = match self.spec.reading.day {
                 Some(day) => self.start_cache.get(c, |_| None, |t| day_start(day, t, tz)),
-                None => self.start_cache.get(
-                    c,
-                    |b| fast.then(|| fast_time(b, tz)).flatten(),
-                    |t| parse_time(t, tz),
-                ),
+                // Hourly rows of a resource start where the previous row ended: its end cell,
+                // read as a time, is this start (when every row carries new times, this halves
+                // the times parsed).
+                None => {
+                    let ended = &self.end_cache;
+                    self.start_cache.get(
+                        c,
+                        |b| {
+                            ended
+                                .holds(b)
+                                .flatten()
+                                .or_else(|| fast.then(|| fast_time(b, tz)).flatten())
+                        },
+                        |t| parse_time(t, tz),
+                    )
+                }
             }
             .map_err(|m| (col_of(Field::UsageStart), format!("usage start: {m}")))?;
         }
         if let Some(c) = cell(Field::UsageEnd) {
-            usage_end = self
+            let end_error = |m| (col_of(Field::UsageEnd), format!("usage end: {m}"));
+            // Read as a time, then as the end it means (`end_from`), so that the next row's
+            // start can take the time.
+            let t = self
                 .end_cache
                 .get(
                     c,
-                    |b| fast.then(|| fast_end(b, tz)).flatten(),
-                    |t| parse_end(t, tz),
+                    |b| fast.then(|| fast_time(b, tz)).flatten(),
+                    |t| parse_time(t, tz),
                 )
-                .map_err(|m| (col_of(Field::UsageEnd), format!("usage end: {m}")))?;
+                .map_err(end_error)?;
+            usage_end = match t {
+                None => None,
+                Some(t) if self.last_end.is_some_and(|(was, _)| was == t) => {
+                    self.last_end.map(|(_, end)| end)
+                }
+                Some(t) => match end_from(t, tz) {
+                    Some(end) => {
+                        self.last_end = Some((t, end));
+                        Some(end)
+                    }
+                    // Past year 9999: the general reading says why.
+                    None => Some(
+                        parse_end(value(std::str::from_utf8(c).unwrap_or("?")), tz)
+                            .map_err(end_error)?,
+                    ),
+                },
+            };
         }
         // A format that dates its lines by day bills each line for that whole day.
         if self.spec.reading.day.is_some() && usage_end.is_none() {
@@ -690,7 +748,9 @@ impl<'o, C: Count> Scan<'o, C> {
 
     /// The row's currency code (upper case), else the header's or the format's, into `out`.
     fn currency_into<R: Record>(&self, rec: &R, out: &mut String) {
-        let cell = self.cols[Field::Currency as usize]
+        let cell = self
+            .cols
+            .get(Field::Currency)
             .and_then(|i| rec.cell(i))
             .unwrap_or(b"");
         let c = value(std::str::from_utf8(cell).unwrap_or(""));
@@ -704,7 +764,9 @@ impl<'o, C: Count> Scan<'o, C> {
     }
 
     fn note_currency<R: Record>(&mut self, rec: &R) {
-        let cell = self.cols[Field::Currency as usize]
+        let cell = self
+            .cols
+            .get(Field::Currency)
             .and_then(|i| rec.cell(i))
             .unwrap_or(b"");
         if !self.out.currencies.is_empty() && bytes_eq(cell, &self.currency_raw) {
@@ -720,11 +782,7 @@ impl<'o, C: Count> Scan<'o, C> {
 
     /// The kind of line a row's kind and charge-class cells say.
     fn kind_of<R: Record>(&mut self, rec: &R) -> RowResult<LineKind> {
-        let cell = |f: Field| {
-            self.cols[f as usize]
-                .and_then(|i| rec.cell(i))
-                .unwrap_or(b"")
-        };
+        let cell = |f: Field| self.cols.get(f).and_then(|i| rec.cell(i)).unwrap_or(b"");
         let (kind, class) = (cell(Field::Kind), cell(Field::ChargeClass));
         let (cols, enc, read) = (&self.cols, self.enc, self.spec.kind);
         let scratch = &mut self.s.other;
