@@ -135,7 +135,7 @@ fn same(stored: &[u8], parts: &[&[u8]; 5]) -> bool {
         let Some((bytes, tail)) = tail.split_at_checked(part.len()) else {
             return false;
         };
-        if !part.is_empty() && bytes != *part {
+        if !super::cells::bytes_eq(bytes, part) {
             return false;
         }
         rest = tail;
