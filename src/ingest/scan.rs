@@ -554,8 +554,10 @@ impl<'o, C: Count> Scan<'o, C> {
                     .all(|i| bytes_eq(&raw[i], cell(deductions::FIELDS[i]).unwrap_or(b"")))
             })
         };
-        if (need || !deductions::FIELDS.iter().all(|f| plain(*f)))
-            && !same_deductions(&self.matched.deductions_raw)
+        // Cells read (and so checked) on an earlier row need no look: FOCUS writes a word
+        // (`PricingCategory`) in its plan column on every row.
+        if !same_deductions(&self.matched.deductions_raw)
+            && (need || !deductions::FIELDS.iter().all(|f| plain(*f)))
         {
             let d = &mut self.matched.deductions;
             // Forgotten first: a cell that fails leaves nothing half read to be reused.
