@@ -291,15 +291,26 @@ impl Deducted {
 
 /// Keeps the value of the smaller key; on a tie, the one seen first.
 fn pick_first(slot: &mut Picked, key: LineKey, value: &str) {
-    if slot.as_ref().is_none_or(|(k, _)| key < *k) {
-        *slot = Some((key, value.into()));
+    match slot {
+        Some((k, _)) if key >= *k => {}
+        _ => set(slot, key, value),
     }
 }
 
 /// Keeps the value of the larger key; on a tie, the one seen last.
 fn pick_last(slot: &mut Picked, key: LineKey, value: &str) {
-    if slot.as_ref().is_none_or(|(k, _)| key >= *k) {
-        *slot = Some((key, value.into()));
+    match slot {
+        Some((k, _)) if key < *k => {}
+        _ => set(slot, key, value),
+    }
+}
+
+/// Puts `value` at `key` in `slot`, allocating only for a value it does not hold: lines read in
+/// order move the last key on every line, and their product seldom changes.
+fn set(slot: &mut Picked, key: LineKey, value: &str) {
+    match slot {
+        Some((k, v)) if **v == *value => *k = key,
+        _ => *slot = Some((key, value.into())),
     }
 }
 
