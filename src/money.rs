@@ -94,7 +94,7 @@ fn parse_unbounded(s: &str) -> Result<Decimal, String> {
 /// through the general parser. Every matched row parses its amount and usage: this is most
 /// of what reading a matched row costs.
 #[inline]
-fn short_plain(b: &[u8]) -> Option<Decimal> {
+pub fn short_plain(b: &[u8]) -> Option<Decimal> {
     let (neg, body) = match b {
         [b'-', rest @ ..] => (true, rest),
         _ => (false, b),

@@ -285,6 +285,9 @@ pub(super) fn quantity(
     if !need && (plain_decimal(raw.trim_ascii()) || is_empty_cell(raw)) {
         return Ok(None);
     }
+    if let Some(d) = crate::money::short_plain(raw) {
+        return Ok(Some(d));
+    }
     let text = value(std::str::from_utf8(raw).unwrap_or("?"));
     if text.is_empty() {
         return Ok(None);

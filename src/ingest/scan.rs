@@ -523,11 +523,15 @@ impl<'o, C: Count> Scan<'o, C> {
         // Amount: every row must carry a readable one.
         let amount_raw = raw(Field::Amount);
         let amount = if selected.is_some() || !plain_decimal(amount_raw.trim_ascii()) {
-            let amount_text = value(std::str::from_utf8(amount_raw).unwrap_or("?"));
-            Some(
-                parse_decimal(amount_text)
-                    .map_err(|m| (col_of(Field::Amount), format!("amount: {m}")))?,
-            )
+            // The common cell is read from its bytes; any other goes through the text parser.
+            Some(match crate::money::short_plain(amount_raw) {
+                Some(d) => d,
+                None => {
+                    let amount_text = value(std::str::from_utf8(amount_raw).unwrap_or("?"));
+                    parse_decimal(amount_text)
+                        .map_err(|m| (col_of(Field::Amount), format!("amount: {m}")))?
+                }
+            })
         } else {
             None
         };
