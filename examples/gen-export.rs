@@ -14,17 +14,22 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: gen-export --format huawei|alibaba|focus (--lines N | --size SIZE) --seed S
+usage: gen-export --format huawei|alibaba|focus|cur|azure|oci (--lines N | --size SIZE) --seed S
                   --out FILE --register REGISTER.csv [--deleted K] [--month YYYY-MM] [--hours H]
                   [--order time|resource]
 
+  --format F     huawei: Huawei Cloud Expenditure Details; alibaba: Alibaba Cloud Bill Details;
+                 focus: FOCUS 1.2 as Huawei's Cost Center writes it; cur: AWS Cost and Usage
+                 Report (legacy, hourly, with resource IDs); azure: Azure cost details (EA, a
+                 line per resource, meter and UTC day); oci: OCI cost report (hourly)
   --lines N      exactly N data rows after the header
   --size SIZE    rows until the file holds SIZE bytes (suffixes K, M, G, KB, MB, GB, KiB, MiB, GiB;
                  K/M/G are powers of 1000, KiB/MiB/GiB of 1024)
   --seed S       any integer; the same seed and arguments give the same bytes [default: 1]
   --deleted K    register rows [default: 110]
-  --month M      billing month, UTC+08:00 [default: 2026-10]
-  --hours H      hours the data spans [default: the month, fewer for small exports]
+  --month M      billing month, UTC+08:00 (UTC for cur, azure, oci) [default: 2026-10]
+  --hours H      hours the data spans (whole days for azure) [default: the month, fewer for
+                 small exports]
   --order O      `time`: each hour's rows for every resource, then the next hour; `resource`: every
                  hour of a resource, then the next resource [default: time]";
 

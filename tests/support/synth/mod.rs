@@ -13,6 +13,10 @@
 //! resources write purchases, renewals and refunds. Rows are written in time order (every
 //! resource's rows for hour 0, then hour 1, …), and the export is cut at the requested size.
 //!
+//! The AWS CUR, Azure cost-details and OCI cost-report exports (`native.rs`) bill the same plan
+//! as each cloud's nearest services, with its own IDs (instance IDs and ARNs, ARM paths, OCIDs)
+//! and UTC times; their month starts at UTC midnight, and Azure's lines sum each UTC day.
+//!
 //! The register names the first resources with a mix of behaviours around their deletion time:
 //! stopped on the hour, stopped mid-hour (a tail line), still billing, a notebook stopped but
 //! not deleted (storage keeps billing), yearly/monthly resources refunded or auto-renewed after
@@ -27,10 +31,12 @@ use std::io::{self, Write};
 use std::path::Path;
 
 mod basics;
+mod native;
 mod plan;
 mod writer;
 
 use basics::*;
+use native::*;
 use plan::*;
 use writer::*;
 
@@ -65,6 +71,12 @@ pub enum Format {
     Alibaba,
     /// FOCUS 1.2 (UTC times with `Z`), as Huawei's Cost Center exports it.
     Focus,
+    /// AWS Cost and Usage Report (legacy CUR, hourly, with resource IDs).
+    Cur,
+    /// Azure cost details (an EA export: one line per resource, meter and UTC day).
+    Azure,
+    /// OCI cost report (hourly, OCIDs).
+    Oci,
 }
 
 impl Format {
@@ -73,6 +85,9 @@ impl Format {
             "huawei" => Some(Format::Huawei),
             "alibaba" | "aliyun" => Some(Format::Alibaba),
             "focus" => Some(Format::Focus),
+            "cur" | "aws" => Some(Format::Cur),
+            "azure" => Some(Format::Azure),
+            "oci" | "oracle" => Some(Format::Oci),
             _ => None,
         }
     }
@@ -94,7 +109,8 @@ pub struct Config {
     pub target: Target,
     /// Register rows (110 by default).
     pub deleted: usize,
-    /// Billing month `(year, month)`; the data starts at its first hour, UTC+08:00.
+    /// Billing month `(year, month)`; the data starts at its first hour, UTC+08:00 (UTC for
+    /// the CUR, Azure and OCI exports).
     pub month: (i32, u32),
     /// Hours the data may span; default: the whole month, or fewer for small line counts.
     pub hours: Option<u32>,
@@ -125,6 +141,9 @@ pub struct Stats {
     pub register_rows: usize,
     /// The span ran out before the target was reached (only possible with `hours` set).
     pub short: bool,
+    /// Register IDs (as the register writes them) with a line written for usage or an order
+    /// that starts at or after their deletion: what `billrecon check` must call still billing.
+    pub still_billing: Vec<String>,
 }
 
 /// A small Huawei export and its register, in memory: for tests.
@@ -181,19 +200,22 @@ pub fn generate(
         Target::Lines(n) => lines >= n,
         Target::Bytes(n) => bytes >= n,
     };
-    // Time order visits (hour, resource); resource order visits (resource, hour).
+    let mut billed_after = vec![false; plan.register.len()];
+    // Time order visits (unit, resource); resource order visits (resource, unit). A unit is an
+    // hour, or a day in the daily formats.
+    let units = plan.units(cfg.format);
     let (outer, inner) = match cfg.order {
-        Order::Time => (plan.hours as usize, plan.resources.len()),
-        Order::Resource => (plan.resources.len(), plan.hours as usize),
+        Order::Time => (units as usize, plan.resources.len()),
+        Order::Resource => (plan.resources.len(), units as usize),
     };
     'outer: for a in 0..outer {
         for b in 0..inner {
-            let (h, res) = match cfg.order {
+            let (u, res) = match cfg.order {
                 Order::Time => (a as u32, &plan.resources[b]),
                 Order::Resource => (b as u32, &plan.resources[a]),
             };
             rows.clear();
-            res.rows(plan.seed, h, &mut rows);
+            res.unit_rows(plan.seed, cfg.format, u, &mut rows);
             for row in &rows {
                 if done(lines, bytes) {
                     break 'outer;
@@ -203,6 +225,11 @@ pub fn generate(
                 export.write_all(&w.buf)?;
                 bytes += w.buf.len() as u64;
                 lines += 1;
+                if let Some(i) = res.register {
+                    let deleted_at = plan.register[i].deleted_at;
+                    billed_after[i] |=
+                        charged_from(cfg.format, row).is_some_and(|t| t >= deleted_at);
+                }
             }
         }
     }
@@ -213,6 +240,13 @@ pub fn generate(
         hours: plan.hours,
         register_rows: plan.register.len(),
         short: !done(lines, bytes),
+        still_billing: plan
+            .register
+            .iter()
+            .zip(billed_after)
+            .filter(|(_, after)| *after)
+            .map(|(r, _)| r.id.clone())
+            .collect(),
     })
 }
 

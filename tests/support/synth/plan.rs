@@ -142,6 +142,8 @@ pub(super) struct Res {
     /// Orders of yearly/monthly resources: (second, kind, amount 1e-8).
     pub(super) orders: Vec<(i64, OrderKind, i64)>,
     pub(super) spec: &'static str,
+    /// The register row naming it, if any.
+    pub(super) register: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,6 +344,11 @@ pub(super) fn base_resource(
             let _ = write!(name, "notebook-{}-{:02}", rng.pick(&WORDS), rng.below(100));
         }
     }
+    if format.utc_month() {
+        // These clouds' IDs hold the name, unique within its scope: two resources drawing the
+        // same name would share an ID.
+        let _ = write!(name, "-{index}");
+    }
     // IDs, in the spelling of the format.
     match (format, kind) {
         (Format::Alibaba, Kind::Ecs | Kind::EcsMonthly) => {
@@ -375,6 +382,9 @@ pub(super) fn base_resource(
             let mut s = String::from("dsw-");
             rng.alnum(&mut s, 16);
             ids[0] = s;
+        }
+        (Format::Cur | Format::Azure | Format::Oci, _) => {
+            ids[0] = native_id(format, kind, region, &name, &mut rng);
         }
         (_, Kind::MaService) => {
             ids[0] = format!("{name}-{}", rng.uuid());
@@ -426,6 +436,7 @@ pub(super) fn base_resource(
         discount: *rng.pick(&[0, 0, 0, 100, 150]),
         orders: Vec::new(),
         spec,
+        register: None,
     }
 }
 
@@ -475,10 +486,24 @@ pub(super) fn background(seed: u64, format: Format, index: u64, hours: u32) -> R
 }
 
 impl Plan {
+    /// Hours, or days for the daily formats.
+    pub(super) fn units(&self, format: Format) -> u32 {
+        if format.daily() {
+            self.hours / 24
+        } else {
+            self.hours
+        }
+    }
+
     pub(super) fn new(cfg: &Config) -> Plan {
         let (y, m) = cfg.month;
+        let utc = if cfg.format.utc_month() {
+            TZ_SECONDS
+        } else {
+            0
+        };
         let clock = Clock {
-            start_local: days_from_civil(y, m, 1) * 86_400,
+            start_local: days_from_civil(y, m, 1) * 86_400 + utc,
         };
         let month_hours = days_in_month(y, m) * 24;
         let seed = cfg.seed;
@@ -488,6 +513,9 @@ impl Plan {
             Format::Huawei => 410,
             Format::Alibaba => 420,
             Format::Focus => 470,
+            Format::Cur => 510,
+            Format::Azure => 680,
+            Format::Oci => 610,
         };
         let want_lines = match cfg.target {
             Target::Lines(n) => n,
@@ -498,8 +526,19 @@ impl Plan {
         let hours = cfg.hours.unwrap_or_else(|| {
             let per_hour = (k as u64 + k as u64 / 8 + 20) * 2;
             let h = want_lines / per_hour.max(1);
-            (h as u32).clamp(4, month_hours)
+            if cfg.format.daily() {
+                // The same rows a resource writes an hour, it writes a day here.
+                h.saturating_mul(24).min(u64::from(month_hours)) as u32
+            } else {
+                (h as u32).clamp(4, month_hours)
+            }
         });
+        // Daily lines bill whole UTC days: the span is whole days.
+        let hours = if cfg.format.daily() {
+            hours.div_ceil(24).clamp(1, month_hours / 24) * 24
+        } else {
+            hours
+        };
         let span = i64::from(hours) * HOUR;
         let mut resources = Vec::new();
         let mut register = Vec::new();
@@ -560,6 +599,7 @@ impl Plan {
                 }
             }
             let product = match kind {
+                _ if cfg.format.utc_month() => register_product(cfg.format, kind),
                 Kind::Ecs | Kind::EcsMonthly => "ECS",
                 Kind::Evs | Kind::EvsMonthly => "EVS",
                 Kind::MaService | Kind::Notebook => {
@@ -573,6 +613,7 @@ impl Plan {
             let mut id = match (kind, cfg.format) {
                 // People delete a ModelArts service by its name, not by the billed ID.
                 (Kind::MaService, Format::Huawei | Format::Focus) => r.name.clone(),
+                (_, f) if f.utc_month() => register_id(f, &r),
                 _ => r.ids[0].clone(),
             };
             if behaviour == Behaviour::Absent {
@@ -582,11 +623,15 @@ impl Plan {
                         rng.alnum(&mut s, 17);
                         s
                     }
+                    f if f.utc_month() => absent_id(f, &mut rng),
                     _ => rng.uuid(),
                 };
             } else if i % 7 == 3 {
                 // Pasted from a ticket in upper case.
                 id = id.to_ascii_uppercase();
+            }
+            if behaviour != Behaviour::Absent {
+                r.register = Some(register.len());
             }
             register.push(RegRow {
                 id,
@@ -599,9 +644,12 @@ impl Plan {
                 let mut s =
                     base_resource(seed, cfg.format, index + (1 << 40), Kind::MaService, false);
                 let suffix = if i % 2 == 0 { "-v2" } else { "-canary" };
+                // The name is where the bill ID holds it (its start, or the end of an ARN or
+                // ARM path); an OCID holds none and stays the sibling's own.
                 for id in s.ids.iter_mut().filter(|x| !x.is_empty()) {
-                    let tail = id[s.name.len()..].to_string();
-                    *id = format!("{}{suffix}{tail}", r.name);
+                    if let Some(at) = id.find(&s.name) {
+                        id.replace_range(at..at + s.name.len(), &format!("{}{suffix}", r.name));
+                    }
                 }
                 s.name = format!("{}{suffix}", r.name);
                 s.switch_at = span / 2 / HOUR * HOUR;
@@ -614,13 +662,18 @@ impl Plan {
         // row size is measured on a few of its rows).
         let mut w = Writer::new(cfg.format, clock, month_hours);
         let mut rows = Vec::new();
+        let (units, sample_every) = if cfg.format.daily() {
+            (hours / 24, 1)
+        } else {
+            (hours, 24)
+        };
         let mut measure = |r: &Res| -> (u64, u64) {
             let (mut n, mut sampled, mut sample_bytes) = (0u64, 0u64, 0u64);
-            for h in 0..hours {
+            for u in 0..units {
                 rows.clear();
-                r.rows(seed, h, &mut rows);
+                r.unit_rows(seed, cfg.format, u, &mut rows);
                 n += rows.len() as u64;
-                if h % 24 == 0 {
+                if u % sample_every == 0 {
                     for row in &rows {
                         w.buf.clear();
                         w.row(r, row);

@@ -9,6 +9,9 @@ pub(super) fn header(format: Format) -> &'static str {
         Format::Huawei => "账期,企业项目ID,企业项目,账号,产品类型编码,产品类型,产品编码,产品,计费模式,消费时间,使用开始时间,使用结束时间,订单号/交易号,交易时间,账单类型,资源ID,资源名称,资源标签,区域编码,区域,使用量类型编码,单价(¥),单价单位,使用量,使用量单位,官网价(¥),优惠金额(¥),应付金额(¥),现金支付(¥),代金券抵扣(¥),欠费金额(¥)\n",
         Format::Alibaba => "账期,财务单元,账号ID,账号,Owner账号,产品Code,产品,产品明细Code,产品明细,消费类型,消费时间,账单开始时间,账单结束时间,服务时长,订单号/账单号,账单类型,计费方式,实例ID,实例昵称,资源组,实例标签,实例配置,实例规格,公网IP,私网IP,地域,可用区,计费项,单价,单价单位,用量,用量单位,资源包抵扣,原价,优惠金额,优惠券抵扣,应付金额,现金支付,代金券抵扣,储值卡支付金额,欠费金额\n",
         Format::Focus => "BilledCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodEnd,BillingPeriodStart,ChargeCategory,ChargeClass,ChargeDescription,ChargeFrequency,ChargePeriodEnd,ChargePeriodStart,ContractedCost,EffectiveCost,InvoiceIssuer,ListCost,PricingCategory,PricingQuantity,PricingUnit,Provider,Publisher,RegionId,ResourceId,ResourceName,ServiceCategory,ServiceName,Tags,x_BillType,x_TradeTime\n",
+        Format::Cur => CUR_HEADER,
+        Format::Azure => AZURE_HEADER,
+        Format::Oci => OCI_HEADER,
     }
 }
 
@@ -109,6 +112,9 @@ impl Writer {
             Format::Huawei => self.huawei(res, row),
             Format::Alibaba => self.alibaba(res, row),
             Format::Focus => self.focus(res, row),
+            Format::Cur => self.cur(res, row),
+            Format::Azure => self.azure(res, row),
+            Format::Oci => self.oci(res, row),
         }
         self.buf.push(b'\n');
     }
