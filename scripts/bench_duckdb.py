@@ -116,7 +116,112 @@ GROUP BY r.resource_id
 ORDER BY r.resource_id
 """
 
-QUERIES = {"huawei": HUAWEI, "alibaba": ALIBABA, "focus": FOCUS}
+# AWS CUR: UsageStartDate is UTC (`...T00:00:00.000Z`); the register's UTC+08:00 wall clocks are
+# moved to UTC. An ARN (SageMaker endpoint, reservation, Savings Plan) also matches by its last
+# segment, the name or ID its console shows; every ID also matches as written. Refund and Credit
+# lines and negative amounts are money back.
+CUR = r"""
+WITH reg AS (
+    SELECT lower(trim(resource_id)) AS key,
+           min(resource_id) AS resource_id,
+           min(CAST(deleted_at AS TIMESTAMP) - INTERVAL 8 HOUR) AS deleted_at
+    FROM read_csv(?, all_varchar = true, header = true)
+    GROUP BY 1
+),
+bill AS (
+    SELECT
+        lower(trim("lineItem/ResourceId")) AS raw,
+        CASE
+            WHEN starts_with(lower(trim("lineItem/ResourceId")), 'arn:aws')
+            THEN lower(regexp_extract(trim("lineItem/ResourceId"), '[^/:]+$'))
+            ELSE lower(trim("lineItem/ResourceId"))
+        END AS key,
+        CAST(rtrim("lineItem/UsageStartDate", 'Z') AS TIMESTAMP) AS t,
+        "lineItem/LineItemType" AS kind,
+        CAST("lineItem/UnblendedCost" AS DECIMAL(38, 10)) AS amount,
+        CAST(nullif("lineItem/UsageAmount", '') AS DECIMAL(38, 10)) AS qty
+    FROM read_csv(?, all_varchar = true, header = true)
+),
+keyed AS (
+    SELECT *, unnest(CASE WHEN raw = key THEN [key] ELSE [key, raw] END) AS k FROM bill
+)
+SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
+FROM keyed b
+JOIN reg r ON b.k = r.key
+WHERE b.t >= r.deleted_at
+  AND b.amount >= 0
+  AND lower(coalesce(b.kind, '')) NOT IN ('refund', 'credit')
+  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
+GROUP BY r.resource_id
+ORDER BY r.resource_id
+"""
+
+# Azure cost details: `Date` (MM/DD/YYYY) is a UTC day and a line bills all of it, so it is after
+# a deletion when the day starts at or after it; ARM paths compare case-insensitively.
+AZURE = r"""
+WITH reg AS (
+    SELECT lower(trim(resource_id)) AS key,
+           min(resource_id) AS resource_id,
+           min(CAST(deleted_at AS TIMESTAMP) - INTERVAL 8 HOUR) AS deleted_at
+    FROM read_csv(?, all_varchar = true, header = true)
+    GROUP BY 1
+),
+bill AS (
+    SELECT
+        lower(trim("ResourceId")) AS key,
+        strptime("Date", '%m/%d/%Y') AS t,
+        "ChargeType" AS kind,
+        CAST("CostInBillingCurrency" AS DECIMAL(38, 10)) AS amount,
+        CAST(nullif("Quantity", '') AS DECIMAL(38, 10)) AS qty
+    FROM read_csv(?, all_varchar = true, header = true)
+)
+SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
+FROM bill b
+JOIN reg r ON b.key = r.key
+WHERE b.t >= r.deleted_at
+  AND b.amount >= 0
+  AND lower(coalesce(b.kind, '')) NOT IN ('refund', 'credit')
+  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
+GROUP BY r.resource_id
+ORDER BY r.resource_id
+"""
+
+# OCI cost reports: interval starts are UTC, written without seconds (`2026-10-01T00:00Z`);
+# corrections that take money back are negative.
+OCI = r"""
+WITH reg AS (
+    SELECT lower(trim(resource_id)) AS key,
+           min(resource_id) AS resource_id,
+           min(CAST(deleted_at AS TIMESTAMP) - INTERVAL 8 HOUR) AS deleted_at
+    FROM read_csv(?, all_varchar = true, header = true)
+    GROUP BY 1
+),
+bill AS (
+    SELECT
+        lower(trim("product/resourceId")) AS key,
+        strptime("lineItem/intervalUsageStart", ['%Y-%m-%dT%H:%MZ', '%Y-%m-%dT%H:%M:%SZ']) AS t,
+        CAST("cost/myCost" AS DECIMAL(38, 18)) AS amount,
+        CAST(nullif("usage/billedQuantity", '') AS DECIMAL(38, 18)) AS qty
+    FROM read_csv(?, all_varchar = true, header = true)
+)
+SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
+FROM bill b
+JOIN reg r ON b.key = r.key
+WHERE b.t >= r.deleted_at
+  AND b.amount >= 0
+  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
+GROUP BY r.resource_id
+ORDER BY r.resource_id
+"""
+
+QUERIES = {
+    "huawei": HUAWEI,
+    "alibaba": ALIBABA,
+    "focus": FOCUS,
+    "cur": CUR,
+    "azure": AZURE,
+    "oci": OCI,
+}
 
 
 def query(fmt, register, out, exports):
