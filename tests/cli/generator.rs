@@ -44,7 +44,7 @@ fn generated_bytes_are_pinned() {
         (Format::Focus, 6139792475905073350, 11919148914825698253),
         (Format::Cur, 9295399592609405464, 16537772680765744099),
         (Format::Azure, 11423519020144042703, 9204509914028580341),
-        (Format::Oci, 2683565733657919566, 11069248161031698282),
+        (Format::Oci, 11486346634859642972, 11069248161031698282),
     ];
     for (format, export_digest, register_digest) in want {
         let cfg = Config::new(format, 1, Target::Lines(5_000));

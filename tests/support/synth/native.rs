@@ -37,11 +37,12 @@ const AZURE_SUBSCRIPTIONS: [&str; 2] = [
     "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
 ];
 const AZURE_GROUPS: [&str; 3] = ["rg-ml-prod", "rg-web-prod", "rg-data"];
-const OCI_REGIONS: [&str; 4] = [
-    "us-ashburn-1",
-    "eu-frankfurt-1",
-    "ap-tokyo-1",
-    "ap-singapore-1",
+const OCI_REGIONS: [(&str, &str); 4] = [
+    // (region, availability domain as the cost report writes it: `us-sanjose-1`'s is `sj-1`)
+    ("us-ashburn-1", "iad-1"),
+    ("eu-frankfurt-1", "fra-1"),
+    ("ap-tokyo-1", "nrt-1"),
+    ("ap-singapore-1", "sin-1"),
 ];
 const OCI_TENANCY: &str =
     "ocid1.tenancy.oc1..aaaaaaaa5x2kqtb7mzr3wq4lfdn6yhc2ve7pjgs4ub3ox5ai6rk2lq7dnhma";
@@ -132,7 +133,7 @@ pub(super) fn native_id(
                 Kind::Notebook => "datasciencenotebooksession",
                 Kind::EcsMonthly => "dedicatedvmhost",
             };
-            let _ = write!(s, "ocid1.{kind}.oc1.{}.an", OCI_REGIONS[region]);
+            let _ = write!(s, "ocid1.{kind}.oc1.{}.an", OCI_REGIONS[region].0);
             rng.alnum(&mut s, 58);
         }
     }
@@ -684,6 +685,8 @@ impl Writer {
         let compute = matches!(res.kind, Kind::Ecs | Kind::EcsMonthly);
         let service = match (res.kind, usage) {
             (_, Some(Usage::Upflow)) => "NETWORK",
+            // The boot volume, billed under its instance.
+            (Kind::Ecs, Some(Usage::Capacity)) => "BLOCK_STORAGE",
             (Kind::Ecs | Kind::EcsMonthly, _) => "COMPUTE",
             (Kind::Evs | Kind::EvsMonthly, _) => "BLOCK_STORAGE",
             _ => "DATA_SCIENCE",
@@ -691,11 +694,11 @@ impl Writer {
         self.cell(service);
         self.cell(OCI_COMPARTMENT);
         self.s("acme-prod,");
-        let region = OCI_REGIONS[res.region];
+        let (region, domain) = OCI_REGIONS[res.region];
         self.cell(region);
+        // Regional services (block volumes, Data Science) have no availability domain.
         if compute {
-            self.s(&region[..2]);
-            self.s("-AD-1");
+            self.s(domain);
         }
         self.c();
         self.cell(&res.ids[0]);
