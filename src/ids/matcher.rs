@@ -151,18 +151,69 @@ impl Select for Matcher<'_> {
 
 /// FNV-1a over ASCII-lower-cased bytes: case-insensitive and allocation-free.
 fn hash_ci(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b.to_ascii_lowercase());
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    // Eight bytes a step: a byte at a time, the multiply chain made an Azure resource ID (a
+    // few hundred bytes, looked up on every new ID a scan meets) cost a microsecond.
+    let b = s.as_bytes();
+    let mut h = (b.len() as u64).wrapping_mul(K);
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        h = (h.rotate_left(5) ^ lower_word(w)).wrapping_mul(K);
     }
-    h
+    let mut tail = [0u8; 8];
+    tail[..words.remainder().len()].copy_from_slice(words.remainder());
+    (h.rotate_left(5) ^ lower_word(u64::from_le_bytes(tail))).wrapping_mul(K)
+}
+
+/// The Fx hash's multiplier: one multiply spreads a word's bits.
+const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+/// `w`'s bytes with ASCII capitals lowered (as `to_ascii_lowercase` does each byte): a byte
+/// under 0x80 is at least `A` when adding `0x80 - 'A'` sets its high bit, and past `Z` when
+/// adding `0x80 - 'Z' - 1` does; no carry leaves a byte, as the high bits were cleared first.
+fn lower_word(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x80 * ONES;
+    let low7 = w & !HIGH;
+    let at_least_a = low7 + (0x80 - u64::from(b'A')) * ONES;
+    let past_z = low7 + (0x80 - u64::from(b'Z') - 1) * ONES;
+    let upper = at_least_a & !past_z & !w & HIGH;
+    w | (upper >> 2)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn words_lower_as_bytes_do_and_the_hash_ignores_ascii_case() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'q'; 8];
+                bytes[at] = b;
+                let want = bytes.map(|c| c.to_ascii_lowercase());
+                assert_eq!(
+                    lower_word(u64::from_le_bytes(bytes)),
+                    u64::from_le_bytes(want),
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+        for s in [
+            "",
+            "a",
+            "I-0ABC",
+            "/SUBSCRIPTIONS/0000/resourceGroups/RG/providers/Microsoft.Compute/VM-01",
+            "资源-ID-01",
+        ] {
+            assert_eq!(hash_ci(s), hash_ci(&s.to_ascii_lowercase()), "{s}");
+            assert_eq!(hash_ci(s), hash_ci(&s.to_ascii_uppercase()), "{s}");
+        }
+        // Lengths and tails are told apart.
+        assert_ne!(hash_ci("ab"), hash_ci("ab\0"));
+        assert_ne!(hash_ci("vm-0123456789"), hash_ci("vm-0123456788"));
+    }
 
     fn del(id: Option<&str>, product: Option<&str>, provider: Option<&str>) -> Deletion {
         Deletion {

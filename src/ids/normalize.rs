@@ -379,17 +379,62 @@ pub fn composite_parts(id: &str) -> impl Iterator<Item = &str> {
 }
 
 pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    let n = needle.as_bytes();
-    n.is_empty()
-        || haystack
-            .as_bytes()
-            .windows(n.len())
-            .any(|w| w.eq_ignore_ascii_case(n))
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    // As written, most often (`/providers/` in an Azure ID): the standard library's search is
+    // vectorised.
+    if haystack.contains(needle) {
+        return true;
+    }
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    let Some(last_start) = h.len().checked_sub(n.len()) else {
+        return false;
+    };
+    // Compared in full only where the first byte matches: an Azure resource ID is a few hundred
+    // bytes searched for `/providers/` on every new ID a scan meets.
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    h[..=last_start]
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| (b == lower || b == upper) && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn substrings_are_found_as_a_window_search_finds_them() {
+        let hay = [
+            "",
+            "/",
+            "/subscriptions/0000/resourceGroups/RG/PROVIDERS/Microsoft.Compute/vm",
+            "/subscriptions/0000/providers",
+            "ModelArts-svc",
+            "modelart",
+            "pppproviders/",
+            "资源/providers/x",
+        ];
+        let needles = [
+            "",
+            "/providers/",
+            "modelarts",
+            "p",
+            "资源",
+            "x",
+            "/subscriptions/0000/x",
+        ];
+        for h in hay {
+            for n in needles {
+                let windows = n.is_empty()
+                    || h.as_bytes()
+                        .windows(n.len())
+                        .any(|w| w.eq_ignore_ascii_case(n.as_bytes()));
+                assert_eq!(contains_ignore_ascii_case(h, n), windows, "{h:?} {n:?}");
+            }
+        }
+    }
 
     const MA: IdContext = IdContext {
         provider: "huawei",

@@ -92,106 +92,116 @@ pub fn scan_some<C: Count>(
     let split_above = (threads > 1).then_some(piece.max(1));
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
-            scope.spawn(|| loop {
-                let unit = {
-                    let Ok(mut w) = work.lock() else { return };
-                    loop {
-                        if w.failed {
-                            return;
-                        }
-                        if let Some(u) = w.queue.pop_front() {
-                            w.active += 1;
-                            break u;
-                        }
-                        if w.active == 0 {
-                            return;
-                        }
-                        w = match wake.wait(w) {
-                            Ok(w) => w,
-                            Err(_) => return,
-                        };
-                    }
-                };
-                let mut more = Vec::new();
-                let mut failed = false;
-                match unit {
-                    Job::Open(i) => {
-                        let entry = entries[i];
-                        let input = which[i];
-                        let bar = &bars[i];
-                        let r = source::with_entry(entry, &|r| Progress::wrap(bar, r), |opened| {
-                            match opened {
-                                Opened::Text(src) => {
-                                    scan_text(&entry.name, input, src, opts, hooks, split_above)
-                                }
-                                parquet => scan(&entry.name, input, parquet, opts, hooks)
-                                    .map(Scanned::Done),
+            scope.spawn(|| {
+                let mut memo = None;
+                loop {
+                    let unit = {
+                        let Ok(mut w) = work.lock() else { return };
+                        loop {
+                            if w.failed {
+                                return;
                             }
-                        });
-                        let slot = match r.and_then(|s| match s {
-                            Scanned::Done(f) => Ok(InputState::Done(Box::new(Ok(f)))),
-                            Scanned::Split(plan) => split(plan, piece.max(1), opts, hooks),
-                        }) {
-                            Ok(InputState::Split {
-                                plan,
-                                bounds,
-                                pieces,
-                                merger,
-                            }) => {
-                                more.extend((0..pieces.len()).map(|k| Job::Piece(i, k)));
-                                InputState::Split {
+                            if let Some(u) = w.queue.pop_front() {
+                                w.active += 1;
+                                break u;
+                            }
+                            if w.active == 0 {
+                                return;
+                            }
+                            w = match wake.wait(w) {
+                                Ok(w) => w,
+                                Err(_) => return,
+                            };
+                        }
+                    };
+                    let mut more = Vec::new();
+                    let mut failed = false;
+                    match unit {
+                        Job::Open(i) => {
+                            let entry = entries[i];
+                            let input = which[i];
+                            let bar = &bars[i];
+                            let r =
+                                source::with_entry(entry, &|r| Progress::wrap(bar, r), |opened| {
+                                    match opened {
+                                        Opened::Text(src) => scan_text(
+                                            &entry.name,
+                                            input,
+                                            src,
+                                            opts,
+                                            hooks,
+                                            split_above,
+                                        ),
+                                        parquet => scan(&entry.name, input, parquet, opts, hooks)
+                                            .map(Scanned::Done),
+                                    }
+                                });
+                            let slot = match r.and_then(|s| match s {
+                                Scanned::Done(f) => Ok(InputState::Done(Box::new(Ok(f)))),
+                                Scanned::Split(plan) => split(plan, piece.max(1), opts, hooks),
+                            }) {
+                                Ok(InputState::Split {
                                     plan,
                                     bounds,
                                     pieces,
                                     merger,
+                                }) => {
+                                    more.extend((0..pieces.len()).map(|k| Job::Piece(i, k)));
+                                    InputState::Split {
+                                        plan,
+                                        bounds,
+                                        pieces,
+                                        merger,
+                                    }
                                 }
-                            }
-                            Ok(slot) => slot,
-                            Err(e) => {
-                                failed = true;
-                                InputState::Done(Box::new(Err(e)))
-                            }
-                        };
-                        if let Ok(mut s) = slots.lock() {
-                            s[i] = slot;
-                        }
-                    }
-                    Job::Piece(i, k) => {
-                        let job = slots.lock().ok().and_then(|s| match &s[i] {
-                            InputState::Split { plan, bounds, .. } => {
-                                Some((plan.clone(), bounds[k], bounds[k + 1]))
-                            }
-                            _ => None,
-                        });
-                        if let Some((plan, start, limit)) = job {
-                            let bar = &bars[i];
-                            let r = scan_piece(
-                                &plan,
-                                start,
-                                limit,
-                                opts,
-                                hooks,
-                                &|r| Progress::wrap(bar, r),
-                                plan.late,
-                            );
+                                Ok(slot) => slot,
+                                Err(e) => {
+                                    failed = true;
+                                    InputState::Done(Box::new(Err(e)))
+                                }
+                            };
                             if let Ok(mut s) = slots.lock() {
-                                if let InputState::Split { pieces, .. } = &mut s[i] {
-                                    pieces[k] = Some(r);
-                                }
+                                s[i] = slot;
                             }
-                            failed |= !join_ready(&slots, i, opts, hooks);
+                        }
+                        Job::Piece(i, k) => {
+                            let job = slots.lock().ok().and_then(|s| match &s[i] {
+                                InputState::Split { plan, bounds, .. } => {
+                                    Some((plan.clone(), bounds[k], bounds[k + 1]))
+                                }
+                                _ => None,
+                            });
+                            if let Some((plan, start, limit)) = job {
+                                let bar = &bars[i];
+                                let r = scan_piece(
+                                    &plan,
+                                    start,
+                                    limit,
+                                    opts,
+                                    hooks,
+                                    &|r| Progress::wrap(bar, r),
+                                    plan.late,
+                                    &mut memo,
+                                );
+                                if let Ok(mut s) = slots.lock() {
+                                    if let InputState::Split { pieces, .. } = &mut s[i] {
+                                        pieces[k] = Some(r);
+                                    }
+                                }
+                                failed |= !join_ready(&slots, i, opts, hooks);
+                            }
                         }
                     }
-                }
-                if let Ok(mut w) = work.lock() {
-                    w.active -= 1;
-                    w.failed |= failed;
-                    // Pieces go to the front: finishing a started file frees its memory soonest.
-                    for u in more.into_iter().rev() {
-                        w.queue.push_front(u);
+                    if let Ok(mut w) = work.lock() {
+                        w.active -= 1;
+                        w.failed |= failed;
+                        // Pieces go to the front: finishing a started file frees its memory soonest.
+                        for u in more.into_iter().rev() {
+                            w.queue.push_front(u);
+                        }
                     }
+                    wake.notify_all();
                 }
-                wake.notify_all();
             });
         }
     });

@@ -64,7 +64,8 @@ pub struct Piece<T> {
 /// boundary for the result to be used; the caller checks that the previous piece ended on one.
 /// `late` is how to take a file whose first 64 KiB are ASCII ([`Plan::late`], or what the
 /// pieces before found).
-pub fn scan_piece<C: Count>(
+#[allow(clippy::too_many_arguments)]
+pub(super) fn scan_piece<C: Count>(
     plan: &Plan,
     start: u64,
     limit: u64,
@@ -72,6 +73,7 @@ pub fn scan_piece<C: Count>(
     hooks: Hooks<'_, C>,
     wrap: source::Wrap<'_>,
     late: Option<Late>,
+    memo: &mut Option<(usize, super::scan::Memo)>,
 ) -> Result<Piece<C::Counts>> {
     use std::io::{Seek, SeekFrom};
     let mut file = std::fs::File::open(&plan.file).map_err(|e| Error::io(&plan.file, e))?;
@@ -95,6 +97,13 @@ pub fn scan_piece<C: Count>(
         hooks.count,
     );
     st.keep_skipped = true;
+    // The selections a worker made on the input's earlier pieces hold for this one: they are a
+    // function of the cells' bytes alone.
+    if let Some((input, m)) = memo.take() {
+        if input == plan.input {
+            st.reuse_memo(m);
+        }
+    }
     let end = read_rows(
         &mut rdr,
         &mut rec,
@@ -105,6 +114,7 @@ pub fn scan_piece<C: Count>(
     );
     let newlines = rdr.position().1 - 1;
     let skipped = std::mem::take(&mut st.skipped);
+    *memo = Some((plan.input, st.take_memo()));
     // A reading error is kept with what the piece found its text to be: read again as the
     // file turns out to be, the piece may read cleanly.
     let (fatal, spans, failed) = match end {
@@ -252,7 +262,16 @@ impl<T: Counts> Merger<T> {
                     Err(_) => plan.file_len,
                 };
                 drop(next);
-                piece = scan_piece(plan, piece.start, limit, opts, hooks, identity, self.late)?;
+                piece = scan_piece(
+                    plan,
+                    piece.start,
+                    limit,
+                    opts,
+                    hooks,
+                    identity,
+                    self.late,
+                    &mut None,
+                )?;
             }
             match (self.late, piece.late) {
                 (None, _) | (_, Late::Ascii) => {}
@@ -267,6 +286,7 @@ impl<T: Counts> Merger<T> {
                         hooks,
                         identity,
                         Some(file),
+                        &mut None,
                     )?;
                 }
                 _ => {}

@@ -93,7 +93,7 @@ pub(super) struct Scan<'o, C: Count> {
     /// The usage start of the row just read when it is metered usage after the horizon, until
     /// its line number is known.
     pub(super) future_start: Option<DateTime<Utc>>,
-    memo: super::memo::SelectMemo<Hit>,
+    memo: Memo,
     /// The times the previous row noted for coverage, and where its provider's span is: rows
     /// of an hourly export repeat them, and noting them again changes nothing.
     last_span: Option<Span>,
@@ -118,12 +118,18 @@ pub(super) struct Scan<'o, C: Count> {
 /// that a matched row takes its ID, product code and name from here instead of decoding them
 /// again (they are the memo's key: the texts cannot differ).
 #[derive(Default)]
-struct Hit {
+pub(super) struct Hit {
     sel: Selected,
     id: String,
     product_code: String,
     product_name: String,
 }
+
+/// The selections of one input's rows, by their identifying cells (see `memo`): a worker keeps
+/// it from piece to piece of an input, so that a piece does not select again what the one
+/// before selected (an Azure export's tens of thousands of resource-meter pairs come back every
+/// day, further apart than a piece).
+pub(super) type Memo = super::memo::SelectMemo<Hit>;
 
 /// What a matched row tells the [`Count`] (the line number is added when it is counted).
 #[derive(Default)]
@@ -230,7 +236,7 @@ impl<'o, C: Count> Scan<'o, C> {
             day_cache: TimeCache::default(),
             cycle_cache: TimeCache::default(),
             future_start: None,
-            memo: super::memo::SelectMemo::default(),
+            memo: Memo::default(),
             last_span: None,
             span_at: 0,
             provider_raw: Vec::new(),
@@ -283,6 +289,16 @@ impl<'o, C: Count> Scan<'o, C> {
 
     pub(super) fn finish(self) -> FileScan<C::Counts> {
         self.out
+    }
+
+    /// Starts from the selections an earlier scan of the same input made.
+    pub(super) fn reuse_memo(&mut self, memo: Memo) {
+        self.memo = memo;
+    }
+
+    /// The selections made so far, for the next scan of the same input.
+    pub(super) fn take_memo(&mut self) -> Memo {
+        std::mem::take(&mut self.memo)
     }
 
     /// Reads one record: counts it for coverage, checks it, and when it mentions a deleted
