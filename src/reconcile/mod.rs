@@ -55,13 +55,24 @@ pub fn reconcile(
     let coverage = coverage(&scans, timing);
     // A resource with its own register row is never listed again under a product cleanup that
     // covers it (one line is money once): the resources explicit rows found, with their
-    // provider where the row names one.
+    // provider where the row names one. Only an ID a product cleanup caught can be claimed, so
+    // only those are kept: a register of resources alone (the common case) keeps none, where
+    // it kept an entry per row.
+    let caught: BTreeSet<&str> = crate::deletions::indexed(deletions)
+        .filter(|(_, d)| d.resource_id.is_none())
+        .flat_map(|(i, _)| {
+            scans
+                .iter()
+                .flat_map(move |s| s.tallies.of(i).map(|(id, _)| id))
+        })
+        .collect();
     let mut explicit: BTreeMap<String, Vec<Option<&str>>> = BTreeMap::new();
     for (i, d) in crate::deletions::indexed(deletions) {
-        if d.resource_id.is_some() {
+        if d.resource_id.is_some() && !caught.is_empty() {
             let ids: BTreeSet<&str> = scans
                 .iter()
                 .flat_map(|s| s.tallies.of(i).map(|(id, _)| id))
+                .filter(|id| caught.contains(id))
                 .collect();
             for id in ids {
                 explicit
