@@ -358,7 +358,9 @@ mod tests {
     }
 
     fn now(verdict: Verdict, lines: usize, amount: &str) -> ResourceReport {
-        let mut r = crate::report::sample::report().resources[0].clone();
+        let mut r = crate::report::sample::report().resources[0]
+            .as_ref()
+            .clone();
         r.verdict = verdict;
         r.lines_after_deletion = lines;
         r.amount_after_deletion = Default::default();

@@ -133,7 +133,7 @@ pub fn reconcile(
                 if all.bill_ids.truncated() {
                     warnings.push(many_bill_ids(id, &d.origin));
                 }
-                resources.push(assess(
+                resources.push(Box::new(assess(
                     d,
                     id.clone(),
                     "resource",
@@ -141,7 +141,7 @@ pub fn reconcile(
                     &coverage,
                     timing,
                     &scans,
-                ));
+                )));
             }
             None => {
                 let product = d.product.clone().unwrap_or_default();
@@ -175,7 +175,7 @@ pub fn reconcile(
                     if group.bill_ids.truncated() {
                         warnings.push(many_bill_ids(id, &d.origin));
                     }
-                    resources.push(assess(
+                    resources.push(Box::new(assess(
                         d,
                         id.to_string(),
                         "product",
@@ -183,7 +183,7 @@ pub fn reconcile(
                         &coverage,
                         timing,
                         &scans,
-                    ));
+                    )));
                 }
                 if !own_rows.is_empty() {
                     warnings.push(format!(
@@ -197,7 +197,7 @@ pub fn reconcile(
                 }
                 // Nothing under the product but what explicit rows report: no empty entry.
                 if resources.len() == before && own_rows.is_empty() {
-                    resources.push(assess(
+                    resources.push(Box::new(assess(
                         d,
                         String::new(),
                         "product",
@@ -205,7 +205,7 @@ pub fn reconcile(
                         &coverage,
                         timing,
                         &scans,
-                    ));
+                    )));
                 }
                 if !unrelated.is_empty() {
                     warnings.push(format!(
@@ -305,7 +305,7 @@ pub fn reconcile(
 /// Orders the report's entries: by verdict (`still_billing` first), then amount, then ID. A
 /// stable sort of their positions, then the entries moved in place: sorting the entries
 /// themselves would take a buffer of half of them.
-fn sort_resources(resources: &mut [ResourceReport]) {
+fn sort_resources(resources: &mut [Box<ResourceReport>]) {
     let mut order: Vec<usize> = (0..resources.len()).collect();
     order.sort_by(|&i, &j| {
         let (a, b) = (&resources[i], &resources[j]);

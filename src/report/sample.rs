@@ -163,7 +163,9 @@ pub fn report() -> Report {
             changes: None,
             refunds: [("refund_short".to_string(), 1)].into_iter().collect(),
         },
-        resources: vec![billing, pending, not_in_bill, stopped, unsubscribed],
+        resources: [billing, pending, not_in_bill, stopped, unsubscribed]
+            .map(Box::new)
+            .into(),
         warnings: vec![],
         baseline: None,
         gone: None,
