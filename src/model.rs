@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
+use std::sync::Arc;
 
 /// An export format, detected from a file's header row, by the name its file in
 /// `ingest::formats` declares (`huawei`, `alibaba`, `focus`); `ingest::formats::FORMATS` lists
@@ -131,16 +132,29 @@ pub const STOP_NOTE: &str =
     "stopped, not deleted: its disks and storage keep billing until it is deleted";
 
 /// Where a deletion was declared or found: a register row (`file`, `line`), an audit-log record
-/// (`file`, `record`, the event and who made it), or a flag (`--product`, no line).
+/// (`file` and the [`AuditRecord`]), or a flag (`--product`, no line).
+///
+/// Every deletion keeps one and every report entry a copy, so it is small: the file's name is
+/// shared by the rows of a file, and what only a record has is boxed (a register row has none).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Origin {
-    pub file: String,
+    #[serde(serialize_with = "shared_str")]
+    pub file: Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
-    /// Which record of an audit log or report (1 = the first), in file order.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<Box<AuditRecord>>,
+    /// The `origin` a register row states itself (a row `billrecon deletions` derived).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub record: Option<u64>,
-    /// `cts`, `actiontrail`, `cloudtrail` or `cloud-nuke`, for records.
+    pub cited: Option<String>,
+}
+
+/// What an audit-log record adds to its [`Origin`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    /// Which record of an audit log or report (1 = the first), in file order.
+    pub record: u64,
+    /// `cts`, `actiontrail`, `cloudtrail` or `cloud-nuke`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,32 +163,52 @@ pub struct Origin {
     pub event_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// The `origin` a register row states itself (a row `billrecon deletions` derived).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cited: Option<String>,
+}
+
+fn shared_str<S: serde::Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v)
 }
 
 impl Origin {
     /// A flag or other place with no line: `--product`.
     pub fn flag(name: &str) -> Self {
         Origin {
-            file: name.to_string(),
+            file: name.into(),
             ..Origin::default()
         }
     }
 
     /// A register row.
     pub fn row(file: &str, line: u64) -> Self {
+        Origin::row_of(file.into(), line)
+    }
+
+    /// A row of the file `file` names, shared with the file's other rows.
+    pub fn row_of(file: Arc<str>, line: u64) -> Self {
         Origin {
-            file: file.to_string(),
+            file,
             line: Some(line),
             ..Origin::default()
         }
     }
 
+    /// A record of an audit log.
+    pub fn record(file: Arc<str>, record: AuditRecord) -> Self {
+        Origin {
+            file,
+            audit: Some(Box::new(record)),
+            ..Origin::default()
+        }
+    }
+
+    /// Which record of an audit log it is (`None` for a register row or a flag).
+    pub fn record_number(&self) -> Option<u64> {
+        self.audit.as_ref().map(|a| a.record)
+    }
+
     /// Whether it is an audit-log record rather than a row someone wrote.
     pub fn is_derived(&self) -> bool {
-        self.record.is_some()
+        self.audit.is_some()
     }
 
     /// The provenance a reviewer follows: an audit record's `file:record event-id`, or the
@@ -192,10 +226,10 @@ impl Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
-        if let Some(n) = self.record.or(self.line) {
+        if let Some(n) = self.record_number().or(self.line) {
             write!(f, ":{n}")?;
         }
-        if let Some(id) = &self.event_id {
+        if let Some(id) = self.audit.as_ref().and_then(|a| a.event_id.as_ref()) {
             write!(f, " {id}")?;
         }
         Ok(())

@@ -245,6 +245,8 @@ pub fn read_json(
     let mut skipped: Vec<String> = Vec::new();
     let mut seen_any = false;
     let mut next_number = 1u64;
+    // One copy of the file's name for every deletion's origin.
+    let file: std::sync::Arc<str> = path.into();
     let mut on_record = |_: u64, rec: serde_json::Map<String, serde_json::Value>| -> Result<()> {
         let first = !seen_any;
         seen_any = true;
@@ -289,7 +291,7 @@ pub fn read_json(
         summary.records += n;
         for r in records {
             summary.saw(r.event.time);
-            take(path, r, &mut summary, &mut rows);
+            take(&file, r, &mut summary, &mut rows);
         }
         Ok(())
     };
@@ -308,7 +310,7 @@ pub fn read_json(
                     "{} of {} (record {}: {})",
                     f.event,
                     f.resources.join(", "),
-                    f.origin.record.unwrap_or(0),
+                    f.origin.record_number().unwrap_or(0),
                     f.reason
                 )
             })
@@ -342,20 +344,26 @@ pub fn read_json(
 }
 
 /// Turns one record into rows: one per resource, for succeeded deletion and stop events.
-fn take(path: &str, r: Record, summary: &mut SourceSummary, rows: &mut Vec<Deletion>) {
+fn take(
+    file: &std::sync::Arc<str>,
+    r: Record,
+    summary: &mut SourceSummary,
+    rows: &mut Vec<Deletion>,
+) {
     let Some(rule) = &r.rule else {
         summary.ignored += 1;
         return;
     };
-    let origin = Origin {
-        file: path.to_string(),
-        record: Some(r.number),
-        source: Some(rule.source.name()),
-        event: Some(r.event.name.clone()),
-        event_id: r.event.event_id.clone(),
-        user: r.event.user.clone(),
-        ..Origin::default()
-    };
+    let origin = Origin::record(
+        file.clone(),
+        crate::model::AuditRecord {
+            record: r.number,
+            source: Some(rule.source.name()),
+            event: Some(r.event.name.clone()),
+            event_id: r.event.event_id.clone(),
+            user: r.event.user.clone(),
+        },
+    );
     if let Outcome::Failed(reason) = r.outcome {
         summary.failed += 1;
         summary.failures.push(Failure {
@@ -689,11 +697,13 @@ mod tests {
             action,
             origin: match line {
                 Some(l) => Origin::row("r.csv", l),
-                None => Origin {
-                    file: "t.json".into(),
-                    record: Some(u64::from(h)),
-                    ..Origin::default()
-                },
+                None => Origin::record(
+                    "t.json".into(),
+                    crate::model::AuditRecord {
+                        record: u64::from(h),
+                        ..Default::default()
+                    },
+                ),
             },
             ..Deletion::default()
         }

@@ -173,6 +173,8 @@ pub fn read_from(
     }
 
     let mut rows: Vec<Deletion> = Vec::new();
+    // One copy of the file's name for every row's origin.
+    let file: std::sync::Arc<str> = path.into();
     while rdr.read(&mut rec).map_err(read_err)? {
         let line = rec.line;
         if rec.unclosed_quote {
@@ -274,7 +276,7 @@ pub fn read_from(
             note: (!note.is_empty()).then_some(note),
             origin: Origin {
                 cited: (!cited.is_empty()).then_some(cited),
-                ..Origin::row(path, line)
+                ..Origin::row_of(file.clone(), line)
             },
         });
     }

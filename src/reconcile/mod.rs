@@ -417,7 +417,7 @@ fn assess(
         previous_verdict: None,
         action: d.action,
         refund: None,
-        origin: (d.origin.line.is_some() || d.origin.record.is_some())
+        origin: (d.origin.line.is_some() || d.origin.is_derived())
             .then(|| Box::new(d.origin.clone())),
         detail: Detail {
             origin: d.origin.to_string(),

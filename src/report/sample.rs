@@ -77,15 +77,16 @@ pub fn report() -> Report {
             line: 6,
         },
     ];
-    billing.origin = Some(Box::new(crate::model::Origin {
-        file: "trail.json.gz".into(),
-        record: Some(3),
-        source: Some("cts"),
-        event: Some("deleteService".into()),
-        event_id: Some("c4ddaa0b-2e05-11ef-bdc6-e1851d8cb7fb".into()),
-        user: Some("IAMUserA".into()),
-        ..Default::default()
-    }));
+    billing.origin = Some(Box::new(crate::model::Origin::record(
+        "trail.json.gz".into(),
+        crate::model::AuditRecord {
+            record: 3,
+            source: Some("cts"),
+            event: Some("deleteService".into()),
+            event_id: Some("c4ddaa0b-2e05-11ef-bdc6-e1851d8cb7fb".into()),
+            user: Some("IAMUserA".into()),
+        },
+    )));
     billing.note = Some("deleteService by IAMUserA".into());
     let mut pending = resource("=cmd|' /C calc'!A0", Verdict::Pending);
     pending.product = "弹性云服务器".into();

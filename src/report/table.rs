@@ -124,7 +124,10 @@ pub(super) fn cells(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Vec
         if let Some(p) = o.provenance() {
             note.push_str(&format!("; from {p}"));
         }
-        if o.source == Some("cloud-nuke") {
+        if o.audit
+            .as_ref()
+            .is_some_and(|a| a.source == Some("cloud-nuke"))
+        {
             note.push_str(" (cloud-nuke's report time: deleted by then, maybe earlier)");
         }
     }

@@ -216,7 +216,7 @@ fn tempdir() -> TempDir {
 /// A deletion as an audit log may give it: any text for the ID and name (quotes, spaces,
 /// formula characters, non-ASCII), any time of the years the register reads, any action.
 fn derived_deletion() -> impl Strategy<Value = billrecon::model::Deletion> {
-    use billrecon::model::{Action, Deletion, Origin};
+    use billrecon::model::{Action, AuditRecord, Deletion, Origin};
     use chrono::TimeZone;
     (
         "[ '\"=+@a-zA-Z0-9,;\u{200b}\u{a0}资-]{1,12}",
@@ -236,11 +236,13 @@ fn derived_deletion() -> impl Strategy<Value = billrecon::model::Deletion> {
             action,
             provider: Some(provider.into()),
             note: Some(note),
-            origin: Origin {
-                file: "t.json".into(),
-                record: Some(1),
-                ..Origin::default()
-            },
+            origin: Origin::record(
+                "t.json".into(),
+                AuditRecord {
+                    record: 1,
+                    ..AuditRecord::default()
+                },
+            ),
             ..Deletion::default()
         })
 }

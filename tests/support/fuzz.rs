@@ -17,7 +17,7 @@ use billrecon::ingest::source::{entries, from_reader, Opened};
 use billrecon::ingest::{
     scan as scan_export, FileScan, Hooks, LineIds, ScanOptions, Select, Selected,
 };
-use billrecon::model::{Action, Deletion, DeletionIdx, LineKind, Origin, Verdict};
+use billrecon::model::{Action, AuditRecord, Deletion, DeletionIdx, LineKind, Origin, Verdict};
 use billrecon::money::{format_amount, format_quantity, parse_decimal, Amounts};
 use billrecon::progress::Progress;
 use billrecon::reconcile::count::{Counter, Tallies};
@@ -185,12 +185,14 @@ pub fn report(data: &[u8]) {
             deleted_at,
             // An unsubscribed product: the refund check and the plan switchover are fuzzed too.
             action: Action::Unsubscribed,
-            origin: Origin {
-                file: "trail.json".into(),
-                record: Some(3),
-                event_id: Some("@id".into()),
-                ..Origin::default()
-            },
+            origin: Origin::record(
+                "trail.json".into(),
+                AuditRecord {
+                    record: 3,
+                    event_id: Some("@id".into()),
+                    ..AuditRecord::default()
+                },
+            ),
             ..Deletion::default()
         },
     ];
@@ -486,7 +488,7 @@ pub fn register(data: &[u8]) {
         Ok((deletions, _warnings)) => {
             for d in &deletions {
                 assert!(d.resource_id.is_some() || d.product.is_some());
-                assert_eq!(d.origin.file, "fuzz.csv");
+                assert_eq!(&*d.origin.file, "fuzz.csv");
                 assert!(d.origin.line.is_some_and(|l| l >= 2));
             }
         }
