@@ -79,7 +79,8 @@ pub fn run(cfg: CheckConfig) -> Result<Exit> {
         as_of: cfg.as_of,
         tz: format_offset(cfg.tz),
     };
-    let mut report = reconcile(deletions, scans, &timing, settings, warnings);
+    let html = cfg.format == report::OutputFormat::Html;
+    let mut report = reconcile(deletions, scans, &timing, settings, warnings, html);
     if let Some(b) = &baseline {
         crate::reconcile::baseline::apply(&mut report, b);
     }

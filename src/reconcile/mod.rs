@@ -44,13 +44,15 @@ pub struct Timing {
 }
 
 /// Builds the report from scans whose tallies were counted against `deletions` (and whose
-/// shared lines were already counted once, see `ingest::dedupe`).
+/// shared lines were already counted once, see `ingest::dedupe`); with `detail`, also what
+/// only the HTML report shows of each entry ([`Detail`]).
 pub fn reconcile(
     deletions: &[Deletion],
     mut scans: Vec<FileScan<Tallies>>,
     timing: &Timing,
     settings: Settings,
     mut warnings: Vec<String>,
+    detail: bool,
 ) -> Report {
     let coverage = coverage(&scans, timing);
     // A resource with its own register row is never listed again under a product cleanup that
@@ -112,6 +114,19 @@ pub fn reconcile(
         })
     };
 
+    // Each entry boxed (see `Report::resources`), with what only the HTML report shows when
+    // it is the one rendered.
+    let with_detail = |r: ResourceReport, d: &Deletion, t: &Tally| {
+        let mut r = Box::new(r);
+        if detail {
+            r.detail = Some(Box::new(Detail {
+                origin: d.origin.to_string(),
+                looked_for: d.key.clone(),
+                timeline: t.series.as_deref().map(series::Series::timeline),
+            }));
+        }
+        r
+    };
     let mut resources = Vec::with_capacity(deletions.len());
     for (i, d) in crate::deletions::indexed(deletions) {
         let groups = groups_of(i);
@@ -133,15 +148,11 @@ pub fn reconcile(
                 if all.bill_ids.truncated() {
                     warnings.push(many_bill_ids(id, &d.origin));
                 }
-                resources.push(Box::new(assess(
+                resources.push(with_detail(
+                    assess(d, id.clone(), "resource", &all, &coverage, timing, &scans),
                     d,
-                    id.clone(),
-                    "resource",
                     &all,
-                    &coverage,
-                    timing,
-                    &scans,
-                )));
+                ));
             }
             None => {
                 let product = d.product.clone().unwrap_or_default();
@@ -175,15 +186,19 @@ pub fn reconcile(
                     if group.bill_ids.truncated() {
                         warnings.push(many_bill_ids(id, &d.origin));
                     }
-                    resources.push(Box::new(assess(
+                    resources.push(with_detail(
+                        assess(
+                            d,
+                            id.to_string(),
+                            "product",
+                            group,
+                            &coverage,
+                            timing,
+                            &scans,
+                        ),
                         d,
-                        id.to_string(),
-                        "product",
                         group,
-                        &coverage,
-                        timing,
-                        &scans,
-                    )));
+                    ));
                 }
                 if !own_rows.is_empty() {
                     warnings.push(format!(
@@ -197,15 +212,19 @@ pub fn reconcile(
                 }
                 // Nothing under the product but what explicit rows report: no empty entry.
                 if resources.len() == before && own_rows.is_empty() {
-                    resources.push(Box::new(assess(
+                    resources.push(with_detail(
+                        assess(
+                            d,
+                            String::new(),
+                            "product",
+                            &Tally::default(),
+                            &coverage,
+                            timing,
+                            &scans,
+                        ),
                         d,
-                        String::new(),
-                        "product",
                         &Tally::default(),
-                        &coverage,
-                        timing,
-                        &scans,
-                    )));
+                    ));
                 }
                 if !unrelated.is_empty() {
                     warnings.push(format!(
@@ -419,11 +438,7 @@ fn assess(
         refund: None,
         origin: (d.origin.line.is_some() || d.origin.is_derived())
             .then(|| Box::new(d.origin.clone())),
-        detail: Detail {
-            origin: d.origin.to_string(),
-            looked_for: d.key.clone(),
-            timeline: t.series.as_deref().map(series::Series::timeline),
-        },
+        detail: None,
     };
     let providers: BTreeSet<&str> = t.providers.iter().collect();
     if r.provider.is_none() && providers.len() == 1 {

@@ -11,7 +11,7 @@
 mod chart;
 mod scale;
 
-use super::{local, Report, ResourceReport};
+use super::{local, Detail, Report, ResourceReport};
 use crate::model::{Action, Verdict};
 use crate::time::{format_duration, format_offset};
 use chrono::{Duration, FixedOffset};
@@ -150,6 +150,16 @@ pub fn render(report: &Report, tz: FixedOffset, out: &mut dyn Write) -> io::Resu
         out.write_all(b"\n")?;
     }
     out.write_all(bottom(report, tz).into_string().as_bytes())
+}
+
+/// What the page shows of an entry beyond the JSON's fields; empty for an entry built without it.
+fn detail(r: &ResourceReport) -> &Detail {
+    static NONE: Detail = Detail {
+        origin: String::new(),
+        looked_for: None,
+        timeline: None,
+    };
+    r.detail.as_deref().unwrap_or(&NONE)
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -464,7 +474,7 @@ fn explanation(r: &ResourceReport, report: &Report, tz: FixedOffset) -> Markup {
             Verdict::NotInBill => p {
                 strong { "Not in the bill. " }
                 "No line of the " (plural(report.inputs.len(), "input")) " mentions this resource. "
-                @match &r.detail.looked_for {
+                @match &detail(r).looked_for {
                     Some(id) => {
                         "Looked for " code { (id) }
                         " (compared without regard to case with each line's resource ID, after normalization: "
@@ -526,7 +536,7 @@ fn resource(i: usize, r: &ResourceReport, report: &Report, tz: FixedOffset) -> M
         Duration::seconds(report.settings.window_seconds),
     );
     let grace = Duration::seconds(report.settings.grace_seconds);
-    let timeline = r.detail.timeline.as_ref();
+    let timeline = detail(r).timeline.as_ref();
     let bars = timeline
         .into_iter()
         .flat_map(|t| &t.currencies)
@@ -641,9 +651,9 @@ fn resource(i: usize, r: &ResourceReport, report: &Report, tz: FixedOffset) -> M
                         }
                     }
                 }
-                @if !r.detail.origin.is_empty() {
+                @if !detail(r).origin.is_empty() {
                     dt { "Declared at" }
-                    dd { code { (r.detail.origin) } }
+                    dd { code { (detail(r).origin) } }
                 }
                 @if let Some(n) = &r.note {
                     dt { "Note" }

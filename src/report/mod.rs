@@ -237,9 +237,10 @@ pub struct ResourceReport {
     /// Where the deletion was declared or found (absent for `--product`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<Box<Origin>>,
-    /// What only the HTML report shows.
+    /// What only the HTML report shows; `None` for the other formats, which pay nothing for it
+    /// (and for an entry built without it, read as empty).
     #[serde(skip)]
-    pub detail: Detail,
+    pub detail: Option<Box<Detail>>,
 }
 
 fn is_deleted(a: &Action) -> bool {

@@ -50,7 +50,7 @@ fn resource(id: &str, verdict: Verdict) -> ResourceReport {
         action: crate::model::Action::Deleted,
         refund: None,
         origin: None,
-        detail: Detail::default(),
+        detail: None,
     }
 }
 

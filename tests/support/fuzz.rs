@@ -210,7 +210,8 @@ pub fn report(data: &[u8]) {
         as_of: None,
         tz: format_offset(tz),
     };
-    let report = reconcile(&deletions, scans, &timing, settings, Vec::new());
+    // With what only the HTML report shows: it is rendered below.
+    let report = reconcile(&deletions, scans, &timing, settings, Vec::new(), true);
     let mut out = Vec::new();
     render(&report, OutputFormat::Json, tz, &mut out).unwrap();
     serde_json::from_slice::<serde_json::Value>(&out).expect("the JSON report parses");
