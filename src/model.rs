@@ -242,8 +242,6 @@ impl fmt::Display for Origin {
 pub struct Deletion {
     /// The ID as the user wrote it; `None` for a product-level cleanup.
     pub resource_id: Option<String>,
-    /// Normalized (lower case) form of `resource_id`.
-    pub key: Option<String>,
     /// Another name the bill may use for the resource as its ID (a ModelArts service's name,
     /// billed as `<name>-<AI application UUID>`): lines match either.
     pub resource_name: Option<String>,
@@ -254,6 +252,14 @@ pub struct Deletion {
     pub note: Option<String>,
     /// Where it was declared or found.
     pub origin: Origin,
+}
+
+impl Deletion {
+    /// `resource_id` as bill IDs are compared with it (ASCII lower case), built when asked for:
+    /// kept in every deletion, it would cost as much as the ID again.
+    pub fn key(&self) -> Option<String> {
+        self.resource_id.as_deref().map(str::to_ascii_lowercase)
+    }
 }
 
 /// A deletion's place in the one list of deletions a check works on (the register's rows, then

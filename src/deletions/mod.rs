@@ -423,7 +423,6 @@ fn take(
             summary.deletions += 1;
         }
         rows.push(Deletion {
-            key: Some(id.to_ascii_lowercase()),
             resource_id: Some(id),
             resource_name: name,
             product: product.clone(),
@@ -482,7 +481,8 @@ pub fn merge(rows: Vec<Deletion>) -> (Vec<Deletion>, Vec<String>) {
     let mut by_product: HashMap<String, Vec<usize>> = HashMap::new();
     for row in rows {
         let name = row.resource_name.as_ref().map(|n| n.to_lowercase());
-        let found = match &row.key {
+        let key = row.key();
+        let found = match &key {
             Some(key) => by_id
                 .get(key)
                 .into_iter()
@@ -503,8 +503,8 @@ pub fn merge(rows: Vec<Deletion>) -> (Vec<Deletion>, Vec<String>) {
         };
         let Some(i) = found else {
             let i = out.len();
-            match &row.key {
-                Some(k) => by_id.entry(k.clone()).or_default().push(i),
+            match key {
+                Some(k) => by_id.entry(k).or_default().push(i),
                 None => by_product
                     .entry(row.product.as_deref().unwrap_or("").to_lowercase())
                     .or_default()
@@ -529,8 +529,8 @@ pub fn merge(rows: Vec<Deletion>) -> (Vec<Deletion>, Vec<String>) {
                         .is_none_or(|id| !id.eq_ignore_ascii_case(n))
                 });
             }
-            if let Some(k) = &row.key {
-                let ids = by_id.entry(k.clone()).or_default();
+            if let Some(k) = key {
+                let ids = by_id.entry(k).or_default();
                 if !ids.contains(&i) {
                     ids.push(i);
                 }
@@ -691,7 +691,6 @@ mod tests {
     fn row(id: &str, h: u32, action: Action, line: Option<u64>) -> Deletion {
         Deletion {
             resource_id: Some(id.into()),
-            key: Some(id.to_lowercase()),
             provider: Some("huawei".into()),
             deleted_at: Utc.with_ymd_and_hms(2026, 10, 10, h, 0, 0).unwrap(),
             action,

@@ -266,7 +266,6 @@ pub fn read_from(
         let note = get(note_col, &mut scratch);
         let cited = get(origin_col, &mut scratch);
         rows.push(Deletion {
-            key: (!id.is_empty()).then(|| id.to_ascii_lowercase()),
             resource_name: (!name.is_empty() && !name.eq_ignore_ascii_case(&id)).then_some(name),
             resource_id: (!id.is_empty()).then_some(id),
             product: (!product.is_empty()).then_some(product),

@@ -25,7 +25,9 @@ impl<'n> Matcher<'n> {
         let mut keys = Vec::new();
         let mut products = Vec::new();
         for (i, d) in crate::deletions::indexed(deletions) {
-            match &d.key {
+            // Keys are hashed and compared without regard to ASCII case: the ID as written
+            // serves, with no lower-cased copy kept.
+            match &d.resource_id {
                 Some(key) => {
                     keys.push((hash_ci(key), i, false));
                     // A resource also matches lines billed under its name (a ModelArts
@@ -53,7 +55,7 @@ impl<'n> Matcher<'n> {
 
     /// The name a deletion's lines may also be billed under, when it is not its ID.
     fn name_of(d: &Deletion) -> Option<&str> {
-        let key = d.key.as_deref()?;
+        let key = d.resource_id.as_deref()?;
         d.resource_name
             .as_deref()
             .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(key))
@@ -76,7 +78,7 @@ impl<'n> Matcher<'n> {
             let filed = if by_name {
                 Self::name_of(d)
             } else {
-                d.key.as_deref()
+                d.resource_id.as_deref()
             };
             if filed.is_some_and(|f| f.eq_ignore_ascii_case(key))
                 && d.provider.as_deref().is_none_or(|p| p == provider)
@@ -218,7 +220,6 @@ mod tests {
     fn del(id: Option<&str>, product: Option<&str>, provider: Option<&str>) -> Deletion {
         Deletion {
             resource_id: id.map(String::from),
-            key: id.map(|s| s.to_ascii_lowercase()),
             product: product.map(String::from),
             provider: provider.map(String::from),
             deleted_at: Utc.with_ymd_and_hms(2026, 10, 10, 0, 30, 0).unwrap(),

@@ -121,7 +121,7 @@ pub fn reconcile(
         if detail {
             r.detail = Some(Box::new(Detail {
                 origin: d.origin.to_string(),
-                looked_for: d.key.clone(),
+                looked_for: d.key(),
                 timeline: t.series.as_deref().map(series::Series::timeline),
             }));
         }

@@ -82,8 +82,8 @@ pub fn register_rows(
             [
                 i.to_string(),
                 d.resource_id.clone().unwrap_or_default(),
-                d.key.clone().unwrap_or_default(),
-                if d.key.is_none() {
+                d.key().unwrap_or_default(),
+                if d.resource_id.is_none() {
                     d.product
                         .as_deref()
                         .map(|p| p.trim().to_ascii_lowercase())

@@ -229,7 +229,6 @@ fn derived_deletion() -> impl Strategy<Value = billrecon::model::Deletion> {
         "[ -~]{0,20}",
     )
         .prop_map(|(id, name, secs, ms, action, provider, note)| Deletion {
-            key: Some(id.to_lowercase()),
             resource_id: Some(id),
             resource_name: name,
             deleted_at: chrono::Utc.timestamp_opt(secs, ms * 1_000_000).unwrap(),

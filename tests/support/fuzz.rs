@@ -173,7 +173,6 @@ pub fn report(data: &[u8]) {
     let deletions = [
         Deletion {
             resource_id: Some("=x".into()),
-            key: Some("=x".into()),
             resource_name: Some("=name".into()),
             action: Action::Stopped,
             deleted_at,
