@@ -926,8 +926,8 @@ mod tests {
             .of(DeletionIdx(0))
             .map(|(_, t)| {
                 (
-                    t.sources.iter().map(|k| k.line).collect(),
-                    t.amount_after_deletion.amounts().display(),
+                    t.after().sources.iter().map(|k| k.line).collect(),
+                    t.after().amount_after_deletion.amounts().display(),
                 )
             })
             .collect();

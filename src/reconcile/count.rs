@@ -129,21 +129,9 @@ impl Names {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
     pub lines: u64,
-    pub lines_after_deletion: u64,
-    pub amount_after_deletion: Sums,
-    /// Usage of the post-deletion charges by unit (`""` where the export names none): never
-    /// summed across units.
-    pub usage_by_unit: Sums,
-    /// Post-deletion charges of amount zero (they show usage: a plan, package or free tier
-    /// covers them).
-    pub no_charge_lines: u64,
-    /// What the export's deduction columns say covered the post-deletion charges (boxed: most
-    /// resources have none, and a tally stays small).
-    pub deducted: Option<Box<Deducted>>,
-    /// The post-deletion charges by billing item.
-    pub items: Items,
-    pub first_after_deletion: Option<DateTime<Utc>>,
-    pub last_after_deletion: Option<DateTime<Utc>>,
+    /// The post-deletion charges; `None` until one is counted. Boxed: most deleted resources
+    /// have none, and every tally of those is then about a third smaller (see [`Tally::after`]).
+    pub after: Option<Box<After>>,
     pub tail_lines: u64,
     pub tail_amount: Sums,
     /// The latest end of a tail line of usage whose window is longer than a day.
@@ -161,12 +149,54 @@ pub struct Tally {
     /// the first, a product-level cleanup the last (what reading the lines in order ends on).
     pub first_product: Picked,
     pub last_product: Picked,
-    /// The keys of the first [`SOURCES`] post-deletion charges, in order.
-    pub sources: Vec<LineKey>,
     /// What an unsubscription needs (only for the deletions that are unsubscriptions).
     pub unsub: Option<Box<super::unsubscribed::Facts>>,
     /// Amounts by time bucket, only when the report draws them (`-f html`).
     pub series: Option<Box<Series>>,
+}
+
+/// What a tally keeps of the post-deletion charges.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct After {
+    pub lines_after_deletion: u64,
+    pub amount_after_deletion: Sums,
+    /// Usage of the post-deletion charges by unit (`""` where the export names none): never
+    /// summed across units.
+    pub usage_by_unit: Sums,
+    /// Post-deletion charges of amount zero (they show usage: a plan, package or free tier
+    /// covers them).
+    pub no_charge_lines: u64,
+    /// What the export's deduction columns say covered the post-deletion charges (boxed: most
+    /// resources have none, and a tally stays small).
+    pub deducted: Option<Box<Deducted>>,
+    /// The post-deletion charges by billing item.
+    pub items: Items,
+    pub first_after_deletion: Option<DateTime<Utc>>,
+    pub last_after_deletion: Option<DateTime<Utc>>,
+    /// The keys of the first [`SOURCES`] post-deletion charges, in order.
+    pub sources: Vec<LineKey>,
+}
+
+impl After {
+    fn merge(&mut self, other: &After) {
+        self.lines_after_deletion += other.lines_after_deletion;
+        self.amount_after_deletion
+            .merge(&other.amount_after_deletion);
+        self.usage_by_unit.merge(&other.usage_by_unit);
+        self.no_charge_lines += other.no_charge_lines;
+        if let Some(d) = &other.deducted {
+            self.deducted.get_or_insert_with(Default::default).merge(d);
+        }
+        self.items.merge(&other.items);
+        self.first_after_deletion = match (self.first_after_deletion, other.first_after_deletion) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_after_deletion = self.last_after_deletion.max(other.last_after_deletion);
+        for k in &other.sources {
+            insert_source(&mut self.sources, *k);
+        }
+    }
 }
 
 /// Billing items kept apart per resource; the rest are added up as "other items". Which ones
@@ -362,14 +392,16 @@ impl Tally {
         match class {
             LineClass::PostDeletion => {
                 let time = l.key.time;
-                self.lines_after_deletion += 1;
-                self.amount_after_deletion.add(l.currency, l.amount);
+                let after = self.after.get_or_insert_with(Box::default);
+                after.lines_after_deletion += 1;
+                after.amount_after_deletion.add(l.currency, l.amount);
                 if let Some(u) = l.usage {
-                    self.usage_by_unit.add(l.unit, u);
+                    after.usage_by_unit.add(l.unit, u);
                 }
-                self.no_charge_lines += u64::from(l.amount.is_zero());
+                after.no_charge_lines += u64::from(l.amount.is_zero());
                 if l.deductions.covered() {
-                    self.deducted
+                    after
+                        .deducted
                         .get_or_insert_with(Default::default)
                         .add(&l.deductions, l.currency);
                 }
@@ -378,18 +410,18 @@ impl Tally {
                 } else {
                     l.product
                 };
-                self.items.add(
+                after.items.add(
                     product,
                     l.billing_item,
                     l.billing_mode,
                     l.currency,
                     l.amount,
                 );
-                self.first_after_deletion =
-                    Some(self.first_after_deletion.map_or(time, |t| t.min(time)));
-                self.last_after_deletion =
-                    Some(self.last_after_deletion.map_or(time, |t| t.max(time)));
-                insert_source(&mut self.sources, l.key);
+                after.first_after_deletion =
+                    Some(after.first_after_deletion.map_or(time, |t| t.min(time)));
+                after.last_after_deletion =
+                    Some(after.last_after_deletion.map_or(time, |t| t.max(time)));
+                insert_source(&mut after.sources, l.key);
             }
             LineClass::Tail => {
                 self.tail_lines += 1;
@@ -413,6 +445,15 @@ impl Tally {
         }
     }
 
+    /// What it keeps of the post-deletion charges: nothing (an empty [`After`]) when none was
+    /// counted.
+    pub fn after(&self) -> &After {
+        static NONE: std::sync::OnceLock<After> = std::sync::OnceLock::new();
+        self.after
+            .as_deref()
+            .unwrap_or_else(|| NONE.get_or_init(After::default))
+    }
+
     /// Keeps amounts by time bucket from now on, in offset `tz` (a no-op without one, or when
     /// already kept).
     pub fn keep_series(&mut self, tz: Option<FixedOffset>) {
@@ -424,7 +465,7 @@ impl Tally {
     /// The usage after the deletion when all of it is in one unit (zero when no line showed
     /// any); `None` when units differ: they are never summed.
     pub fn usage_after_deletion(&self) -> Option<rust_decimal::Decimal> {
-        let by_unit = self.usage_by_unit.amounts();
+        let by_unit = self.after().usage_by_unit.amounts();
         let mut units = by_unit.iter();
         match (units.next(), units.next()) {
             (None, _) => Some(rust_decimal::Decimal::ZERO),
@@ -438,20 +479,9 @@ impl Tally {
     /// after `self`.
     pub fn merge(&mut self, other: &Tally) {
         self.lines += other.lines;
-        self.lines_after_deletion += other.lines_after_deletion;
-        self.amount_after_deletion
-            .merge(&other.amount_after_deletion);
-        self.usage_by_unit.merge(&other.usage_by_unit);
-        self.no_charge_lines += other.no_charge_lines;
-        if let Some(d) = &other.deducted {
-            self.deducted.get_or_insert_with(Default::default).merge(d);
+        if let Some(a) = &other.after {
+            self.after.get_or_insert_with(Box::default).merge(a);
         }
-        self.items.merge(&other.items);
-        self.first_after_deletion = match (self.first_after_deletion, other.first_after_deletion) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.last_after_deletion = self.last_after_deletion.max(other.last_after_deletion);
         self.tail_lines += other.tail_lines;
         self.tail_amount.merge(&other.tail_amount);
         self.wide_tail_until = self.wide_tail_until.max(other.wide_tail_until);
@@ -469,9 +499,6 @@ impl Tally {
         }
         if let Some((k, v)) = &other.last_product {
             pick_last(&mut self.last_product, *k, v);
-        }
-        for k in &other.sources {
-            insert_source(&mut self.sources, *k);
         }
         if let Some(u) = &other.unsub {
             self.unsub.get_or_insert_with(Box::default).merge(u);
@@ -495,7 +522,7 @@ impl Tally {
         {
             k.line += base;
         }
-        for k in &mut self.sources {
+        for k in self.after.iter_mut().flat_map(|a| &mut a.sources) {
             k.line += base;
         }
         if let Some(u) = &mut self.unsub {

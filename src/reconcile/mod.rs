@@ -380,6 +380,7 @@ fn assess(
     scans: &[FileScan<Tallies>],
 ) -> ResourceReport {
     let lines = usize::try_from(t.lines).unwrap_or(usize::MAX);
+    let after = t.after();
     let picked = |p: &Picked| p.as_ref().map(|(_, v)| v.to_string());
     // Read in (time, input, line) order, a resource-level row shows the first product seen
     // (unless the register names one) and a product-level cleanup the last.
@@ -402,26 +403,26 @@ fn assess(
         deleted_at: d.deleted_at,
         verdict: Verdict::Pending,
         lines,
-        lines_after_deletion: usize::try_from(t.lines_after_deletion).unwrap_or(usize::MAX),
-        amount_after_deletion: t.amount_after_deletion.amounts(),
+        lines_after_deletion: usize::try_from(after.lines_after_deletion).unwrap_or(usize::MAX),
+        amount_after_deletion: after.amount_after_deletion.amounts(),
         usage_after_deletion: t.usage_after_deletion().map(format_quantity),
-        usage_after_deletion_by_unit: t
+        usage_after_deletion_by_unit: after
             .usage_by_unit
             .amounts()
             .iter()
             .map(|(unit, q)| (unit.to_string(), format_quantity(q)))
             .collect(),
-        no_charge_lines: usize::try_from(t.no_charge_lines).unwrap_or(usize::MAX),
-        deducted_after_deletion: t.deducted.as_deref().map(deducted).unwrap_or_default(),
-        items: items(&t.items),
-        first_after_deletion: t.first_after_deletion,
-        last_after_deletion: t.last_after_deletion,
+        no_charge_lines: usize::try_from(after.no_charge_lines).unwrap_or(usize::MAX),
+        deducted_after_deletion: after.deducted.as_deref().map(deducted).unwrap_or_default(),
+        items: items(&after.items),
+        first_after_deletion: after.first_after_deletion,
+        last_after_deletion: after.last_after_deletion,
         tail_lines: usize::try_from(t.tail_lines).unwrap_or(usize::MAX),
         tail_amount: t.tail_amount.amounts(),
         refunds_after_deletion: t.refunds_after_deletion.amounts(),
         complete_through: None,
         wide_tail_until: None,
-        sources: t
+        sources: after
             .sources
             .iter()
             .map(|k| SourceRef {

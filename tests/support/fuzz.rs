@@ -79,7 +79,7 @@ fn deleted_at(tz: FixedOffset) -> DateTime<Utc> {
 pub fn cited_lines(s: &FileScan<Tallies>) -> Vec<u64> {
     let mut out = Vec::new();
     for t in s.tallies.values() {
-        out.extend(t.sources.iter().map(|k| k.line));
+        out.extend(t.after().sources.iter().map(|k| k.line));
         for p in [&t.resource_name, &t.first_product, &t.last_product]
             .into_iter()
             .flatten()

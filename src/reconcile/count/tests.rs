@@ -172,18 +172,24 @@ fn a_tally_reads_as_the_sorted_lines_do() {
     let w = tally(&sample());
     assert_eq!(w.lines, 12);
     // Hours 3.. start after the deletion at 02:30; hour 2 is the tail.
-    assert_eq!(w.lines_after_deletion, 7);
+    assert_eq!(w.after().lines_after_deletion, 7);
     assert_eq!(w.tail_lines, 1);
     assert_eq!(w.tail_amount.amounts().display(), "CNY 1.73");
-    let a = w.amount_after_deletion.amounts();
+    let a = w.after().amount_after_deletion.amounts();
     // Exact: the 10^-10 completes the largest amount.
     assert_eq!(a.get("CNY"), Some(dec("1000000000000000055.38")));
     assert_eq!(a.get("USD"), Some(dec("0.1")));
     assert_eq!(w.usage_after_deletion(), Some(dec("7")));
-    assert_eq!(w.usage_by_unit.amounts().display(), "Hrs 7.00");
+    assert_eq!(w.after().usage_by_unit.amounts().display(), "Hrs 7.00");
     assert_eq!(w.refunds_after_deletion.amounts().display(), "CNY -32.00");
-    assert_eq!(w.first_after_deletion, Some(t("2026-10-10T03:00:00Z")));
-    assert_eq!(w.last_after_deletion, Some(t("2026-10-10T09:00:00Z")));
+    assert_eq!(
+        w.after().first_after_deletion,
+        Some(t("2026-10-10T03:00:00Z"))
+    );
+    assert_eq!(
+        w.after().last_after_deletion,
+        Some(t("2026-10-10T09:00:00Z"))
+    );
     assert_eq!(w.resource_name.as_ref().map(|p| &*p.1), Some("web-1"));
     assert_eq!(w.first_product.as_ref().map(|p| &*p.1), Some("ECS"));
     assert_eq!(w.last_product.as_ref().map(|p| &*p.1), Some("ECS-late"));
@@ -236,6 +242,7 @@ fn sources_are_the_first_five_charges_by_time_input_and_line() {
     ];
     for (what, lines, want) in cases {
         let got: Vec<(i64, u32, u64)> = tally(lines)
+            .after()
             .sources
             .iter()
             .map(|k| {
@@ -251,7 +258,11 @@ fn sources_are_the_first_five_charges_by_time_input_and_line() {
         for cut in 0..=lines.len() {
             let mut m = tally(&lines[..cut]);
             m.merge(&tally(&lines[cut..]));
-            assert_eq!(m.sources, tally(lines).sources, "{what}, cut at {cut}");
+            assert_eq!(
+                m.after().sources,
+                tally(lines).after().sources,
+                "{what}, cut at {cut}"
+            );
         }
     }
 }
@@ -312,7 +323,7 @@ fn renumbering_moves_every_cited_line() {
     let mut a = tally(&sample());
     let mut want = a.clone();
     a.renumber(100);
-    for k in &mut want.sources {
+    for k in want.after.iter_mut().flat_map(|a| &mut a.sources) {
         k.line += 100;
     }
     for p in [
@@ -333,6 +344,11 @@ fn renumbering_moves_every_cited_line() {
 fn footprint(t: &Tally) -> usize {
     let mut bytes = std::mem::size_of::<Tally>() + std::mem::size_of::<TallyKey>() + 8;
     let mut allocs = 1;
+    if t.after.is_some() {
+        bytes += std::mem::size_of::<After>();
+        allocs += 1;
+    }
+    let after = t.after();
     for names in [&t.bill_ids, &t.rules, &t.providers, &t.products] {
         if let Values::Many(v, _) = &names.values {
             bytes += v.len() * std::mem::size_of::<Box<str>>();
@@ -348,10 +364,10 @@ fn footprint(t: &Tally) -> usize {
         bytes += v.len();
         allocs += 1;
     }
-    bytes += t.sources.capacity() * std::mem::size_of::<LineKey>();
-    allocs += usize::from(t.sources.capacity() > 0);
+    bytes += after.sources.capacity() * std::mem::size_of::<LineKey>();
+    allocs += usize::from(after.sources.capacity() > 0);
     for sums in [
-        &t.amount_after_deletion,
+        &after.amount_after_deletion,
         &t.tail_amount,
         &t.refunds_after_deletion,
     ] {
@@ -359,22 +375,22 @@ fn footprint(t: &Tally) -> usize {
         bytes += b;
         allocs += a;
     }
-    let (b, a) = t.usage_by_unit.heap();
+    let (b, a) = after.usage_by_unit.heap();
     bytes += b;
     allocs += a;
-    bytes += t.items.kept.capacity() * std::mem::size_of::<(ItemKey, ItemTally)>();
-    allocs += usize::from(t.items.kept.capacity() > 0);
-    for ((p, i, m), it) in &t.items.kept {
+    bytes += after.items.kept.capacity() * std::mem::size_of::<(ItemKey, ItemTally)>();
+    allocs += usize::from(after.items.kept.capacity() > 0);
+    for ((p, i, m), it) in &after.items.kept {
         bytes += p.len() + i.len() + m.len();
         allocs += 3;
         let (b, a) = it.amount.heap();
         bytes += b;
         allocs += a;
     }
-    let (b, a) = t.items.other.amount.heap();
+    let (b, a) = after.items.other.amount.heap();
     bytes += b;
     allocs += a;
-    assert!(t.unsub.is_none() && t.series.is_none() && t.deducted.is_none());
+    assert!(t.unsub.is_none() && t.series.is_none() && after.deducted.is_none());
     bytes + 16 * allocs
 }
 
@@ -434,19 +450,31 @@ fn a_tally_is_small_and_stops_growing_however_many_lines_it_counts() {
         }
     }
     assert_eq!(plain.lines, 100_000);
-    assert_eq!(plain.sources.len(), SOURCES);
+    assert_eq!(plain.after().sources.len(), SOURCES);
     assert_eq!(footprint(&plain), after_ten);
     // Inside the 2 KiB a deleted resource may cost, which also pays for its register row,
     // its entry in the matcher and its entry in the report (scripts/bench-register).
     // Its lines bill after the deletion, so it also keeps their usage by unit and their
-    // billing item (issue 12). 1,259 bytes now: each of its five sums keeps its one scale
-    // inline (1,419 when each allocated it).
+    // billing item (issue 12), in a box of their own: 1,283 bytes (1,419 when each of its
+    // five sums allocated its one scale, and the post-deletion part was not boxed).
     assert!(
-        footprint(&plain) <= 1280,
+        footprint(&plain) <= 1300,
         "{} bytes (a tally alone is {})",
         footprint(&plain),
         std::mem::size_of::<Tally>()
     );
+    // Most deleted resources stop billing: their tallies keep no post-deletion part, 525
+    // bytes (669 before that part was boxed).
+    let mut stopped = Tally::default();
+    for h in 0..100 {
+        stopped.add(
+            &hourly(h, id, "ECS", "web-1", Decimal::new(346_000_000, 8)),
+            t("2026-12-01T00:00:00Z"),
+            Duration::zero(),
+        );
+    }
+    assert!(stopped.after.is_none());
+    assert!(footprint(&stopped) <= 560, "{} bytes", footprint(&stopped));
 
     // A hostile export: a new bill ID, product and name on every line, and every scale a
     // decimal can have. The lists stop at NAMES values, the sums at one part per scale.
@@ -548,4 +576,3 @@ fn billing_items_past_the_limit_are_added_up_the_same_in_any_order() {
         assert_eq!(build(&forward, split), whole, "split {split}");
     }
 }
-
