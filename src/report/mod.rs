@@ -194,7 +194,7 @@ pub struct ResourceReport {
     /// The usage of the post-deletion charges when all of it is in one unit, else `null`.
     pub usage_after_deletion: Option<String>,
     /// That usage by unit (`""` where the export names none): `{"GB": "3", "Hrs": "12"}`.
-    pub usage_after_deletion_by_unit: BTreeMap<String, String>,
+    pub usage_after_deletion_by_unit: ByUnit,
     /// Post-deletion charges billed at no charge (amount zero, usage shown): still a finding.
     pub no_charge_lines: usize,
     /// What the export's deduction columns say covered the post-deletion charges.
@@ -257,6 +257,55 @@ pub struct Detail {
     pub looked_for: Option<String>,
     /// Amounts by time bucket (only with `-f html`; `None` when no line mentions the resource).
     pub timeline: Option<timeline::Timeline>,
+}
+
+/// Quantities by unit, ordered by unit, each unit once; a JSON object. A vector, not a map: an
+/// entry has one unit or two, and a map's first node is over half a kilobyte, in every entry
+/// of a resource still billing (issue 11, item 18).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ByUnit(Vec<(String, String)>);
+
+impl ByUnit {
+    /// Sets the quantity of `unit`.
+    pub fn insert(&mut self, unit: String, quantity: String) {
+        match self.0.binary_search_by(|(u, _)| u.cmp(&unit)) {
+            Ok(i) => self.0[i].1 = quantity,
+            Err(i) => self.0.insert(i, (unit, quantity)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// (unit, quantity), ordered by unit.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(u, q)| (u.as_str(), q.as_str()))
+    }
+}
+
+/// As a map's `collect` does: a unit given twice keeps its last quantity.
+impl FromIterator<(String, String)> for ByUnit {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Self {
+        let mut out = ByUnit::default();
+        for (u, q) in pairs {
+            out.insert(u, q);
+        }
+        out.0.shrink_to_fit();
+        out
+    }
+}
+
+impl<const N: usize> From<[(String, String); N]> for ByUnit {
+    fn from(pairs: [(String, String); N]) -> Self {
+        pairs.into_iter().collect()
+    }
+}
+
+impl Serialize for ByUnit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
 }
 
 /// The usage after the deletion by unit, for people: `3 GB, 12 Hrs` (a unit the export does not
@@ -407,5 +456,21 @@ mod tests {
         assert_eq!(spreadsheet_safe("nb-01"), "nb-01");
         assert_eq!(spreadsheet_safe("'=x"), "''=x");
         assert_eq!(spreadsheet_safe("'x"), "'x");
+    }
+
+    #[test]
+    fn usage_by_unit_reads_and_writes_as_the_map_it_replaced() {
+        let pairs = [("Hrs", "12"), ("GB", "3"), ("", "1"), ("GB", "4")]
+            .map(|(u, q)| (u.to_string(), q.to_string()));
+        let by_unit: ByUnit = pairs.clone().into_iter().collect();
+        let map: BTreeMap<String, String> = pairs.into_iter().collect();
+        assert!(by_unit
+            .iter()
+            .eq(map.iter().map(|(u, q)| (u.as_str(), q.as_str()))));
+        assert_eq!(
+            serde_json::to_string(&by_unit).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+        assert_eq!(serde_json::to_string(&ByUnit::default()).unwrap(), "{}");
     }
 }
