@@ -165,7 +165,8 @@ pub struct AuditRecord {
     pub user: Option<String>,
 }
 
-fn shared_str<S: serde::Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+/// Writes a shared string as the string it is.
+pub(crate) fn shared_str<S: serde::Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(v)
 }
 

@@ -27,6 +27,7 @@ use crate::report::{
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use count::{Picked, Tallies, Tally};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use unsubscribed::PlanRole;
 use verdict::Evidence;
 
@@ -127,6 +128,8 @@ pub fn reconcile(
         }
         r
     };
+    // The inputs' paths, shared by the lines entries cite.
+    let paths: Vec<Arc<str>> = scans.iter().map(|s| Arc::from(s.path.as_str())).collect();
     let mut resources = Vec::with_capacity(deletions.len());
     for (i, d) in crate::deletions::indexed(deletions) {
         let groups = groups_of(i);
@@ -149,7 +152,7 @@ pub fn reconcile(
                     warnings.push(many_bill_ids(id, &d.origin));
                 }
                 resources.push(with_detail(
-                    assess(d, id.clone(), "resource", &all, &coverage, timing, &scans),
+                    assess(d, id.clone(), "resource", &all, &coverage, timing, &paths),
                     d,
                     &all,
                 ));
@@ -194,7 +197,7 @@ pub fn reconcile(
                             group,
                             &coverage,
                             timing,
-                            &scans,
+                            &paths,
                         ),
                         d,
                         group,
@@ -220,7 +223,7 @@ pub fn reconcile(
                             &Tally::default(),
                             &coverage,
                             timing,
-                            &scans,
+                            &paths,
                         ),
                         d,
                         &Tally::default(),
@@ -377,7 +380,7 @@ fn assess(
     t: &Tally,
     coverage: &BTreeMap<String, Option<DateTime<Utc>>>,
     timing: &Timing,
-    scans: &[FileScan<Tallies>],
+    paths: &[Arc<str>],
 ) -> ResourceReport {
     let lines = usize::try_from(t.lines).unwrap_or(usize::MAX);
     let after = t.after();
@@ -426,9 +429,9 @@ fn assess(
             .sources
             .iter()
             .map(|k| SourceRef {
-                path: scans
+                path: paths
                     .get(k.input as usize)
-                    .map_or_else(String::new, |s| s.path.clone()),
+                    .map_or_else(|| "".into(), Arc::clone),
                 line: k.line,
             })
             .collect(),
@@ -467,7 +470,7 @@ fn assess(
     };
     r.verdict = verdict::verdict(&evidence, d.deleted_at, timing.window);
     if d.action == Action::Unsubscribed {
-        unsubscription(&mut r, d, scope, t, timing, scans);
+        unsubscription(&mut r, d, scope, t, timing, paths);
     }
     if let (Verdict::Pending, Some(until)) = (r.verdict, t.wide_tail_until) {
         if until > d.deleted_at + timing.window {
@@ -486,7 +489,7 @@ fn unsubscription(
     scope: &str,
     t: &Tally,
     timing: &Timing,
-    scans: &[FileScan<Tallies>],
+    paths: &[Arc<str>],
 ) {
     let complete = r
         .complete_through
@@ -526,9 +529,9 @@ fn unsubscription(
     }
     let provider = r.provider.clone().unwrap_or_default();
     let cite = |k: LineKey| SourceRef {
-        path: scans
+        path: paths
             .get(k.input as usize)
-            .map_or_else(String::new, |s| s.path.clone()),
+            .map_or_else(|| "".into(), Arc::clone),
         line: k.line,
     };
     r.refund = Some(Box::new(unsubscribed::refund_check(

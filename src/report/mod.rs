@@ -379,7 +379,9 @@ impl DeductedReport {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceRef {
-    pub path: String,
+    /// One copy of an input's path for all its cited lines (up to five a resource).
+    #[serde(serialize_with = "crate::model::shared_str")]
+    pub path: std::sync::Arc<str>,
     pub line: u64,
 }
 
