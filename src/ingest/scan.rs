@@ -14,7 +14,7 @@ use super::formats::header::Binding;
 use super::formats::{self, Field};
 use super::identity;
 use super::periods;
-use super::source::{decode, decode_cell, Encoding};
+use super::source::{decode, Encoding};
 use super::{
     format_row_error, Count, FileScan, LineIds, ProviderSpan, RowError, ScanOptions, Select,
     Selected,
@@ -28,6 +28,9 @@ use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
+mod fields;
+use fields::{field_text, Cols, OrderCells, RowResult};
+
 pub(super) const SKIPPED_EXAMPLES: usize = 5;
 
 /// What a row tells coverage: usage start, usage end, time charged, whether it feeds coverage
@@ -39,33 +42,6 @@ type Span = (
     bool,
     bool,
 );
-
-/// The column of each field, compact: every row copies it into its reading (as an
-/// `[Option<usize>; Field::COUNT]` that copy was a 464-byte `memcpy` per row).
-#[derive(Clone, Copy)]
-struct Cols([u32; Field::COUNT]);
-
-impl Cols {
-    const NONE: u32 = u32::MAX;
-
-    fn of(cols: &[Option<usize>; Field::COUNT]) -> Self {
-        // A header has far fewer than `u32::MAX` columns (over 4,096 is refused).
-        Cols(cols.map(|c| c.and_then(|i| u32::try_from(i).ok()).unwrap_or(Self::NONE)))
-    }
-
-    /// The field's index in a record.
-    #[inline]
-    fn get(&self, f: Field) -> Option<usize> {
-        let i = self.0[f as usize];
-        (i != Self::NONE).then_some(i as usize)
-    }
-
-    /// The field's column as an error cites it (1-based).
-    #[inline]
-    fn column(&self, f: Field) -> Option<usize> {
-        self.get(f).map(|i| i + 1)
-    }
-}
 
 /// Row-by-row state of one scan.
 pub(super) struct Scan<'o, C: Count> {
@@ -165,41 +141,6 @@ struct Scratch {
     code: String,
     name: String,
     other: String,
-}
-
-/// A record's cells as [`super::orders::read`] reads them: by field, decoded, empty markers
-/// emptied.
-struct OrderCells<'r, R: Record> {
-    rec: &'r R,
-    cols: &'r Cols,
-    enc: Encoding,
-    scratch: String,
-}
-
-impl<R: Record> super::orders::Cells for OrderCells<'_, R> {
-    fn text(&mut self, f: Field) -> Option<&str> {
-        let c = self.rec.cell(self.cols.get(f)?)?;
-        Some(value(decode(c, self.enc, &mut self.scratch)))
-    }
-
-    fn column(&self, f: Field) -> Option<usize> {
-        self.cols.column(f)
-    }
-}
-
-type RowResult<T = ()> = std::result::Result<T, (Option<usize>, String)>;
-
-/// The text of a cell the reading relies on, strictly decoded (see [`decode_cell`]); empty
-/// when the row has no such cell. The error names the field and its column.
-fn field_text<'a>(
-    cell: Option<&'a [u8]>,
-    f: Field,
-    cols: &Cols,
-    enc: Encoding,
-    scratch: &'a mut String,
-) -> RowResult<&'a str> {
-    let Some(c) = cell else { return Ok("") };
-    decode_cell(c, enc, scratch).map_err(|m| (cols.column(f), format!("{}: {m}", f.meaning())))
 }
 
 impl<'o, C: Count> Scan<'o, C> {
@@ -882,65 +823,4 @@ fn day_start(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ingest::source::{self, Opened};
-    use crate::ingest::{scan, Hooks};
-    use crate::model::DeletionIdx;
-    use crate::reconcile::count::{Counter, Tallies};
-
-    struct All;
-
-    impl Select for All {
-        fn select(&self, ids: &LineIds<'_>) -> Option<Selected> {
-            Some(Selected {
-                norm_id: ids.id.to_ascii_lowercase(),
-                rule: "test".into(),
-                hits: vec![DeletionIdx(0)],
-            })
-        }
-    }
-
-    fn scan_text(text: &str) -> crate::error::Result<FileScan<Tallies>> {
-        let src = source::from_reader("t.csv", Box::new(std::io::Cursor::new(text.to_string())))?;
-        let counter = Counter::new(vec![DateTime::<Utc>::MIN_UTC], chrono::Duration::zero());
-        let opts = ScanOptions {
-            fingerprints: true,
-            ..ScanOptions::new(FixedOffset::east_opt(8 * 3600).unwrap(), false)
-        };
-        let hooks = Hooks {
-            select: &All,
-            count: &counter,
-        };
-        scan("t.csv", 0, Opened::Text(src), &opts, hooks)
-    }
-
-    #[test]
-    fn crlf_line_ends_cite_the_right_lines() {
-        let text = "ResourceId,ChargePeriodStart,BilledCost\r\n\
-                    a,2024-01-01T00:00:00Z,\"1.50\"\r\n\
-                    b,2024-01-01T00:00:00Z,\"2\"\r\n";
-        let s = scan_text(text).unwrap();
-        let lines: Vec<(Vec<u64>, String)> = s
-            .tallies
-            .of(DeletionIdx(0))
-            .map(|(_, t)| {
-                (
-                    t.after().sources.iter().map(|k| k.line).collect(),
-                    t.after().amount_after_deletion.amounts().display(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            lines,
-            [(vec![2], "XXX 1.50".into()), (vec![3], "XXX 2.00".into())]
-        );
-        let lf = scan_text(&text.replace("\r\n", "\n")).unwrap();
-        // The same line whatever the line end: overlapping CRLF and LF copies dedupe.
-        assert_eq!(s.fingerprints, lf.fingerprints);
-        assert_eq!(s.fingerprints.len(), 2);
-        let bad = "ResourceId,ChargePeriodStart,BilledCost\r\na,2024-01-01,1\r\nb,2024-01-01,x\r\n";
-        let e = scan_text(bad).unwrap_err().to_string();
-        assert!(e.starts_with("t.csv:3:3: amount"), "{e}");
-    }
-}
+mod tests;
