@@ -19,15 +19,39 @@ import sys
 import time
 from decimal import Decimal
 
-HUAWEI = r"""
+# The register, one row per lower-cased ID with its first deletion. Registers hold UTC+08:00 wall
+# clocks; `utc` moves them to UTC for exports that write UTC times.
+def register(utc):
+    shift = " - INTERVAL 8 HOUR" if utc else ""
+    return f"""
 WITH reg AS (
     SELECT lower(trim(resource_id)) AS key,
            min(resource_id) AS resource_id,
-           min(CAST(deleted_at AS TIMESTAMP)) AS deleted_at
+           min(CAST(deleted_at AS TIMESTAMP){shift}) AS deleted_at
     FROM read_csv(?, all_varchar = true, header = true)
     GROUP BY 1
 ),
-bill AS (
+"""
+
+
+# The lines of `source` (a CTE with key, t, kind, amount, qty) at or after their resource's
+# deletion that pass `filters`, summed per registered resource.
+def after_deletion(filters, source="bill b", key="b.key"):
+    where = "".join(f"\n  AND {f}" for f in filters)
+    return f"""SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
+FROM {source}
+JOIN reg r ON {key} = r.key
+WHERE b.t >= r.deleted_at{where}
+GROUP BY r.resource_id
+ORDER BY r.resource_id
+"""
+
+
+# A line that charged: no money back (a negative amount), and money or usage.
+NOT_NEGATIVE = "b.amount >= 0"
+MONEY_OR_USAGE = "(b.amount <> 0 OR coalesce(b.qty, 0) > 0)"
+
+HUAWEI = register(False) + r"""bill AS (
     SELECT
         CASE
             WHEN "产品类型编码" = 'hws.service.type.ma'
@@ -41,29 +65,11 @@ bill AS (
         CAST(nullif(nullif("使用量", ''), '--') AS DECIMAL(38, 8)) AS qty
     FROM read_csv(?, all_varchar = true, header = true)
 )
-SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
-FROM bill b
-JOIN reg r ON b.key = r.key
-WHERE b.t >= r.deleted_at
-  AND b.amount >= 0
-  AND NOT starts_with(coalesce(b.kind, ''), '退款')
-  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
-GROUP BY r.resource_id
-ORDER BY r.resource_id
-"""
-
+""" + after_deletion([NOT_NEGATIVE, "NOT starts_with(coalesce(b.kind, ''), '退款')", MONEY_OR_USAGE])
 
 # Alibaba Bill Details: the usage window's start, else the payment time (orders), UTC+08:00 wall
 # clocks like the register's; `-` marks an empty cell.
-ALIBABA = r"""
-WITH reg AS (
-    SELECT lower(trim(resource_id)) AS key,
-           min(resource_id) AS resource_id,
-           min(CAST(deleted_at AS TIMESTAMP)) AS deleted_at
-    FROM read_csv(?, all_varchar = true, header = true)
-    GROUP BY 1
-),
-bill AS (
+ALIBABA = register(False) + r"""bill AS (
     SELECT
         lower(trim("实例ID")) AS key,
         CAST(coalesce(nullif(nullif("账单开始时间", ''), '-'), "消费时间") AS TIMESTAMP) AS t,
@@ -72,28 +78,11 @@ bill AS (
         CAST(nullif(nullif("用量", ''), '-') AS DECIMAL(38, 8)) AS qty
     FROM read_csv(?, all_varchar = true, header = true)
 )
-SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
-FROM bill b
-JOIN reg r ON b.key = r.key
-WHERE b.t >= r.deleted_at
-  AND b.amount >= 0
-  AND coalesce(b.kind, '') NOT IN ('退款', 'Refund')
-  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
-GROUP BY r.resource_id
-ORDER BY r.resource_id
-"""
+""" + after_deletion([NOT_NEGATIVE, "coalesce(b.kind, '') NOT IN ('退款', 'Refund')", MONEY_OR_USAGE])
 
 # FOCUS: ChargePeriodStart is UTC (`...Z`); the register's UTC+08:00 wall clocks are moved to
 # UTC. ModelArts services bill as `<name>-<UUID>`; Credit lines and negative amounts are refunds.
-FOCUS = r"""
-WITH reg AS (
-    SELECT lower(trim(resource_id)) AS key,
-           min(resource_id) AS resource_id,
-           min(CAST(deleted_at AS TIMESTAMP) - INTERVAL 8 HOUR) AS deleted_at
-    FROM read_csv(?, all_varchar = true, header = true)
-    GROUP BY 1
-),
-bill AS (
+FOCUS = register(True) + r"""bill AS (
     SELECT
         CASE
             WHEN contains(lower("ServiceName"), 'modelarts')
@@ -106,29 +95,13 @@ bill AS (
         CAST("BilledCost" AS DECIMAL(38, 8)) AS amount
     FROM read_csv(?, all_varchar = true, header = true)
 )
-SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
-FROM bill b
-JOIN reg r ON b.key = r.key
-WHERE b.t >= r.deleted_at
-  AND b.amount > 0
-  AND lower(coalesce(b.kind, '')) <> 'credit'
-GROUP BY r.resource_id
-ORDER BY r.resource_id
-"""
+""" + after_deletion(["b.amount > 0", "lower(coalesce(b.kind, '')) <> 'credit'"])
 
 # AWS CUR: UsageStartDate is UTC (`...T00:00:00.000Z`); the register's UTC+08:00 wall clocks are
 # moved to UTC. An ARN (SageMaker endpoint, reservation, Savings Plan) also matches by its last
 # segment, the name or ID its console shows; every ID also matches as written. Refund and Credit
 # lines and negative amounts are money back.
-CUR = r"""
-WITH reg AS (
-    SELECT lower(trim(resource_id)) AS key,
-           min(resource_id) AS resource_id,
-           min(CAST(deleted_at AS TIMESTAMP) - INTERVAL 8 HOUR) AS deleted_at
-    FROM read_csv(?, all_varchar = true, header = true)
-    GROUP BY 1
-),
-bill AS (
+CUR = register(True) + r"""bill AS (
     SELECT
         lower(trim("lineItem/ResourceId")) AS raw,
         CASE
@@ -145,28 +118,11 @@ bill AS (
 keyed AS (
     SELECT *, unnest(CASE WHEN raw = key THEN [key] ELSE [key, raw] END) AS k FROM bill
 )
-SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
-FROM keyed b
-JOIN reg r ON b.k = r.key
-WHERE b.t >= r.deleted_at
-  AND b.amount >= 0
-  AND lower(coalesce(b.kind, '')) NOT IN ('refund', 'credit')
-  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
-GROUP BY r.resource_id
-ORDER BY r.resource_id
-"""
+""" + after_deletion([NOT_NEGATIVE, "lower(coalesce(b.kind, '')) NOT IN ('refund', 'credit')", MONEY_OR_USAGE], source="keyed b", key="b.k")
 
 # Azure cost details: `Date` (MM/DD/YYYY) is a UTC day and a line bills all of it, so it is after
 # a deletion when the day starts at or after it; ARM paths compare case-insensitively.
-AZURE = r"""
-WITH reg AS (
-    SELECT lower(trim(resource_id)) AS key,
-           min(resource_id) AS resource_id,
-           min(CAST(deleted_at AS TIMESTAMP) - INTERVAL 8 HOUR) AS deleted_at
-    FROM read_csv(?, all_varchar = true, header = true)
-    GROUP BY 1
-),
-bill AS (
+AZURE = register(True) + r"""bill AS (
     SELECT
         lower(trim("ResourceId")) AS key,
         strptime("Date", '%m/%d/%Y') AS t,
@@ -175,28 +131,11 @@ bill AS (
         CAST(nullif("Quantity", '') AS DECIMAL(38, 10)) AS qty
     FROM read_csv(?, all_varchar = true, header = true)
 )
-SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
-FROM bill b
-JOIN reg r ON b.key = r.key
-WHERE b.t >= r.deleted_at
-  AND b.amount >= 0
-  AND lower(coalesce(b.kind, '')) NOT IN ('refund', 'credit')
-  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
-GROUP BY r.resource_id
-ORDER BY r.resource_id
-"""
+""" + after_deletion([NOT_NEGATIVE, "lower(coalesce(b.kind, '')) NOT IN ('refund', 'credit')", MONEY_OR_USAGE])
 
 # OCI cost reports: interval starts are UTC, written without seconds (`2026-10-01T00:00Z`);
 # corrections that take money back are negative.
-OCI = r"""
-WITH reg AS (
-    SELECT lower(trim(resource_id)) AS key,
-           min(resource_id) AS resource_id,
-           min(CAST(deleted_at AS TIMESTAMP) - INTERVAL 8 HOUR) AS deleted_at
-    FROM read_csv(?, all_varchar = true, header = true)
-    GROUP BY 1
-),
-bill AS (
+OCI = register(True) + r"""bill AS (
     SELECT
         lower(trim("product/resourceId")) AS key,
         strptime("lineItem/intervalUsageStart", ['%Y-%m-%dT%H:%MZ', '%Y-%m-%dT%H:%M:%SZ']) AS t,
@@ -204,15 +143,7 @@ bill AS (
         CAST(nullif("usage/billedQuantity", '') AS DECIMAL(38, 18)) AS qty
     FROM read_csv(?, all_varchar = true, header = true)
 )
-SELECT r.resource_id, sum(b.amount) AS amount, count(*) AS lines
-FROM bill b
-JOIN reg r ON b.key = r.key
-WHERE b.t >= r.deleted_at
-  AND b.amount >= 0
-  AND (b.amount <> 0 OR coalesce(b.qty, 0) > 0)
-GROUP BY r.resource_id
-ORDER BY r.resource_id
-"""
+""" + after_deletion([NOT_NEGATIVE, MONEY_OR_USAGE])
 
 QUERIES = {
     "huawei": HUAWEI,
