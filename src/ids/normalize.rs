@@ -61,11 +61,19 @@ impl Builtin {
     }
 
     fn scope(self, ctx: &IdContext<'_>) -> Result<(), String> {
-        match self {
-            Builtin::ModelArtsService if is_modelarts(ctx) => Ok(()),
-            Builtin::ModelArtsService => Err("product is not ModelArts (code hws.service.type.ma or a name containing ModelArts)".into()),
-            _ => Ok(()),
+        if self.in_scope(ctx) {
+            return Ok(());
         }
+        Err(
+            "product is not ModelArts (code hws.service.type.ma or a name containing ModelArts)"
+                .into(),
+        )
+    }
+
+    /// [`Builtin::scope`] without its reason: what a scan asks for every new ID (the reason
+    /// was a `String` built for every line that is no ModelArts service).
+    fn in_scope(self, ctx: &IdContext<'_>) -> bool {
+        !matches!(self, Builtin::ModelArtsService) || is_modelarts(ctx)
     }
 
     fn apply(self, id: &str) -> Option<&str> {
@@ -138,14 +146,14 @@ impl Normalizer {
 
     fn pass<'a>(&self, ctx: &IdContext<'_>, id: &'a str) -> (&'a str, RuleRef) {
         for (i, r) in self.user.iter().enumerate() {
-            if user_scope(r, ctx).is_ok() {
+            if user_in_scope(r, ctx) {
                 if let Some(out) = user_apply(r, id) {
                     return (out, RuleRef::User(i));
                 }
             }
         }
         for (i, b) in BUILTINS.iter().enumerate() {
-            if b.scope(ctx).is_ok() {
+            if b.in_scope(ctx) {
                 if let Some(out) = b.apply(id) {
                     return (out, RuleRef::Builtin(i));
                 }
@@ -237,6 +245,17 @@ impl Normalizer {
         });
         steps
     }
+}
+
+/// [`user_scope`] without its reason, for the scan.
+fn user_in_scope(r: &UserRule, ctx: &IdContext<'_>) -> bool {
+    r.provider
+        .as_ref()
+        .is_none_or(|p| p.eq_ignore_ascii_case(ctx.provider) || p.eq_ignore_ascii_case(ctx.format))
+        && r.product.as_ref().is_none_or(|p| {
+            p.eq_ignore_ascii_case(ctx.product_code.trim())
+                || p.eq_ignore_ascii_case(ctx.product_name.trim())
+        })
 }
 
 fn user_scope(r: &UserRule, ctx: &IdContext<'_>) -> Result<(), String> {
@@ -381,7 +400,7 @@ pub fn composite_parts(id: &str) -> impl Iterator<Item = &str> {
 pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     // As written, most often (`/providers/` in an Azure ID): the standard library's search is
-    // vectorised.
+    // vectorised, where the loop below looks at every byte.
     if haystack.contains(needle) {
         return true;
     }
@@ -393,16 +412,57 @@ pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
     };
     // Compared in full only where the first byte matches: an Azure resource ID is a few hundred
     // bytes searched for `/providers/` on every new ID a scan meets.
-    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    // One compare a byte: setting bit 5 folds ASCII case (and maps a few other bytes onto the
+    // same value, which the full comparison then rules out).
+    let folded = first | 0x20;
     h[..=last_start]
         .iter()
         .enumerate()
-        .any(|(i, &b)| (b == lower || b == upper) && h[i..i + n.len()].eq_ignore_ascii_case(n))
+        .any(|(i, &b)| b | 0x20 == folded && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_is_in_scope_exactly_when_its_scope_gives_no_reason() {
+        let mut rules = Vec::new();
+        for provider in [None, Some("huawei"), Some("AWS"), Some("focus")] {
+            for product in [
+                None,
+                Some("hws.service.type.ma"),
+                Some("ModelArts"),
+                Some("ECS"),
+            ] {
+                rules.push(rule("r", provider, product, "(?P<id>.+)"));
+            }
+        }
+        for provider in ["huawei", "aws", ""] {
+            for format in ["huawei", "focus"] {
+                for (code, name) in [
+                    ("hws.service.type.ma", "ModelArts"),
+                    (" HWS.SERVICE.TYPE.MA ", ""),
+                    ("", "modelarts real-time"),
+                    ("ecs", "Elastic Cloud Server"),
+                    ("", ""),
+                ] {
+                    let ctx = IdContext {
+                        provider,
+                        format,
+                        product_code: code,
+                        product_name: name,
+                    };
+                    for r in &rules {
+                        assert_eq!(user_in_scope(r, &ctx), user_scope(r, &ctx).is_ok());
+                    }
+                    for b in BUILTINS {
+                        assert_eq!(b.in_scope(&ctx), b.scope(&ctx).is_ok());
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn substrings_are_found_as_a_window_search_finds_them() {
