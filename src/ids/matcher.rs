@@ -151,7 +151,7 @@ impl Select for Matcher<'_> {
     }
 }
 
-/// FNV-1a over ASCII-lower-cased bytes: case-insensitive and allocation-free.
+/// A hash of the ASCII-lower-cased bytes: case-insensitive and allocation-free.
 fn hash_ci(s: &str) -> u64 {
     // Eight bytes a step: a byte at a time, the multiply chain made an Azure resource ID (a
     // few hundred bytes, looked up on every new ID a scan meets) cost a microsecond.

@@ -130,8 +130,10 @@ impl Normalizer {
     /// first one that applied.
     pub fn normalize<'a>(&self, ctx: &IdContext<'_>, id: &'a str) -> (&'a str, RuleRef) {
         let (mut out, first) = self.pass(ctx, id);
-        if first == RuleRef::AsIs {
-            return (id, first);
+        // A rule that keeps the ID whole (an Azure resource path) would keep it again: the next
+        // pass is the same one.
+        if first == RuleRef::AsIs || out.len() == id.len() {
+            return (out, first);
         }
         // Every pass that changes the ID shortens it, so this ends; the bound is a safeguard.
         for _ in 0..8 {
@@ -391,10 +393,9 @@ fn is_uuid(b: &[u8]) -> bool {
 /// The `;`-separated parts of a composite ID (Alibaba writes `cn-hangzhou;standard` for OSS and
 /// `ApiKeyID;WorkspaceID;Model;…` for Model Studio); a register ID equal to any part matches.
 pub fn composite_parts(id: &str) -> impl Iterator<Item = &str> {
-    let composite = id.contains(';');
-    id.split(';')
-        .map(str::trim)
-        .filter(move |p| composite && !p.is_empty())
+    // Not composite: nothing to split (an Azure path is searched once, not twice).
+    let parts = if id.contains(';') { id } else { "" };
+    parts.split(';').map(str::trim).filter(|p| !p.is_empty())
 }
 
 pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
@@ -410,10 +411,9 @@ pub fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
     let Some(last_start) = h.len().checked_sub(n.len()) else {
         return false;
     };
-    // Compared in full only where the first byte matches: an Azure resource ID is a few hundred
-    // bytes searched for `/providers/` on every new ID a scan meets.
-    // One compare a byte: setting bit 5 folds ASCII case (and maps a few other bytes onto the
-    // same value, which the full comparison then rules out).
+    // Compared in full only where the first byte matches, with one compare a byte: setting bit 5
+    // folds ASCII case (and maps a few other bytes onto the same value, which the full
+    // comparison then rules out).
     let folded = first | 0x20;
     h[..=last_start]
         .iter()
