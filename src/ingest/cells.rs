@@ -46,86 +46,79 @@ impl Record for Cells<'_> {
     }
 }
 
-/// Consecutive rows of an hourly export mostly share their timestamps: read each cell's bytes
-/// once (an empty cell or marker reads as no time).
+/// A cell's value as last read, with the bytes it was read from: consecutive rows repeat most
+/// cells (an hourly export's timestamps; a resource's name, unit, billing item and mode on its
+/// matched rows), and comparing bytes is cheaper than decoding and parsing them again.
 #[derive(Default)]
-pub(super) struct TimeCache {
+pub(super) struct Recent<T> {
     raw: Vec<u8>,
-    value: Option<Option<DateTime<Utc>>>,
+    value: T,
+    valid: bool,
 }
 
-impl TimeCache {
-    /// `fast` reads the fixed forms from the bytes (`None`: not one of them), `parse` any
-    /// other text.
+impl<T> Recent<T> {
+    /// The value of `raw`; `read` writes it in place (reusing a buffer) when the bytes differ
+    /// from the last. An error is returned and not remembered: the next row with these bytes
+    /// fails as well.
     #[inline]
-    pub(super) fn get(
+    pub(super) fn get<E>(
+        &mut self,
+        raw: &[u8],
+        read: impl FnOnce(&[u8], &mut T) -> Result<(), E>,
+    ) -> Result<&T, E> {
+        if !(self.valid && bytes_eq(&self.raw, raw)) {
+            self.valid = false;
+            read(raw, &mut self.value)?;
+            self.raw.clear();
+            self.raw.extend_from_slice(raw);
+            self.valid = true;
+        }
+        Ok(&self.value)
+    }
+
+    /// The value last read, when it was read from exactly these bytes.
+    #[inline]
+    pub(super) fn holds(&self, raw: &[u8]) -> Option<&T> {
+        (self.valid && bytes_eq(&self.raw, raw)).then_some(&self.value)
+    }
+
+    /// The value last returned.
+    pub(super) fn last(&self) -> &T {
+        &self.value
+    }
+}
+
+/// A time cell's value as last read (an empty cell or marker reads as no time).
+pub(super) type TimeCache = Recent<Option<DateTime<Utc>>>;
+
+/// A matched row's text cell as last decoded, its empty markers emptied ([`value`]).
+pub(super) type TextCache = Recent<String>;
+
+impl TimeCache {
+    /// The time in `raw`: `fast` reads the fixed forms from the bytes (`None`: not one of
+    /// them), `parse` any other text.
+    #[inline]
+    pub(super) fn time(
         &mut self,
         raw: &[u8],
         fast: impl FnOnce(&[u8]) -> Option<DateTime<Utc>>,
         parse: impl FnOnce(&str) -> Result<DateTime<Utc>, String>,
     ) -> Result<Option<DateTime<Utc>>, String> {
-        if let Some(v) = self.value {
-            if bytes_eq(&self.raw, raw) {
-                return Ok(v);
-            }
-        }
-        let v = match fast(raw) {
-            Some(t) => Some(t),
-            None => {
-                let text = value(std::str::from_utf8(raw).unwrap_or("?"));
-                if text.is_empty() {
-                    None
-                } else {
-                    Some(parse(text)?)
+        self.get(raw, |raw, out| {
+            *out = match fast(raw) {
+                Some(t) => Some(t),
+                None => {
+                    let text = value(std::str::from_utf8(raw).unwrap_or("?"));
+                    if text.is_empty() {
+                        None
+                    } else {
+                        Some(parse(text)?)
+                    }
                 }
-            }
-        };
-        self.raw.clear();
-        self.raw.extend_from_slice(raw);
-        self.value = Some(v);
-        Ok(v)
-    }
-
-    /// The time last read, when it was read from exactly these bytes.
-    #[inline]
-    pub(super) fn holds(&self, raw: &[u8]) -> Option<Option<DateTime<Utc>>> {
-        self.value.filter(|_| bytes_eq(&self.raw, raw))
-    }
-}
-
-/// A matched row's text cell (name, unit, billing item, mode) as last decoded, with the bytes
-/// it was decoded from: the matched rows of a resource repeat these cells, and most exports use
-/// a few units and items, so comparing bytes spares decoding, trimming and copying them again.
-#[derive(Default)]
-pub(super) struct TextCache {
-    raw: Vec<u8>,
-    /// The decoded text with its empty markers emptied ([`value`]).
-    text: String,
-    valid: bool,
-}
-
-impl TextCache {
-    /// The text of `raw`; `decode` reads it when it differs from the last (an error is
-    /// returned and not remembered: the next row with these bytes fails as well).
-    #[inline]
-    pub(super) fn get<E>(
-        &mut self,
-        raw: &[u8],
-        decode: impl FnOnce(&[u8], &mut String) -> Result<(), E>,
-    ) -> Result<&str, E> {
-        if !(self.valid && bytes_eq(&self.raw, raw)) {
-            self.valid = false;
-            decode(raw, &mut self.text)?;
-            self.raw.clear();
-            self.raw.extend_from_slice(raw);
-            self.valid = true;
-        }
-        Ok(&self.text)
-    }
-
-    /// The text last returned.
-    pub(super) fn text(&self) -> &str {
-        &self.text
+            };
+            Ok(())
+        })
+        .copied()
     }
 }
 
@@ -421,7 +414,7 @@ mod tests {
                     out.push_str(value(t));
                     Ok::<_, &str>(())
                 })
-                .map(str::to_string)
+                .cloned()
         };
         assert_eq!(get(b" GB "), Ok("GB".into()));
         assert_eq!(get(b" GB "), Ok("GB".into()));
@@ -625,25 +618,25 @@ mod tests {
             )
         };
         let slow = |_: &[u8]| None;
-        let a = cache.get(b"2026-10-01 08:00:00", slow, parse).unwrap();
-        assert_eq!(cache.get(b"2026-10-01 08:00:00", slow, parse).unwrap(), a);
+        let a = cache.time(b"2026-10-01 08:00:00", slow, parse).unwrap();
+        assert_eq!(cache.time(b"2026-10-01 08:00:00", slow, parse).unwrap(), a);
         assert_eq!(calls.get(), 1);
-        assert_eq!(cache.get(b"--", slow, parse).unwrap(), None);
-        assert_eq!(cache.get(b"--", slow, parse).unwrap(), None);
+        assert_eq!(cache.time(b"--", slow, parse).unwrap(), None);
+        assert_eq!(cache.time(b"--", slow, parse).unwrap(), None);
         assert_eq!(calls.get(), 1, "an empty marker is never parsed");
-        assert!(cache.get(b"2026-02-30 00:00:00", slow, parse).is_err());
+        assert!(cache.time(b"2026-02-30 00:00:00", slow, parse).is_err());
         assert!(
-            cache.get(b"2026-02-30 00:00:00", slow, parse).is_err(),
+            cache.time(b"2026-02-30 00:00:00", slow, parse).is_err(),
             "a failure is not remembered as a value"
         );
-        assert_ne!(cache.get(b"2026-10-01 09:00:00", slow, parse).unwrap(), a);
+        assert_ne!(cache.time(b"2026-10-01 09:00:00", slow, parse).unwrap(), a);
         // What the fast path reads is not parsed again, and is remembered like the rest.
         let tz = FixedOffset::east_opt(8 * 3600).unwrap();
         let fast = |b: &[u8]| crate::time::fast_time(b, tz);
-        let b = cache.get(b"2026-10-01 10:00:00", fast, parse).unwrap();
+        let b = cache.time(b"2026-10-01 10:00:00", fast, parse).unwrap();
         assert_eq!(b, Some(parse_time("2026-10-01 10:00:00", tz).unwrap()));
         assert_eq!(calls.get(), 4);
-        assert_eq!(cache.get(b"2026-10-01 10:00:00", slow, parse).unwrap(), b);
+        assert_eq!(cache.time(b"2026-10-01 10:00:00", slow, parse).unwrap(), b);
         assert_eq!(calls.get(), 4);
     }
 }

@@ -345,17 +345,20 @@ impl<'o, C: Count> Scan<'o, C> {
         let mut charged_at = None;
         if let Some(c) = cell(Field::UsageStart) {
             usage_start = match self.spec.reading.day {
-                Some(day) => self.start_cache.get(c, |_| None, |t| day_start(day, t, tz)),
+                Some(day) => self
+                    .start_cache
+                    .time(c, |_| None, |t| day_start(day, t, tz)),
                 // Hourly rows of a resource start where the previous row ended: its end cell,
                 // read as a time, is this start (when every row carries new times, this halves
                 // the times parsed).
                 None => {
                     let ended = &self.end_cache;
-                    self.start_cache.get(
+                    self.start_cache.time(
                         c,
                         |b| {
                             ended
                                 .holds(b)
+                                .copied()
                                 .flatten()
                                 .or_else(|| fast.then(|| fast_time(b, tz)).flatten())
                         },
@@ -371,7 +374,7 @@ impl<'o, C: Count> Scan<'o, C> {
             // start can take the time.
             let t = self
                 .end_cache
-                .get(
+                .time(
                     c,
                     |b| fast.then(|| fast_time(b, tz)).flatten(),
                     |t| parse_time(t, tz),
@@ -404,7 +407,7 @@ impl<'o, C: Count> Scan<'o, C> {
             if let Some(c) = cell(Field::Day) {
                 if let Some(day) = self
                     .day_cache
-                    .get(c, |_| None, |t| periods::day_start(t, tz))
+                    .time(c, |_| None, |t| periods::day_start(t, tz))
                     .map_err(|m| (col_of(Field::Day), format!("day: {m}")))?
                 {
                     usage_start = Some(day);
@@ -460,7 +463,7 @@ impl<'o, C: Count> Scan<'o, C> {
             if let Some(c) = cell(Field::Cycle) {
                 if let Some(month) = self
                     .cycle_cache
-                    .get(c, |_| None, |t| periods::month_start(t, tz))
+                    .time(c, |_| None, |t| periods::month_start(t, tz))
                     .map_err(|m| (col_of(Field::Cycle), format!("billing cycle: {m}")))?
                 {
                     usage_start = Some(month);
@@ -587,14 +590,14 @@ impl<'o, C: Count> Scan<'o, C> {
                 out.push_str(t);
                 Ok::<_, std::convert::Infallible>(())
             });
-            read.is_ok_and(str::is_empty)
+            read.is_ok_and(|t| t.is_empty())
         };
         k.item_is_sku = lenient(Field::BillingItem, &mut k.billing_item);
         if k.item_is_sku {
             lenient(Field::Sku, &mut k.sku);
         }
         lenient(Field::BillingMode, &mut k.billing_mode);
-        let resource_name = k.resource_name.text();
+        let resource_name = k.resource_name.last();
         let extras = if self.count.wants_extras(&hit.sel) {
             let mut cells = OrderCells {
                 rec,
@@ -683,22 +686,22 @@ impl<'o, C: Count> Scan<'o, C> {
             kind: k.kind,
             amount: k.amount,
             usage: k.usage,
-            unit: k.unit.text(),
-            deductions: k.deductions.view(k.unit.text()),
+            unit: k.unit.last(),
+            deductions: k.deductions.view(k.unit.last()),
             currency: &k.currency,
             provider: &self.provider,
             bill_id: &k.hit.id,
             rule: &k.hit.sel.rule,
-            resource_name: k.resource_name.text(),
+            resource_name: k.resource_name.last(),
             product: &k.hit.product_name,
             product_code: &k.hit.product_code,
             extras: k.extras,
             billing_item: if k.item_is_sku {
-                k.sku.text()
+                k.sku.last()
             } else {
-                k.billing_item.text()
+                k.billing_item.last()
             },
-            billing_mode: k.billing_mode.text(),
+            billing_mode: k.billing_mode.last(),
         };
         self.count.count(&mut self.out.tallies, &k.hit.sel, &l);
     }
