@@ -44,6 +44,20 @@ pub struct Plan {
     pub late: Option<Late>,
 }
 
+impl Plan {
+    /// A scan of the file's rows, as every piece (and the header's rows above) is read.
+    fn scan<'o, C: Count>(&self, opts: &ScanOptions<'o>, count: &'o C) -> Scan<'o, C> {
+        Scan::new(
+            &self.path,
+            self.input,
+            &self.binding,
+            opts,
+            self.encoding,
+            count,
+        )
+    }
+}
+
 /// One piece of a plain file read on its own: the records starting in `[start, limit)`.
 pub struct Piece<T> {
     pub start: u64,
@@ -88,14 +102,7 @@ pub(super) fn scan_piece<C: Count>(
     // Lines are counted from the piece's start; the merge adds the lines before it.
     let mut rdr = RecordReader::new(reader, plan.delimiter, start - plan.skip, 1);
     let mut rec = RawRecord::default();
-    let mut st = Scan::new(
-        &plan.path,
-        plan.input,
-        &plan.binding,
-        opts,
-        plan.encoding,
-        hooks.count,
-    );
+    let mut st = plan.scan(opts, hooks.count);
     st.keep_skipped = true;
     // The selections a worker made on the input's earlier pieces hold for this one: they are a
     // function of the cells' bytes alone.
@@ -203,14 +210,7 @@ impl<T: Counts> Merger<T> {
         opts: &ScanOptions,
         hooks: Hooks<'_, C>,
     ) -> Self {
-        let mut head = Scan::new(
-            &plan.path,
-            plan.input,
-            &plan.binding,
-            opts,
-            plan.encoding,
-            hooks.count,
-        );
+        let mut head = plan.scan(opts, hooks.count);
         head.skip_above(opts, plan.above.clone());
         let mut out = head.finish();
         out.warnings = plan.warnings.clone();
