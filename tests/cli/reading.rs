@@ -59,6 +59,16 @@ fn a_year_0000_in_an_export_is_bad_input_naming_its_cell() {
 }
 
 #[test]
+fn an_inclusive_usage_end_at_the_last_second_of_9999_is_bad_input_naming_its_cell() {
+    // `…23:59:59` ends the hour inclusively: the next second, in year 10000 (read at UTC).
+    fails_with(
+        check("register/gone.csv", &["bad/end-year-10000.csv"]).args(["--tz", "+00:00"]),
+        "fixtures/bad/end-year-10000.csv:3:6: usage end: `9999-12-31 23:59:59` is out of range: \
+         years run from 0001 to 9999 (in UTC too)",
+    );
+}
+
+#[test]
 fn a_deletion_time_past_9999_in_utc_is_bad_input_naming_its_row() {
     // 23:00 at -05:00 on the last day of 9999 is year 10000 in UTC, which no report can print
     // as RFC 3339 (nor read back as a baseline); it was pending for ever (exit 3).
