@@ -65,6 +65,23 @@ impl Progress {
 }
 
 impl Bar {
+    /// Whether the bar is drawn (a hidden one need not be told of the bytes read).
+    pub fn is_shown(&self) -> bool {
+        !self.bar.is_hidden()
+    }
+
+    /// Moves the bar over `bytes`, just read; `shown` is when the line rate was last written.
+    pub fn advance(&self, bytes: &[u8], shown: &mut Instant) {
+        let newlines = bytes.iter().filter(|b| **b == b'\n').count() as u64;
+        let lines = self.lines.fetch_add(newlines, Ordering::Relaxed) + newlines;
+        self.bar.inc(bytes.len() as u64);
+        if shown.elapsed() >= REFRESH {
+            *shown = Instant::now();
+            let secs = self.started.elapsed().as_secs_f64();
+            self.bar.set_message(lines_per_sec(lines, secs));
+        }
+    }
+
     /// Takes the bar off the screen once its export is read.
     pub fn finish_and_clear(&self) {
         self.bar.finish_and_clear();
@@ -86,14 +103,7 @@ const REFRESH: Duration = Duration::from_millis(200);
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        let newlines = buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
-        let lines = self.bar.lines.fetch_add(newlines, Ordering::Relaxed) + newlines;
-        self.bar.bar.inc(n as u64);
-        if self.shown.elapsed() >= REFRESH {
-            self.shown = Instant::now();
-            let secs = self.bar.started.elapsed().as_secs_f64();
-            self.bar.bar.set_message(lines_per_sec(lines, secs));
-        }
+        self.bar.advance(&buf[..n], &mut self.shown);
         Ok(n)
     }
 }

@@ -17,6 +17,7 @@ mod deductions;
 pub mod dedupe;
 pub mod formats;
 pub mod identity;
+mod mapped;
 mod memo;
 pub mod orders;
 pub mod parallel;
@@ -139,6 +140,9 @@ pub struct ScanOptions<'a> {
     /// When the exports were taken (`--as-of`, else now): metered usage starting later cannot
     /// be real, is kept out of coverage and is reported ([`FileScan::future`]).
     pub horizon: Option<DateTime<Utc>>,
+    /// Read the pieces of large plain files through a memory map (see `mapped`); `false`
+    /// reads them with `read` into a buffer. The results are the same: tests read both ways.
+    pub mapped: bool,
 }
 
 impl<'a> ScanOptions<'a> {
@@ -150,6 +154,7 @@ impl<'a> ScanOptions<'a> {
             drop: None,
             compare_on: None,
             horizon: None,
+            mapped: true,
         }
     }
 }

@@ -179,7 +179,7 @@ pub fn scan_some<C: Count>(
                                     limit,
                                     opts,
                                     hooks,
-                                    &|r| Progress::wrap(bar, r),
+                                    Some(bar),
                                     plan.late,
                                     &mut memo,
                                 );

@@ -7,15 +7,17 @@
 //! reading from start to end.
 
 use super::formats::header::Binding;
-use super::records::{RawRecord, RecordReader};
+use super::records::{RawRecord, RecordReader, Watch};
 use super::scan::{Scan, SKIPPED_EXAMPLES};
 use super::source::{self, Encoding, Late, LateEncoding};
 use super::text::{read_rows, text_error_after};
 use super::{format_row_error, row_error, Count, Counts, FileScan, Hooks, RowError, ScanOptions};
 use crate::error::{Error, Result};
+use crate::progress::{Bar, Progress};
 use std::cell::Cell;
 use std::io::Read;
 use std::rc::Rc;
+use std::time::Instant;
 
 /// How to read the data rows of a plain file in pieces.
 #[derive(Debug, Clone)]
@@ -77,7 +79,8 @@ pub struct Piece<T> {
 /// Reads the records that start in `[start, limit)` of a plain file. `start` must be a record
 /// boundary for the result to be used; the caller checks that the previous piece ended on one.
 /// `late` is how to take a file whose first 64 KiB are ASCII ([`Plan::late`], or what the
-/// pieces before found).
+/// pieces before found). `bar` follows the bytes read; `memo` is the worker's selection memo
+/// (with the input it was made for), taken and handed back.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn scan_piece<C: Count>(
     plan: &Plan,
@@ -85,22 +88,101 @@ pub(super) fn scan_piece<C: Count>(
     limit: u64,
     opts: &ScanOptions,
     hooks: Hooks<'_, C>,
-    wrap: source::Wrap<'_>,
+    bar: Option<&Bar>,
     late: Option<Late>,
     memo: &mut Option<(usize, super::scan::Memo)>,
 ) -> Result<Piece<C::Counts>> {
     use std::io::{Seek, SeekFrom};
     let mut file = std::fs::File::open(&plan.file).map_err(|e| Error::io(&plan.file, e))?;
+    // A file read as GB18030 is transcoded as it is read: its text is not where its bytes are.
+    if opts.mapped && late != Some(Late::Gb18030) {
+        let len = usize::try_from(limit - start).unwrap_or(0);
+        if let Ok(map) = super::mapped::map(&file, start, len) {
+            let state = Rc::new(Cell::new(late.unwrap_or(Late::Ascii)));
+            let watch = Box::new(PieceWatch {
+                bar: bar.filter(|b| b.is_shown()).cloned(),
+                shown: Instant::now(),
+                state: state.clone(),
+            });
+            let rdr = RecordReader::mapped(
+                std::io::empty(),
+                map,
+                watch,
+                late == Some(Late::Ascii),
+                (plan.delimiter, start - plan.skip, 1),
+            );
+            if let Some(piece) = read_piece(plan, (start, limit), opts, hooks, rdr, state, memo) {
+                return Ok(piece);
+            }
+            // `None`: the text turned out to be GB18030; read it the way that transcodes it.
+        }
+    }
     file.seek(SeekFrom::Start(start))
         .map_err(|e| Error::io(&plan.file, e))?;
-    let reader = wrap(Box::new(file.take(limit - start)));
+    let file: Box<dyn Read> = Box::new(file.take(limit - start));
+    let reader = match bar {
+        Some(bar) => Progress::wrap(bar, file),
+        None => file,
+    };
     let state = Rc::new(Cell::new(Late::Ascii));
     let reader: Box<dyn Read> = match late {
         Some(start) => Box::new(LateEncoding::new(reader, start, state.clone())),
         None => reader,
     };
     // Lines are counted from the piece's start; the merge adds the lines before it.
-    let mut rdr = RecordReader::new(reader, plan.delimiter, start - plan.skip, 1);
+    let rdr = RecordReader::new(reader, plan.delimiter, start - plan.skip, 1);
+    read_piece(plan, (start, limit), opts, hooks, rdr, state, memo)
+        .ok_or_else(|| Error::Usage("a piece read with `read` was refused".into()))
+}
+
+/// What a mapped piece is told as it is read: each window moves the progress bar; the first
+/// byte that is not ASCII of a file whose first 64 KiB are ASCII says what its text is, as
+/// [`LateEncoding`] decides it. GB18030 stops the reading ([`Transcode`]).
+struct PieceWatch {
+    bar: Option<Bar>,
+    shown: Instant,
+    state: Rc<Cell<Late>>,
+}
+
+impl Watch for PieceWatch {
+    fn window(&mut self, all: &[u8], from: usize, to: usize) {
+        if let Some(bar) = &self.bar {
+            bar.advance(&all[from..to], &mut self.shown);
+        }
+    }
+
+    fn not_ascii(&mut self, all: &[u8], at: usize) -> std::io::Result<()> {
+        if !source::decides_utf8(&all[at..]) {
+            return Err(std::io::Error::other(Transcode));
+        }
+        self.state.set(Late::Utf8);
+        Ok(())
+    }
+}
+
+/// A mapped piece found GB18030 text, which it cannot read where it lies.
+#[derive(Debug)]
+struct Transcode;
+
+impl std::fmt::Display for Transcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the text is GB18030: read it transcoded")
+    }
+}
+
+impl std::error::Error for Transcode {}
+
+/// Reads a piece's records from `rdr`; `None` when a mapped reading gave up ([`Transcode`]),
+/// the worker's memo handed back.
+fn read_piece<R: Read, C: Count>(
+    plan: &Plan,
+    (start, limit): (u64, u64),
+    opts: &ScanOptions,
+    hooks: Hooks<'_, C>,
+    mut rdr: RecordReader<R>,
+    state: Rc<Cell<Late>>,
+    memo: &mut Option<(usize, super::scan::Memo)>,
+) -> Option<Piece<C::Counts>> {
     let mut rec = RawRecord::default();
     let mut st = plan.scan(opts, hooks.count);
     st.keep_skipped = true;
@@ -119,16 +201,21 @@ pub(super) fn scan_piece<C: Count>(
         hooks.select,
         limit == plan.file_len,
     );
+    *memo = Some((plan.input, st.take_memo()));
+    if let Err(e) = &end {
+        if e.get_ref().is_some_and(|i| i.is::<Transcode>()) {
+            return None;
+        }
+    }
     let newlines = rdr.position().1 - 1;
     let skipped = std::mem::take(&mut st.skipped);
-    *memo = Some((plan.input, st.take_memo()));
     // A reading error is kept with what the piece found its text to be: read again as the
     // file turns out to be, the piece may read cleanly.
     let (fatal, spans, failed) = match end {
         Ok(end) => (end.fatal, end.spans, None),
         Err(e) => (None, false, Some(e)),
     };
-    Ok(Piece {
+    Some(Piece {
         start,
         limit,
         out: st.finish(),
@@ -236,7 +323,6 @@ impl<T: Counts> Merger<T> {
         hooks: Hooks<'_, C>,
     ) -> Result<()> {
         let mut ready = ready.into_iter();
-        let identity: source::Wrap<'_> = &|r| r;
         loop {
             let (mut piece, mut j) = match self.pending.take() {
                 Some(p) => p,
@@ -268,7 +354,7 @@ impl<T: Counts> Merger<T> {
                     limit,
                     opts,
                     hooks,
-                    identity,
+                    None,
                     self.late,
                     &mut None,
                 )?;
@@ -284,7 +370,7 @@ impl<T: Counts> Merger<T> {
                         piece.limit,
                         opts,
                         hooks,
-                        identity,
+                        None,
                         Some(file),
                         &mut None,
                     )?;

@@ -10,7 +10,9 @@
 //! The `csv` crate's positions do not count newlines inside quoted cells or blank lines, and a
 //! finance reviewer opening the cited line in an editor must land on it. Owning the buffer also
 //! lets a scan start at any record boundary of a file, which is how one file is read on several
-//! cores.
+//! cores. The buffer can also be a piece of a file mapped into memory ([`RecordReader::mapped`]),
+//! read in windows where it lies; the one line a scan changes in place (`unescape`) is then
+//! copied out first, as the mapping is read only.
 
 mod split;
 
@@ -38,6 +40,9 @@ pub struct RawRecord {
     plain: Option<usize>,
     /// Some cells of that line are quoted: their quotes are still around them.
     quoted: bool,
+    /// That line was copied to the reader's side buffer (to be unescaped), and `plain` is
+    /// its start there.
+    side: bool,
     /// Byte offset of the record's first byte in the stream.
     pub offset: u64,
     /// Physical line (1-based) on which the record starts.
@@ -178,12 +183,55 @@ impl RawRecord {
     }
 }
 
+/// What a mapped reader tells its owner as it reads.
+pub trait Watch {
+    /// `all[from..to]` (of the whole mapping `all`) is about to be read.
+    fn window(&mut self, all: &[u8], from: usize, to: usize);
+    /// `all[at]` is the first byte read that is not ASCII (asked for by
+    /// [`RecordReader::mapped`]); `Ok` reads on, an error stops the reading there.
+    fn not_ascii(&mut self, all: &[u8], at: usize) -> io::Result<()>;
+}
+
+/// A reader's bytes: its own buffer, refilled from its source, or a mapped piece of a file
+/// whose windows grow over it (bytes never move).
+enum Buffer {
+    Owned(Box<[u8]>),
+    Mapped {
+        map: memmap2::Mmap,
+        watch: Box<dyn Watch>,
+    },
+}
+
+impl std::ops::Deref for Buffer {
+    type Target = [u8];
+
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        match self {
+            Buffer::Owned(b) => b,
+            Buffer::Mapped { map, .. } => map,
+        }
+    }
+}
+
+/// A mapped reader's window: how far it reads ahead (and moves a progress bar) at a time.
+const WINDOW: usize = 64 * 1024;
+
+/// A line the splitter reads whole lies inside the window: a window with less than this left
+/// grows first, so only a longer line meets the window's end (and goes to csv-core, which
+/// reads across it).
+const LOOKAHEAD: usize = 16 * 1024;
+
 pub struct RecordReader<R> {
     inner: R,
     core: csv_core::Reader,
     delimiter: u8,
     splitter: Splitter,
-    buf: Box<[u8]>,
+    buf: Buffer,
+    /// A mapped reader's copy of the line being unescaped.
+    side: Vec<u8>,
+    /// A mapped reader looks at each record for a byte that is not ASCII, until the first.
+    ascii: bool,
     start: usize,
     end: usize,
     /// Stream offset of `buf[start]`.
@@ -273,7 +321,9 @@ impl<R: Read> RecordReader<R> {
             core,
             delimiter,
             splitter: Splitter::detect(),
-            buf: vec![0; super::source::BUFFER].into_boxed_slice(),
+            buf: Buffer::Owned(vec![0; super::source::BUFFER].into_boxed_slice()),
+            side: Vec::new(),
+            ascii: false,
             start: 0,
             end: 0,
             offset,
@@ -284,29 +334,88 @@ impl<R: Read> RecordReader<R> {
         }
     }
 
+    /// Reads `map` (whose first byte is at stream `offset` on line `line`) where it lies,
+    /// telling `watch` of each window and, with `ascii`, of the first byte that is not ASCII
+    /// (before the record holding it is returned); `inner` is never read.
+    pub fn mapped(
+        inner: R,
+        map: memmap2::Mmap,
+        watch: Box<dyn Watch>,
+        ascii: bool,
+        (delimiter, offset, line): (u8, u64, u64),
+    ) -> Self {
+        let mut r = Self::new(inner, delimiter, offset, line);
+        r.buf = Buffer::Mapped { map, watch };
+        r.ascii = ascii;
+        r
+    }
+
+    /// Looks at a record's bytes `buf[from..to]` for the first byte that is not ASCII (once
+    /// the bytes are in the core's cache: a pass over the window ahead would meet them in
+    /// memory, as the splitter then does again).
+    #[inline]
+    fn look_at(&mut self, from: usize, to: usize) -> io::Result<()> {
+        let bytes = &self.buf[from..to];
+        if bytes.is_ascii() {
+            return Ok(());
+        }
+        let at = from + bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+        self.ascii = false;
+        match &mut self.buf {
+            Buffer::Mapped { map, watch } => watch.not_ascii(map, at),
+            Buffer::Owned(_) => Ok(()),
+        }
+    }
+
     /// Stream offset and line of the next unread byte.
     pub fn position(&self) -> (u64, u64) {
         (self.offset, self.line)
     }
 
-    fn fill(&mut self) -> io::Result<bool> {
+    /// Brings more bytes into `buf[start..end]`; where the new ones start in `buf` (the bytes
+    /// before it are gone from an owned buffer, kept in a mapped one), `None` at the end.
+    fn fill(&mut self) -> io::Result<Option<usize>> {
         if self.eof {
-            return Ok(false);
+            return Ok(None);
         }
+        let buf = match &mut self.buf {
+            Buffer::Owned(buf) => buf,
+            Buffer::Mapped { map, watch } => {
+                let from = self.end;
+                if from >= map.len() {
+                    self.eof = true;
+                    return Ok(None);
+                }
+                let to = map.len().min(from + WINDOW);
+                watch.window(map, from, to);
+                self.end = to;
+                return Ok(Some(from));
+            }
+        };
         loop {
-            match self.inner.read(&mut self.buf) {
+            match self.inner.read(buf) {
                 Ok(0) => {
                     self.eof = true;
-                    return Ok(false);
+                    return Ok(None);
                 }
                 Ok(n) => {
                     self.start = 0;
                     self.end = n;
-                    return Ok(true);
+                    return Ok(Some(0));
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
+        }
+    }
+
+    /// The bytes of the line `next` left at `at` (in the side buffer or the reader's).
+    #[inline]
+    fn line_at(&self, rec: &RawRecord, at: usize) -> &[u8] {
+        if rec.side {
+            &self.side[at..]
+        } else {
+            &self.buf[at..]
         }
     }
 
@@ -322,7 +431,14 @@ impl<R: Read> RecordReader<R> {
             return Ok(false);
         }
         if let Some(at) = rec.plain {
-            store_cells(&self.buf[at..], rec);
+            // `store_cells` writes `rec`: the line is read from a copy when it is there.
+            if rec.side {
+                let line = std::mem::take(&mut self.side);
+                store_cells(&line[at..], rec);
+                self.side = line;
+            } else {
+                store_cells(&self.buf[at..], rec);
+            }
         }
         Ok(true)
     }
@@ -331,7 +447,7 @@ impl<R: Read> RecordReader<R> {
     pub fn cells<'a>(&'a self, rec: &'a RawRecord) -> Cells<'a> {
         match rec.plain {
             Some(at) => Cells {
-                bytes: &self.buf[at..],
+                bytes: self.line_at(rec, at),
                 bounds: &rec.bounds,
                 gap: 1,
                 strip: rec.quoted,
@@ -349,7 +465,7 @@ impl<R: Read> RecordReader<R> {
         loop {
             // Everything before the bytes `fill` reads is consumed: they start where the
             // reader stands, in the first cell of a record.
-            if self.start == self.end && !self.fill().map_err(|e| cite(e, self.line, 1))? {
+            if self.start == self.end && self.fill().map_err(|e| cite(e, self.line, 1))?.is_none() {
                 return Ok(false);
             }
             match self.buf[self.start] {
@@ -366,6 +482,7 @@ impl<R: Read> RecordReader<R> {
         rec.unclosed_quote = false;
         rec.cut = false;
         self.record_start = self.start;
+        let first = self.start;
         self.record_quotes = 0;
         let mut ended = false;
         if rec.fields.is_empty() {
@@ -375,6 +492,13 @@ impl<R: Read> RecordReader<R> {
             rec.ends.resize(64, 0);
         }
         rec.plain = None;
+        rec.side = false;
+        if let Buffer::Mapped { map, .. } = &self.buf {
+            let len = map.len();
+            while self.end - self.start < LOOKAHEAD && self.end < len {
+                self.fill().map_err(|e| cite(e, self.line, 1))?;
+            }
+        }
         // Most lines hold no quote: split them on the delimiter without the state machine.
         // csv-core sits between records here, so handing a line to either gives one result.
         if let Some(split) = split_line(
@@ -384,16 +508,25 @@ impl<R: Read> RecordReader<R> {
             &mut rec.pairs,
             self.splitter,
         ) {
+            if self.ascii {
+                self.look_at(self.start, self.start + split.used)?;
+            }
             rec.quoted = split.quoted;
             rec.len = rec.bounds.len();
-            if !rec.pairs.is_empty() {
-                unescape(
-                    &mut self.buf[self.start..self.start + split.body],
-                    &mut rec.bounds,
-                    &rec.pairs,
-                );
-            }
             rec.plain = Some(self.start);
+            if !rec.pairs.is_empty() {
+                let line = self.start..self.start + split.body;
+                match &mut self.buf {
+                    Buffer::Owned(buf) => unescape(&mut buf[line], &mut rec.bounds, &rec.pairs),
+                    Buffer::Mapped { map, .. } => {
+                        self.side.clear();
+                        self.side.extend_from_slice(&map[line]);
+                        unescape(&mut self.side, &mut rec.bounds, &rec.pairs);
+                        rec.plain = Some(0);
+                        rec.side = true;
+                    }
+                }
+            }
             self.line += 1;
             self.consume(split.used);
             return Ok(true);
@@ -413,8 +546,8 @@ impl<R: Read> RecordReader<R> {
                 csv_core::ReadRecordResult::InputEmpty => {
                     // The buffer is about to be replaced: settle what depends on its bytes.
                     self.record_quotes += count(&self.buf[self.record_start..self.end], b'"');
-                    if self.fill().map_err(|e| cite(e, self.line, nend + 1))? {
-                        self.record_start = 0;
+                    if let Some(fresh) = self.fill().map_err(|e| cite(e, self.line, nend + 1))? {
+                        self.record_start = fresh;
                     } else {
                         // An empty slice tells the parser the input ended.
                         self.start = self.end;
@@ -445,6 +578,10 @@ impl<R: Read> RecordReader<R> {
                     rec.ends.resize(n, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
+                    // Only a mapped reader looks: its bytes stay where they were read.
+                    if self.ascii {
+                        self.look_at(first, self.start)?;
+                    }
                     rec.len = nend;
                     rec.bounds.clear();
                     rec.bounds
@@ -466,7 +603,7 @@ mod tests {
 
     fn all(data: &[u8], buf: usize) -> Vec<(Vec<String>, u64, u64, bool)> {
         let mut r = RecordReader::new(data, b',', 0, 1);
-        r.buf = vec![0; buf].into_boxed_slice();
+        r.buf = Buffer::Owned(vec![0; buf].into_boxed_slice());
         // Tiny starting buffers exercise the growth paths.
         let mut rec = RawRecord {
             fields: vec![0; 1],
@@ -687,9 +824,9 @@ mod tests {
         let data = b"a,b,,c\r\nx\t,\"q,1\",\n\xe8\xb5\x84,\xe6\xba\x90\n,\nlast,line";
         for buf in [1, 5, 16, 4096] {
             let mut copied = RecordReader::new(&data[..], b',', 0, 1);
-            copied.buf = vec![0; buf].into_boxed_slice();
+            copied.buf = Buffer::Owned(vec![0; buf].into_boxed_slice());
             let mut viewed = RecordReader::new(&data[..], b',', 0, 1);
-            viewed.buf = vec![0; buf].into_boxed_slice();
+            viewed.buf = Buffer::Owned(vec![0; buf].into_boxed_slice());
             let (mut a, mut b) = (RawRecord::default(), RawRecord::default());
             let mut n = 0;
             loop {
@@ -714,7 +851,7 @@ mod tests {
         let data: Vec<u8> = line.repeat(3);
         for buf in [7, 40, 4096] {
             let mut r = RecordReader::new(&data[..], b',', 0, 1);
-            r.buf = vec![0; buf].into_boxed_slice();
+            r.buf = Buffer::Owned(vec![0; buf].into_boxed_slice());
             let mut rec = RawRecord::default();
             let mut lines = Vec::new();
             while r.next(&mut rec).unwrap() {

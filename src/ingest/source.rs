@@ -721,6 +721,19 @@ impl<'a> LateEncoding<'a> {
     }
 }
 
+/// Whether the deciding bytes of a file first read as ASCII are UTF-8: `after` starts at its
+/// first byte that is not ASCII and runs at least to the end of that byte's line or
+/// [`DECIDING_LINE`] bytes, or to the end of the input (see [`LateEncoding`]).
+pub fn decides_utf8(after: &[u8]) -> bool {
+    let head = &after[..after.len().min(DECIDING_LINE)];
+    let end = head.iter().position(|b| *b == b'\n').unwrap_or(head.len());
+    match std::str::from_utf8(&head[..end]) {
+        Ok(_) => true,
+        // A character cut by the length limit, not by the end of the line.
+        Err(e) => e.error_len().is_none() && end == DECIDING_LINE,
+    }
+}
+
 fn read_some(r: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
     loop {
         match r.read(buf) {
@@ -747,27 +760,19 @@ impl Read for LateEncoding<'_> {
         let mut line = buf[p..n].to_vec();
         let mut scanned = 0;
         let mut chunk = [0u8; 8192];
+        // Read on until the line ends or is long enough to decide.
         loop {
-            if let Some(i) = line[scanned..].iter().position(|b| *b == b'\n') {
-                scanned += i;
+            if line[scanned..].contains(&b'\n') || line.len() >= DECIDING_LINE {
                 break;
             }
             scanned = line.len();
-            if line.len() >= DECIDING_LINE {
-                break;
-            }
             let k = read_some(inner.as_mut(), &mut chunk)?;
             if k == 0 {
                 break;
             }
             line.extend_from_slice(&chunk[..k]);
         }
-        let end = scanned.min(DECIDING_LINE);
-        let utf8 = match std::str::from_utf8(&line[..end]) {
-            Ok(_) => true,
-            // A character cut by the length limit, not by the end of the line.
-            Err(e) => e.error_len().is_none() && end == DECIDING_LINE,
-        };
+        let utf8 = decides_utf8(&line);
         let Stage::Ascii(inner) = std::mem::replace(&mut self.stage, Stage::Moving) else {
             return Ok(0);
         };

@@ -40,6 +40,17 @@ fn scan(
     piece: u64,
     skip_bad_rows: bool,
 ) -> Result<Vec<FileScan<Tallies>>, String> {
+    scan_read(path, threads, piece, skip_bad_rows, true)
+}
+
+/// [`scan`], its pieces read through a memory map (`mapped`) or with `read`.
+fn scan_read(
+    path: &Path,
+    threads: usize,
+    piece: u64,
+    skip_bad_rows: bool,
+    mapped: bool,
+) -> Result<Vec<FileScan<Tallies>>, String> {
     let tz = FixedOffset::east_opt(8 * 3600).unwrap();
     // The second is an unsubscription: its refund and plan facts are read in pieces too, as
     // are the HTML report's amounts by hour.
@@ -48,6 +59,7 @@ fn scan(
         .with_series(Some(tz));
     let opts = ScanOptions {
         fingerprints: true,
+        mapped,
         ..ScanOptions::new(tz, skip_bad_rows)
     };
     let e = entries(path.to_str().unwrap()).map_err(|e| e.to_string())?;
@@ -66,14 +78,16 @@ fn assert_same_in_pieces_of(path: &Path, skip_bad_rows: bool, sizes: &[u64]) {
     let whole = scan(path, 1, u64::MAX, skip_bad_rows)
         .map(|v| v.iter().map(FileScan::digest).collect::<Vec<_>>());
     for &piece in sizes {
-        let pieces = scan(path, 2, piece, skip_bad_rows)
-            .map(|v| v.iter().map(FileScan::digest).collect::<Vec<_>>());
-        assert_eq!(
-            whole,
-            pieces,
-            "{} in pieces of {piece} bytes",
-            path.display()
-        );
+        for mapped in [true, false] {
+            let pieces = scan_read(path, 2, piece, skip_bad_rows, mapped)
+                .map(|v| v.iter().map(FileScan::digest).collect::<Vec<_>>());
+            assert_eq!(
+                whole,
+                pieces,
+                "{} in pieces of {piece} bytes (mapped: {mapped})",
+                path.display()
+            );
+        }
     }
 }
 

@@ -355,7 +355,8 @@ fn whole_and_in_pieces(flags: u8, bytes: &[u8], piece: u64) {
     ));
     std::fs::write(&path, bytes).unwrap();
     let name = path.to_str().unwrap();
-    let read = |threads: usize, piece: u64| -> Result<Vec<String>, String> {
+    let read = |threads: usize, piece: u64, mapped: bool| -> Result<Vec<String>, String> {
+        let opts = ScanOptions { mapped, ..opts };
         let e = entries(name).map_err(|e| e.to_string())?;
         let scans = scan_all(&e, &opts, hooks, &Progress::new(true), threads, piece)
             .map_err(|e| e.to_string())?;
@@ -364,10 +365,19 @@ fn whole_and_in_pieces(flags: u8, bytes: &[u8], piece: u64) {
             .map(|s| format!("{} {}", s.path, s.digest()))
             .collect())
     };
-    let whole = read(1, u64::MAX);
-    let split = read(2, piece);
+    let whole = read(1, u64::MAX, true);
+    // Pieces are read through a memory map, or with `read` where a map is not to be had.
+    let mapped = read(2, piece, true);
+    let copied = read(2, piece, false);
     let _ = std::fs::remove_file(&path);
-    assert_eq!(whole, split, "read whole vs. in pieces of {piece} bytes");
+    assert_eq!(
+        whole, mapped,
+        "read whole vs. in mapped pieces of {piece} bytes"
+    );
+    assert_eq!(
+        whole, copied,
+        "read whole vs. in read pieces of {piece} bytes"
+    );
     if let Err(msg) = whole {
         assert!(msg.starts_with(name), "error does not name the file: {msg}");
     }
