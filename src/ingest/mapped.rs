@@ -20,9 +20,9 @@ pub fn map(file: &File, offset: u64, len: usize) -> io::Result<memmap2::Mmap> {
         ));
     }
     guard::install()?;
-    // SAFETY: the mapping is read only and private to this process. Its bytes can still change
-    // if another process writes the file meanwhile, as bytes `read` returns would; a file cut
-    // shorter raises SIGBUS, which `guard` turns into an error exit.
+    // SAFETY: the mapping is read only: nothing in this process writes it. Its bytes can still
+    // change if another process writes the file meanwhile, as the bytes `read` returns would; a
+    // file cut shorter raises SIGBUS, which `guard` turns into an error exit.
     let map = unsafe {
         memmap2::MmapOptions::new()
             .offset(offset)

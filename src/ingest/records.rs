@@ -199,6 +199,8 @@ enum Buffer {
     Mapped {
         map: memmap2::Mmap,
         watch: Box<dyn Watch>,
+        /// The pages before this offset are let go (see [`DROP`]).
+        dropped: usize,
     },
 }
 
@@ -216,6 +218,11 @@ impl std::ops::Deref for Buffer {
 
 /// A mapped reader's window: how far it reads ahead (and moves a progress bar) at a time.
 const WINDOW: usize = 64 * 1024;
+
+/// A mapped reader lets go of the pages behind it this many bytes at a time: mapped pages count
+/// in a process's resident memory, and a scan that kept two 32 MiB pieces mapped would look
+/// (and be accounted) 64 MiB larger than what it allocates. The page cache keeps the file.
+const DROP: usize = 2 << 20;
 
 /// A line the splitter reads whole lies inside the window: a window with less than this left
 /// grows first, so only a longer line meets the window's end (and goes to csv-core, which
@@ -345,7 +352,11 @@ impl<R: Read> RecordReader<R> {
         (delimiter, offset, line): (u8, u64, u64),
     ) -> Self {
         let mut r = Self::new(inner, delimiter, offset, line);
-        r.buf = Buffer::Mapped { map, watch };
+        r.buf = Buffer::Mapped {
+            map,
+            watch,
+            dropped: 0,
+        };
         r.ascii = ascii;
         r
     }
@@ -362,7 +373,7 @@ impl<R: Read> RecordReader<R> {
         let at = from + bytes.iter().position(|b| !b.is_ascii()).unwrap_or(0);
         self.ascii = false;
         match &mut self.buf {
-            Buffer::Mapped { map, watch } => watch.not_ascii(map, at),
+            Buffer::Mapped { map, watch, .. } => watch.not_ascii(map, at),
             Buffer::Owned(_) => Ok(()),
         }
     }
@@ -380,7 +391,11 @@ impl<R: Read> RecordReader<R> {
         }
         let buf = match &mut self.buf {
             Buffer::Owned(buf) => buf,
-            Buffer::Mapped { map, watch } => {
+            Buffer::Mapped {
+                map,
+                watch,
+                dropped,
+            } => {
                 let from = self.end;
                 if from >= map.len() {
                     self.eof = true;
@@ -388,6 +403,22 @@ impl<R: Read> RecordReader<R> {
                 }
                 let to = map.len().min(from + WINDOW);
                 watch.window(map, from, to);
+                // Everything before `start` is read: no record's cells lie there.
+                let behind = self.start - self.start % DROP;
+                if behind > *dropped {
+                    #[cfg(unix)]
+                    // SAFETY: the mapping is shared, read only and backed by the file: a page
+                    // let go is read again from the page cache if touched, with the same bytes,
+                    // so no reference into it sees its contents change.
+                    let _ = unsafe {
+                        map.unchecked_advise_range(
+                            memmap2::UncheckedAdvice::DontNeed,
+                            *dropped,
+                            behind - *dropped,
+                        )
+                    };
+                    *dropped = behind;
+                }
                 self.end = to;
                 return Ok(Some(from));
             }
