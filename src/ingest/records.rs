@@ -361,9 +361,9 @@ impl<R: Read> RecordReader<R> {
         r
     }
 
-    /// Looks at a record's bytes `buf[from..to]` for the first byte that is not ASCII (once
-    /// the bytes are in the core's cache: a pass over the window ahead would meet them in
-    /// memory, as the splitter then does again).
+    /// Looks at a record's bytes `buf[from..to]` for the first byte that is not ASCII: a line
+    /// the splitter read is looked at only when it saw one (a pass over the window ahead would
+    /// meet the bytes in memory, and the splitter then again).
     #[inline]
     fn look_at(&mut self, from: usize, to: usize) -> io::Result<()> {
         let bytes = &self.buf[from..to];
@@ -539,7 +539,7 @@ impl<R: Read> RecordReader<R> {
             &mut rec.pairs,
             self.splitter,
         ) {
-            if self.ascii {
+            if self.ascii && !split.ascii {
                 self.look_at(self.start, self.start + split.used)?;
             }
             rec.quoted = split.quoted;
@@ -838,6 +838,7 @@ mod tests {
                     };
                     let cells: Vec<Vec<u8>> = view.iter().map(<[u8]>::to_vec).collect();
                     assert_eq!(Some((cells, split.used)), want, "{what}");
+                    assert_eq!(split.ascii, case[..split.used].is_ascii(), "{what}");
                     fast += 1;
                     quoted += usize::from(split.quoted);
                     escaped += usize::from(!pairs.is_empty());

@@ -26,12 +26,15 @@ pub(super) fn count(bytes: &[u8], byte: u8) -> usize {
 }
 
 /// A line the splitter read: where its last cell ends, how many bytes it takes with its line
-/// end, and whether some cells are quoted (their quotes are still around them in the buffer).
+/// end, whether some cells are quoted (their quotes are still around them in the buffer), and
+/// whether all its bytes are ASCII (seen on the way: a reader watching for the first other
+/// byte need not look at the line again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Split {
     pub body: usize,
     pub used: usize,
     pub quoted: bool,
+    pub ascii: bool,
 }
 
 /// Splits the line at the start of `buf` the fast way most bill lines take, writing the
@@ -106,8 +109,8 @@ fn span(from: usize, to: usize) -> u64 {
 }
 
 /// The block loop behind the vector splitters: `masks(at)` gives, for the `W` bytes at `at`,
-/// one bit per byte that is a newline, one per quote or carriage return, and one per
-/// delimiter. The delimiters are read off the mask and the bytes are touched once: this is
+/// one bit per byte that is a newline, one per quote or carriage return, one per delimiter,
+/// and one per byte that is not ASCII. The delimiters are read off the mask and the bytes are touched once: this is
 /// the hot loop of every scan. Blocks holding quotes or carriage returns take a slower step
 /// that masks out what lies inside quoted cells.
 #[inline(always)]
@@ -116,7 +119,7 @@ fn split_blocks<const W: usize>(
     delimiter: u8,
     bounds: &mut Vec<u32>,
     pairs: &mut Vec<u32>,
-    masks: impl Fn(usize) -> (u64, u64, u64),
+    masks: impl Fn(usize) -> (u64, u64, u64, u64),
 ) -> Option<Split> {
     bounds.clear();
     let n = buf.len();
@@ -133,19 +136,24 @@ fn split_blocks<const W: usize>(
     let mut quoted = false;
     // The previous block ended on the first quote of a `""` pair: its second opens this one.
     let mut pair_open = false;
+    // Bytes of the line that are not ASCII, so far.
+    let mut high = 0u64;
     while at + W <= n {
-        let (m_nl, m_special, m_delim) = masks(at);
+        let (m_nl, m_special, m_delim, m_high) = masks(at);
         if m_special == 0 && !open {
             if m_nl != 0 {
                 let k = m_nl.trailing_zeros() as usize;
-                push(bounds, at, m_delim & ((1u64 << k) - 1));
+                let before = (1u64 << k) - 1;
+                push(bounds, at, m_delim & before);
                 bounds.push((at + k) as u32);
                 return Some(Split {
                     body: at + k,
                     used: at + k + 1,
                     quoted,
+                    ascii: high | (m_high & before) == 0,
                 });
             }
+            high |= m_high;
             push(bounds, at, m_delim);
             at += W;
             continue;
@@ -158,6 +166,7 @@ fn split_blocks<const W: usize>(
             W
         };
         let before = if k == W { all } else { (1u64 << k) - 1 };
+        high |= m_high & before;
         let mut specials = m_special & before;
         if std::mem::take(&mut pair_open) {
             specials &= !1;
@@ -226,6 +235,7 @@ fn split_blocks<const W: usize>(
                 body,
                 used: at + k + 1,
                 quoted,
+                ascii: high == 0,
             });
         }
         if cr != 0 {
@@ -238,6 +248,7 @@ fn split_blocks<const W: usize>(
                     body: at + last,
                     used: at + W + 1,
                     quoted,
+                    ascii: high == 0,
                 });
             }
             return None;
@@ -245,7 +256,11 @@ fn split_blocks<const W: usize>(
         push(bounds, at, delims);
         at += W;
     }
-    split_tail(buf, at, delimiter, bounds, pairs, open, quoted, pair_open)
+    let tail = split_tail(buf, at, delimiter, bounds, pairs, open, quoted, pair_open)?;
+    Some(Split {
+        ascii: tail.ascii && high == 0,
+        ..tail
+    })
 }
 
 /// [`split_line`] sixteen bytes at a time.
@@ -276,6 +291,7 @@ fn split_line_sse2(
                 _mm_cmpeq_epi8(v, cr),
             )),
             mask(_mm_cmpeq_epi8(v, delim)),
+            mask(v),
         )
     })
 }
@@ -314,6 +330,8 @@ fn split_line_avx2(
             mask(_mm256_cmpeq_epi8(lo, nl)) | mask(_mm256_cmpeq_epi8(hi, nl)) << 32,
             mask(special(lo)) | mask(special(hi)) << 32,
             mask(_mm256_cmpeq_epi8(lo, delim)) | mask(_mm256_cmpeq_epi8(hi, delim)) << 32,
+            // A byte's top bit: set in every byte that is not ASCII.
+            mask(lo) | mask(hi) << 32,
         )
     })
 }
@@ -343,7 +361,9 @@ fn split_tail(
     mut quoted: bool,
     mut pair: bool,
 ) -> Option<Split> {
+    let mut ascii = true;
     for (i, &b) in buf.iter().enumerate().skip(from) {
+        ascii &= b.is_ascii();
         if std::mem::take(&mut pair) {
             continue;
         }
@@ -366,6 +386,7 @@ fn split_tail(
                     body: i,
                     used: i + 1,
                     quoted,
+                    ascii,
                 });
             }
             b'\r' if buf.get(i + 1) == Some(&b'\n') => {
@@ -374,6 +395,7 @@ fn split_tail(
                     body: i,
                     used: i + 2,
                     quoted,
+                    ascii,
                 });
             }
             b'"' if i == 0 || buf[i - 1] == delimiter => {
