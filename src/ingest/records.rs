@@ -265,12 +265,41 @@ fn unescape(line: &mut [u8], bounds: &mut [u32], pairs: &[u32]) {
     };
     let end = bounds.last().map_or(line.len(), |&e| e as usize);
     let mut to = first as usize + 1;
-    for (j, &p) in pairs.iter().enumerate() {
-        let from = p as usize + 2;
-        let until = pairs.get(j + 1).map_or(end, |&q| q as usize + 1);
+    for (from, until) in kept(pairs, end) {
         line.copy_within(from..until, to);
         to += until - from;
     }
+    shift_bounds(bounds, pairs, first);
+}
+
+/// [`unescape`] for a line that cannot be changed where it lies (a mapped file's): its bytes
+/// are copied to `out` once, each pair's second quote left out on the way.
+#[inline(never)]
+fn unescape_into(line: &[u8], out: &mut Vec<u8>, bounds: &mut [u32], pairs: &[u32]) {
+    out.clear();
+    let Some(&first) = pairs.first() else {
+        out.extend_from_slice(line);
+        return;
+    };
+    let end = bounds.last().map_or(line.len(), |&e| e as usize);
+    out.extend_from_slice(&line[..first as usize + 1]);
+    for (from, until) in kept(pairs, end) {
+        out.extend_from_slice(&line[from..until]);
+    }
+    shift_bounds(bounds, pairs, first);
+}
+
+/// The stretches of a line kept after each pair's second quote, up to the line's `end`: from
+/// past that quote to the next pair's first quote, inclusive.
+fn kept(pairs: &[u32], end: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    pairs.iter().enumerate().map(move |(j, &p)| {
+        let until = pairs.get(j + 1).map_or(end, |&q| q as usize + 1);
+        (p as usize + 2, until)
+    })
+}
+
+/// Moves each cell end left by the pairs before it (`first` is the first pair's quote).
+fn shift_bounds(bounds: &mut [u32], pairs: &[u32], first: u32) {
     let mut gone = 0;
     let mut next = pairs.iter().peekable();
     // The cells before the first pair do not move.
@@ -550,9 +579,7 @@ impl<R: Read> RecordReader<R> {
                 match &mut self.buf {
                     Buffer::Owned(buf) => unescape(&mut buf[line], &mut rec.bounds, &rec.pairs),
                     Buffer::Mapped { map, .. } => {
-                        self.side.clear();
-                        self.side.extend_from_slice(&map[line]);
-                        unescape(&mut self.side, &mut rec.bounds, &rec.pairs);
+                        unescape_into(&map[line], &mut self.side, &mut rec.bounds, &rec.pairs);
                         rec.plain = Some(0);
                         rec.side = true;
                     }
@@ -827,9 +854,14 @@ mod tests {
                         assert!(!must, "not read fast: {what}");
                         continue;
                     };
-                    // Unescaped in place, as the reader does.
+                    // Unescaped in place, and into a copy, as the reader does.
+                    let mut copied = Vec::new();
+                    let mut copied_bounds = bounds.clone();
+                    unescape_into(&case[..split.body], &mut copied, &mut copied_bounds, &pairs);
                     let mut line = case.clone();
                     unescape(&mut line[..split.body], &mut bounds, &pairs);
+                    assert_eq!(copied_bounds, bounds, "{what}");
+                    assert_eq!(copied[..], line[..copied.len()], "{what}");
                     let view = Cells {
                         bytes: &line,
                         bounds: &bounds,
