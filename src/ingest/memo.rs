@@ -10,7 +10,7 @@
 //! through evicts it: each row's lookup then waits on memory. But an export lists each
 //! period's resources in one order, period after period, so the key that followed a key last
 //! time is the likely next one: the memo remembers it, fetches it into the cache ahead, and
-//! tries it first.
+//! tries it first, after the last row's own key (a resource's lines side by side).
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -74,11 +74,14 @@ impl<T> SelectMemo<T> {
         parts: [&[u8]; 5],
         select: impl FnOnce() -> Result<Option<T>, E>,
     ) -> Result<Option<Arc<T>>, E> {
+        // A resource's lines side by side: the last row's key again.
+        if let Some(e) = self.entries.get(self.last as usize) {
+            if same(self.key_of(e), &parts) {
+                return Ok(self.selected.get(e.selected as usize).cloned());
+            }
+        }
         if let Some(e) = self.entries.get(self.predicted as usize) {
-            if same(
-                &self.arena[e.start as usize..(e.start + e.len) as usize],
-                &parts,
-            ) {
+            if same(self.key_of(e), &parts) {
                 return Ok(self.follow(self.predicted));
             }
         }
@@ -86,7 +89,7 @@ impl<T> SelectMemo<T> {
         let head = self.index.get(&hash).copied();
         let mut at = head.unwrap_or(NONE);
         while let Some(e) = self.entries.get(at as usize) {
-            let stored = &self.arena[e.start as usize..(e.start + e.len) as usize];
+            let stored = self.key_of(e);
             if same(stored, &parts) {
                 return Ok(self.follow(at));
             }
@@ -111,7 +114,7 @@ impl<T> SelectMemo<T> {
         let head = self.index.get(&hash).copied();
         let mut at = head.unwrap_or(NONE);
         while let Some(e) = self.entries.get(at as usize) {
-            let stored = &self.arena[e.start as usize..(e.start + e.len) as usize];
+            let stored = self.key_of(e);
             if stored == self.key.as_slice() {
                 return Ok(self.follow(at));
             }
@@ -148,6 +151,12 @@ impl<T> SelectMemo<T> {
         self.entries.push(entry);
         self.follow(at);
         Ok(selected)
+    }
+
+    /// The key bytes of entry `e`.
+    #[inline]
+    fn key_of(&self, e: &Remembered) -> &[u8] {
+        &self.arena[e.start as usize..(e.start + e.len) as usize]
     }
 
     /// Entry `at` is this row's: it follows the last row's, and its own successor last time
