@@ -114,7 +114,8 @@ pub(super) fn scan_piece<C: Count>(
             if let Some(piece) = read_piece(plan, (start, limit), opts, hooks, rdr, state, memo) {
                 return Ok(piece);
             }
-            // `None`: the text turned out to be GB18030; read it the way that transcodes it.
+            // `None`: the text turned out to be GB18030; read it the way that transcodes it
+            // (a shown progress bar then counts the bytes read twice: a display, rare).
         }
     }
     file.seek(SeekFrom::Start(start))
