@@ -60,7 +60,8 @@ struct Remembered {
     /// The next older entry with the same hash.
     next: u32,
     selected: u32,
-    /// The entry of the row that followed this one's last time, and where its key starts.
+    /// The entry of the row that followed this one's last time, and where its key starts (kept
+    /// here so that fetching it ahead waits on no other load).
     succ: u32,
     succ_start: u32,
 }
@@ -163,13 +164,12 @@ impl<T> SelectMemo<T> {
     /// is fetched into the cache for the next row. Returns its selection.
     #[inline]
     fn follow(&mut self, at: u32) -> Option<Arc<T>> {
-        let start = self.entries.get(at as usize).map_or(0, |e| e.start);
+        let e = *self.entries.get(at as usize)?;
         if let Some(prev) = self.entries.get_mut(self.last as usize) {
             prev.succ = at;
-            prev.succ_start = start;
+            prev.succ_start = e.start;
         }
         self.last = at;
-        let e = *self.entries.get(at as usize)?;
         self.predicted = e.succ;
         if e.succ != NONE {
             prefetch(self.entries.as_ptr().wrapping_add(e.succ as usize).cast());
