@@ -6,7 +6,8 @@
 //! consoles write UTC+08:00 wall clocks).
 
 use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+    DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone,
+    Timelike, Utc,
 };
 
 /// The years a time may fall in, as written and in UTC: the four-digit years of RFC 3339, so that
@@ -36,6 +37,40 @@ pub fn fast_time(raw: &[u8], tz: FixedOffset) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(fast::fixed_seconds(raw, tz.local_minus_utc())?, 0)
 }
 
+/// UTC seconds as a time, the date of the last day converted remembered: chrono finds a date
+/// from a day number with calendar arithmetic (a division by the days of 400 years and a table),
+/// and the rows of an export fall on the same day, row after row. The same result as
+/// `DateTime::from_timestamp(secs, 0)`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Days {
+    /// A day (days since 1970-01-01) and its date.
+    last: Option<(i64, NaiveDate)>,
+}
+
+impl Days {
+    #[inline]
+    pub fn utc(&mut self, secs: i64) -> Option<DateTime<Utc>> {
+        const DAY: i64 = 86_400;
+        let (day, second) = (secs.div_euclid(DAY), secs.rem_euclid(DAY));
+        let date = match self.last {
+            Some((d, date)) if d == day => date,
+            _ => {
+                let date = DateTime::from_timestamp(day.checked_mul(DAY)?, 0)?.date_naive();
+                self.last = Some((day, date));
+                date
+            }
+        };
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(second as u32, 0)?;
+        Some(date.and_time(time).and_utc())
+    }
+
+    /// [`fast_time`], through this memory of the last day.
+    #[inline]
+    pub fn fast_time(&mut self, raw: &[u8], tz: FixedOffset) -> Option<DateTime<Utc>> {
+        self.utc(fast::fixed_seconds(raw, tz.local_minus_utc())?)
+    }
+}
+
 /// [`parse_end`] of a cell's bytes when they hold one of the fixed forms [`fast`] reads.
 #[inline]
 pub fn fast_end(raw: &[u8], tz: FixedOffset) -> Option<DateTime<Utc>> {
@@ -47,11 +82,13 @@ pub fn fast_end(raw: &[u8], tz: FixedOffset) -> Option<DateTime<Utc>> {
 /// that second is past year 9999 ([`parse_end`] of the cell says why). Lets a scan read an end
 /// cell as a time once and use it both ways: hourly rows of a resource start where the previous
 /// row ended.
-#[inline]
+#[inline(always)]
 pub fn end_from(t: DateTime<Utc>, tz: FixedOffset) -> Option<DateTime<Utc>> {
-    let secs = t.timestamp();
-    let wall = secs + i64::from(tz.local_minus_utc());
-    if t.timestamp_subsec_nanos() != 0 || wall.rem_euclid(3600) != 3599 {
+    // A day is whole hours, so the wall clock's second of the hour follows from the UTC
+    // second of the day (chrono keeps it as is) without the day count behind a timestamp.
+    let time = t.naive_utc().time();
+    let wall = i64::from(time.num_seconds_from_midnight()) + i64::from(tz.local_minus_utc());
+    if time.nanosecond() != 0 || wall.rem_euclid(3600) != 3599 {
         return Some(t);
     }
     let end = t + Duration::seconds(1);
@@ -507,6 +544,47 @@ mod tests {
                 };
                 assert_eq!(end_from(t, tz), parse_end(cell, tz).ok(), "{cell} at {tz}");
             }
+        }
+    }
+
+    #[test]
+    fn times_from_seconds_are_chronos_whatever_day_came_before() {
+        // One memory carried through all of them: days repeated, changed, far apart, before
+        // 1970, at the ends of the years a time may have, and past them.
+        let mut days = Days::default();
+        let secs = [
+            0,
+            1,
+            86_399,
+            86_400,
+            86_401,
+            -1,
+            -86_400,
+            -86_401,
+            1_790_000_000,
+            1_790_000_000 + 3_600,
+            1_790_000_000 + 86_400,
+            1_790_000_000,
+            -62_135_596_800,
+            253_402_300_799,
+            253_402_300_800,
+            i64::MAX,
+            i64::MIN,
+            1_790_000_000 + 7_200,
+        ];
+        for s in secs {
+            assert_eq!(days.utc(s), DateTime::from_timestamp(s, 0), "{s}");
+        }
+        for cell in [
+            "2026-10-10 08:00:00",
+            "2026-10-10 09:00:00",
+            "2026-10-11 00:00:00",
+            "x",
+        ] {
+            assert_eq!(
+                days.fast_time(cell.as_bytes(), cst()),
+                fast_time(cell.as_bytes(), cst())
+            );
         }
     }
 

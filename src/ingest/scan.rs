@@ -22,7 +22,7 @@ use super::{
 use crate::model::{canonical_provider, BillLine, LineExtras, LineKey, LineKind};
 use crate::money::parse_decimal;
 use crate::time::{
-    end_from, fast_time, parse_end, parse_end_fast, parse_time, parse_time_fast, split_range,
+    end_from, parse_end, parse_end_fast, parse_time, parse_time_fast, split_range, Days,
 };
 use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
@@ -66,6 +66,8 @@ pub(super) struct Scan<'o, C: Count> {
     pub(super) slow_times: bool,
     day_cache: TimeCache,
     cycle_cache: TimeCache,
+    /// The date of the day the last time read fell on: rows of a day share it.
+    days: Days,
     /// The usage start of the row just read when it is metered usage after the horizon, until
     /// its line number is known.
     pub(super) future_start: Option<DateTime<Utc>>,
@@ -176,6 +178,7 @@ impl<'o, C: Count> Scan<'o, C> {
             slow_times: false,
             day_cache: TimeCache::default(),
             cycle_cache: TimeCache::default(),
+            days: Days::default(),
             future_start: None,
             memo: Memo::default(),
             last_span: None,
@@ -352,7 +355,7 @@ impl<'o, C: Count> Scan<'o, C> {
                 // read as a time, is this start (when every row carries new times, this halves
                 // the times parsed).
                 None => {
-                    let ended = &self.end_cache;
+                    let (ended, days) = (&self.end_cache, &mut self.days);
                     self.start_cache.time(
                         c,
                         |b| {
@@ -360,7 +363,7 @@ impl<'o, C: Count> Scan<'o, C> {
                                 .holds(b)
                                 .copied()
                                 .flatten()
-                                .or_else(|| fast.then(|| fast_time(b, tz)).flatten())
+                                .or_else(|| fast.then(|| days.fast_time(b, tz)).flatten())
                         },
                         |t| parse_time(t, tz),
                     )
@@ -372,11 +375,12 @@ impl<'o, C: Count> Scan<'o, C> {
             let end_error = |m| (col_of(Field::UsageEnd), format!("usage end: {m}"));
             // Read as a time, then as the end it means (`end_from`), so that the next row's
             // start can take the time.
+            let days = &mut self.days;
             let t = self
                 .end_cache
                 .time(
                     c,
-                    |b| fast.then(|| fast_time(b, tz)).flatten(),
+                    |b| fast.then(|| days.fast_time(b, tz)).flatten(),
                     |t| parse_time(t, tz),
                 )
                 .map_err(end_error)?;
