@@ -96,11 +96,11 @@ impl<T> SelectMemo<T> {
             }
             at = e.next;
         }
+        // The parts' lengths, then their bytes: no two different tuples of cells share a key,
+        // and a compare tells most keys apart by their lengths alone.
         self.key.clear();
+        self.key.extend_from_slice(&lengths(&parts));
         for part in parts {
-            // Length-prefixed, so that no two different tuples of cells share a key.
-            self.key
-                .extend_from_slice(&(part.len() as u32).to_le_bytes());
             self.key.extend_from_slice(part);
         }
         self.find_or_insert(hash, select)
@@ -196,17 +196,28 @@ fn prefetch(p: *const u8) {
     let _ = p;
 }
 
-/// Whether a stored key holds exactly `parts`.
+/// The head of a key: each part's length, as four little-endian bytes.
+#[inline]
+fn lengths(parts: &[&[u8]; 5]) -> [u8; 20] {
+    let mut head = [0u8; 20];
+    for (at, part) in head.chunks_exact_mut(4).zip(parts) {
+        at.copy_from_slice(&(part.len() as u32).to_le_bytes());
+    }
+    head
+}
+
+/// Whether a stored key holds exactly `parts`: the lengths in one compare, then each part's
+/// bytes (an empty part, common, costs nothing).
+#[inline]
 fn same(stored: &[u8], parts: &[&[u8]; 5]) -> bool {
-    let mut rest = stored;
-    for part in parts {
-        let Some((len, tail)) = rest.split_first_chunk::<4>() else {
-            return false;
-        };
-        if u32::from_le_bytes(*len) as usize != part.len() {
-            return false;
-        }
-        let Some((bytes, tail)) = tail.split_at_checked(part.len()) else {
+    let Some((head, mut rest)) = stored.split_first_chunk::<20>() else {
+        return false;
+    };
+    if *head != lengths(parts) {
+        return false;
+    }
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        let Some((bytes, tail)) = rest.split_at_checked(part.len()) else {
             return false;
         };
         if !super::cells::bytes_eq(bytes, part) {
