@@ -300,15 +300,23 @@ fn kept(pairs: &[u32], end: usize) -> impl Iterator<Item = (usize, usize)> + '_ 
 
 /// Moves each cell end left by the pairs before it (`first` is the first pair's quote).
 fn shift_bounds(bounds: &mut [u32], pairs: &[u32], first: u32) {
+    // The cells before the first pair do not move. The bounds are in order: counting those
+    // before it is where it would go among them, in one pass the compiler vectorizes (a
+    // binary search waits on each of its loads in turn).
+    let mut at = bounds.iter().filter(|&&b| b < first).count();
     let mut gone = 0;
-    let mut next = pairs.iter().peekable();
-    // The cells before the first pair do not move.
-    let moved = bounds.partition_point(|&b| b <= first);
-    for b in &mut bounds[moved..] {
-        while next.next_if(|&&p| p < *b).is_some() {
-            gone += 1;
-        }
-        *b -= gone;
+    // The cells holding pairs, one by one; the cells past the last pair (most of a line's)
+    // all move by every pair, again in one vectorized pass.
+    while gone < pairs.len() {
+        let Some(b) = bounds.get_mut(at) else {
+            return;
+        };
+        gone += pairs[gone..].iter().take_while(|&&p| p < *b).count();
+        *b -= gone as u32;
+        at += 1;
+    }
+    for b in bounds.iter_mut().skip(at) {
+        *b -= gone as u32;
     }
 }
 
