@@ -97,7 +97,7 @@ pub(super) fn scan_piece<C: Count>(
     // A file read as GB18030 is transcoded as it is read: its text is not where its bytes are.
     if opts.mapped && late != Some(Late::Gb18030) {
         let len = usize::try_from(limit - start).unwrap_or(0);
-        if let Ok(map) = super::mapped::map(&file, start, len) {
+        if let Ok(map) = super::mapped::map(&file, &plan.path, start, len) {
             let state = Rc::new(Cell::new(late.unwrap_or(Late::Ascii)));
             let watch = Box::new(PieceWatch {
                 bar: bar.filter(|b| b.is_shown()).cloned(),

@@ -197,7 +197,7 @@ pub trait Watch {
 enum Buffer {
     Owned(Box<[u8]>),
     Mapped {
-        map: memmap2::Mmap,
+        map: super::mapped::Map,
         watch: Box<dyn Watch>,
         /// The pages before this offset are let go (see [`DROP`]).
         dropped: usize,
@@ -383,7 +383,7 @@ impl<R: Read> RecordReader<R> {
     /// (before the record holding it is returned); `inner` is never read.
     pub fn mapped(
         inner: R,
-        map: memmap2::Mmap,
+        map: super::mapped::Map,
         watch: Box<dyn Watch>,
         ascii: bool,
         (delimiter, offset, line): (u8, u64, u64),
