@@ -13,11 +13,11 @@ use std::io;
 
 /// A mapped piece of a file, known to the `SIGBUS` handler by its addresses while it lives.
 pub struct Map {
-    map: memmap2::Mmap,
     /// Its entry in the handler's table (`None`: the table was full; the handler's message
-    /// then names no file). Given up in `drop`, before the mapping goes, so that the table
-    /// never names a mapping that is gone.
-    entry: Option<guard::Entry>,
+    /// then names no file). Declared first, so dropped first: the table never names a mapping
+    /// that is gone.
+    _entry: Option<guard::Entry>,
+    map: memmap2::Mmap,
 }
 
 impl std::ops::Deref for Map {
@@ -25,13 +25,6 @@ impl std::ops::Deref for Map {
 
     fn deref(&self) -> &memmap2::Mmap {
         &self.map
-    }
-}
-
-impl Drop for Map {
-    fn drop(&mut self) {
-        // Out of the table before the mapping goes (the field drops after this).
-        self.entry.take();
     }
 }
 
@@ -57,7 +50,7 @@ pub fn map(file: &File, path: &str, offset: u64, len: usize) -> io::Result<Map> 
     // Read once, front to back.
     let _ = map.advise(memmap2::Advice::Sequential);
     let entry = guard::Entry::new(map.as_ptr() as usize, len, path, offset);
-    Ok(Map { map, entry })
+    Ok(Map { _entry: entry, map })
 }
 
 #[cfg(unix)]
