@@ -54,7 +54,7 @@ pub(super) fn split_line(
     pairs.clear();
     match splitter {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Splitter::Avx2` is only made where the CPU was seen to have AVX2.
+        // SAFETY: `Splitter::Avx2` is only made where the CPU was seen to have AVX2 and BMI1.
         Splitter::Avx2 => unsafe { split_line_avx2(buf, delimiter, bounds, pairs) },
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: SSE2 is part of this target (checked by the `cfg`).
@@ -76,7 +76,9 @@ impl Splitter {
     pub fn detect() -> Self {
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("bmi1")
+            {
                 return Splitter::Avx2;
             }
         }
@@ -298,7 +300,7 @@ fn split_line_sse2(
 
 /// [`split_line`] sixty-four bytes at a time.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
+#[target_feature(enable = "avx2,bmi1")]
 fn split_line_avx2(
     buf: &[u8],
     delimiter: u8,
