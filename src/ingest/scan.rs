@@ -61,6 +61,8 @@ pub(super) struct Scan<'o, C: Count> {
     end_cache: TimeCache,
     /// The last end cell's time and the end it means (see `end_from`).
     last_end: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The last day a day-dated line started, and that day's end.
+    last_day: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Read every time through the general parser only (the obvious reading the equivalence
     /// tests hold the fast one against).
     pub(super) slow_times: bool,
@@ -175,6 +177,7 @@ impl<'o, C: Count> Scan<'o, C> {
             start_cache: TimeCache::default(),
             end_cache: TimeCache::default(),
             last_end: None,
+            last_day: None,
             slow_times: false,
             day_cache: TimeCache::default(),
             cycle_cache: TimeCache::default(),
@@ -404,7 +407,16 @@ impl<'o, C: Count> Scan<'o, C> {
         }
         // A format that dates its lines by day bills each line for that whole day.
         if self.spec.reading.day.is_some() && usage_end.is_none() {
-            usage_end = usage_start.map(|s| s + chrono::Duration::days(1));
+            usage_end = usage_start.map(|s| match self.last_day {
+                // A day's lines follow one another: its end is added once (chrono's checked
+                // addition was 1.4 % of an Azure export's cycles).
+                Some((day, end)) if day == s => end,
+                _ => {
+                    let end = s + chrono::Duration::days(1);
+                    self.last_day = Some((s, end));
+                    end
+                }
+            });
         }
         // A billing-item line without a usage window is for its day (`日期`), in `tz`.
         if usage_start.is_none() && usage_end.is_none() {
