@@ -126,10 +126,24 @@ fn split_blocks<const W: usize>(
     bounds.clear();
     let n = buf.len();
     let mut at = 0;
+    // One delimiter is a few instructions: its position written where the last one ended,
+    // the room for a whole block made once (`Vec::push` would check the capacity, reload the
+    // buffer and store the length on every one of a line's 30 to 55 delimiters).
     let push = |bounds: &mut Vec<u32>, base: usize, mut mask: u64| {
-        while mask != 0 {
-            bounds.push((base + mask.trailing_zeros() as usize) as u32);
-            mask &= mask - 1;
+        bounds.reserve(64);
+        let len = bounds.len();
+        // SAFETY: `mask` has at most 64 bits set, so the loop writes at most 64 slots past
+        // `len`, all inside the room just reserved; `set_len` then covers exactly the slots
+        // written, each initialized.
+        unsafe {
+            let first = bounds.as_mut_ptr().add(len);
+            let mut at = first;
+            while mask != 0 {
+                at.write((base + mask.trailing_zeros() as usize) as u32);
+                at = at.add(1);
+                mask &= mask - 1;
+            }
+            bounds.set_len(len + at.offset_from(first) as usize);
         }
     };
     let all = u64::MAX >> (64 - W);
