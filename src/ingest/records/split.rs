@@ -130,11 +130,11 @@ fn split_blocks<const W: usize>(
     // the room for a whole block made once (`Vec::push` would check the capacity, reload the
     // buffer and store the length on every one of a line's 30 to 55 delimiters).
     let push = |bounds: &mut Vec<u32>, base: usize, mut mask: u64| {
-        bounds.reserve(64);
+        bounds.reserve(W);
         let len = bounds.len();
-        // SAFETY: `mask` has at most 64 bits set, so the loop writes at most 64 slots past
-        // `len`, all inside the room just reserved; `set_len` then covers exactly the slots
-        // written, each initialized.
+        // SAFETY: `mask` has a bit per byte of the block, at most `W` set, so the loop writes
+        // at most `W` slots past `len`, all inside the room just reserved; `set_len` then
+        // covers exactly the slots written, each initialized.
         unsafe {
             let first = bounds.as_mut_ptr().add(len);
             let mut at = first;
