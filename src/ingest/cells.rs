@@ -42,7 +42,7 @@ impl Record for Cells<'_> {
     }
 
     fn is_blank(&self) -> bool {
-        blank(self.iter())
+        Cells::is_blank(self)
     }
 }
 

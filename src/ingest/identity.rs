@@ -285,6 +285,11 @@ impl Reader {
         }
     }
 
+    /// The columns no field binds that a fingerprint reads.
+    pub fn columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.columns.iter().map(|c| c.at)
+    }
+
     /// The fingerprint of a matched line: `parsed` holds what the row logic read, the other
     /// bound facts are read from `cells`, an unbound column's cell from `raw` (its bytes, in
     /// `enc`); `tz` reads a time written without an offset.

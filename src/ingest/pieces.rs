@@ -187,6 +187,7 @@ fn read_piece<R: Read, C: Count>(
     let mut rec = RawRecord::default();
     let mut st = plan.scan(opts, hooks.count);
     st.keep_skipped = true;
+    rdr.read_only(st.cells_read());
     // The selections a worker made on the input's earlier pieces hold for this one: they are a
     // function of the cells' bytes alone.
     if let Some((input, m)) = memo.take() {

@@ -238,6 +238,18 @@ impl<'o, C: Count> Scan<'o, C> {
         self.out
     }
 
+    /// The cells this scan may read of a record (one bit each, of the first 64, for
+    /// [`super::records::RecordReader::read_only`]): the first (a totals row's word), the bound
+    /// ones, and the unbound columns fingerprints compare.
+    pub(super) fn cells_read(&self) -> u64 {
+        let bound = Field::ALL.iter().filter_map(|&f| self.cols.get(f));
+        std::iter::once(0)
+            .chain(bound)
+            .chain(self.identity.columns())
+            .filter(|&i| i < 64)
+            .fold(0, |read, i| read | 1 << i)
+    }
+
     /// Starts from the selections an earlier scan of the same input made.
     pub(super) fn reuse_memo(&mut self, memo: Memo) {
         self.memo = memo;

@@ -84,6 +84,7 @@ pub fn scan_text<C: Count>(
     }
     let mut st = Scan::new(path, input, &binding, opts, enc, hooks.count);
     st.skip_above(opts, above);
+    rdr.read_only(st.cells_read());
     let end = read_rows(&mut rdr, &mut rec, &mut st, opts, hooks.select, true)
         .map_err(|e| text_error(path, e))?;
     if let Some(e) = end.fatal {

@@ -210,6 +210,7 @@ fn lines_split_as_the_csv_parser_splits_them() {
                     bounds: &bounds,
                     gap: 1,
                     strip: split.quoted,
+                    escaped: 0,
                 };
                 let cells: Vec<Vec<u8>> = view.iter().map(<[u8]>::to_vec).collect();
                 assert_eq!(Some((cells, split.used)), want, "{what}");
@@ -279,6 +280,66 @@ fn escaped_quotes_are_read_by_the_splitter_as_the_csv_parser_reads_them() {
         let split = split_line(line, b',', &mut bounds, &mut pairs, splitter).expect("read fast");
         assert!(split.quoted && pairs.len() == 5, "{splitter:?}: {pairs:?}");
     }
+}
+
+#[test]
+fn the_cells_holding_pairs_are_found_by_their_ends() {
+    // (cell ends, first quotes of the pairs, the cells holding them)
+    let wide: Vec<u32> = (0..70).map(|i| i * 10 + 9).collect();
+    let cases: [(&[u32], &[u32], u64); 7] = [
+        (&[3, 9, 20], &[], 0),
+        (&[3, 9, 20], &[1], 0b001),
+        (&[3, 9, 20], &[5, 7], 0b010),
+        (&[3, 9, 20], &[5, 12, 15], 0b110),
+        (&[3, 9, 20], &[1, 18], 0b101),
+        (&wide, &[635], 1 << 63),
+        (&wide, &[5, 645], u64::MAX),
+    ];
+    for (bounds, pairs, want) in cases {
+        assert_eq!(holding(bounds, pairs), want, "{bounds:?} {pairs:?}");
+    }
+}
+
+#[test]
+fn pairs_in_cells_nobody_reads_are_left_and_the_others_read_the_same() {
+    // Pairs in cell 1 only, in cell 3 only, in both, and none.
+    let data = b"a,\"{\"\"k\"\":1}\",b,c\nd,e,f,\"x\"\"y\"\nh,\"\"\"\",i,\"\"\"\"\"\"\nj,k,l,m\n";
+    for buf in [7, 40, 4096] {
+        let mut all = RecordReader::new(&data[..], b',', 0, 1);
+        all.buf = Buffer::Owned(vec![0; buf].into_boxed_slice());
+        let mut some = RecordReader::new(&data[..], b',', 0, 1);
+        some.buf = Buffer::Owned(vec![0; buf].into_boxed_slice());
+        some.read_only(0b1101);
+        let (mut a, mut b) = (RawRecord::default(), RawRecord::default());
+        let mut left = Vec::new();
+        while all.next(&mut a).unwrap() {
+            assert!(some.next(&mut b).unwrap());
+            let (want, got) = (all.cells(&a), some.cells(&b));
+            assert_eq!(got.len(), want.len(), "line {}, buffer {buf}", a.line);
+            for i in [0, 2, 3] {
+                assert_eq!(got.get(i), want.get(i), "line {}, buffer {buf}", a.line);
+            }
+            assert!(!got.is_blank());
+            left.push(b.escaped);
+        }
+        assert!(!some.next(&mut b).unwrap());
+        // Only the first line's pairs lie in no cell read; the other lines read as before (and
+        // a line the parser reads, across a short buffer's end, is copied out unescaped).
+        let first = if buf >= 40 { 0b10 } else { 0 };
+        assert_eq!(left, [first, 0, 0, 0], "buffer {buf}");
+    }
+}
+
+#[test]
+#[cfg(debug_assertions)]
+#[should_panic(expected = "left with its")]
+fn a_cell_left_with_its_pairs_is_never_read() {
+    let data = b"a,\"{\"\"k\"\":1}\"\n";
+    let mut r = RecordReader::new(&data[..], b',', 0, 1);
+    r.read_only(0b1);
+    let mut rec = RawRecord::default();
+    assert!(r.next(&mut rec).unwrap());
+    let _ = r.cells(&rec).get(1);
 }
 
 #[test]
