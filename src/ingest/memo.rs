@@ -213,7 +213,17 @@ fn same(stored: &[u8], parts: &[&[u8]; 5]) -> bool {
     let Some((head, mut rest)) = stored.split_first_chunk::<20>() else {
         return false;
     };
-    if *head != lengths(parts) {
+    // Compared as words built in registers: an array of lengths built on the stack and read
+    // back as one 16-byte vector waited on its five 4-byte stores (a failed store forward,
+    // 2–3 % of a FOCUS scan's cycles).
+    let len = |i: usize| u64::from(parts[i].len() as u32);
+    let word = |at: usize| u64::from_le_bytes(head[at..at + 8].try_into().unwrap_or_default());
+    let last = u32::from_le_bytes(head[16..20].try_into().unwrap_or_default());
+    if (word(0) ^ (len(0) | len(1) << 32))
+        | (word(8) ^ (len(2) | len(3) << 32))
+        | (u64::from(last) ^ len(4))
+        != 0
+    {
         return false;
     }
     for part in parts.iter().filter(|p| !p.is_empty()) {
