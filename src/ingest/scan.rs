@@ -533,8 +533,15 @@ impl<'o, C: Count> Scan<'o, C> {
                 "the line has no usage start and no time charged".into(),
             ));
         };
-        let usage = quantity(cell(Field::Usage), selected.is_some())
-            .map_err(|m| (col_of(Field::Usage), format!("usage quantity: {m}")))?;
+        // Kept straight where a matched row keeps it: an `Option<Decimal>` carried down to
+        // the end of the row was copied as one vector before its parts' stores had landed (a
+        // stalled load, ~2 % of a scan's cycles, on every row).
+        let usage_error = |m| (col_of(Field::Usage), format!("usage quantity: {m}"));
+        if selected.is_some() {
+            self.matched.usage = quantity(cell(Field::Usage), true).map_err(usage_error)?;
+        } else {
+            quantity(cell(Field::Usage), false).map_err(usage_error)?;
+        }
         // Deduction cells: plain numbers and empty cells of rows nobody asked about are only
         // looked at; anything else is read in full, which checks it.
         let need = selected.is_some();
@@ -652,7 +659,7 @@ impl<'o, C: Count> Scan<'o, C> {
                 kind,
                 amount: amount.unwrap_or_default(),
                 currency: &k.currency,
-                usage,
+                usage: k.usage,
             };
             let mut cells = OrderCells {
                 rec,
@@ -672,7 +679,6 @@ impl<'o, C: Count> Scan<'o, C> {
         k.usage_end = usage_end;
         k.kind = kind;
         k.amount = amount.unwrap_or_default();
-        k.usage = usage;
         k.extras = extras;
         k.fingerprint = fingerprint;
         self.has_matched = true;
