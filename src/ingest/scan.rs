@@ -536,15 +536,15 @@ impl<'o, C: Count> Scan<'o, C> {
         // Kept straight where a matched row keeps it: an `Option<Decimal>` carried down to
         // the end of the row was copied as one vector before its parts' stores had landed (a
         // stalled load, ~2 % of a scan's cycles, on every row).
+        let need = selected.is_some();
         let usage_error = |m| (col_of(Field::Usage), format!("usage quantity: {m}"));
-        if selected.is_some() {
+        if need {
             self.matched.usage = quantity(cell(Field::Usage), true).map_err(usage_error)?;
         } else {
             quantity(cell(Field::Usage), false).map_err(usage_error)?;
         }
         // Deduction cells: plain numbers and empty cells of rows nobody asked about are only
         // looked at; anything else is read in full, which checks it.
-        let need = selected.is_some();
         let plain =
             |f: Field| cell(f).is_none_or(|c| plain_decimal(c.trim_ascii()) || is_empty_cell(c));
         let same_deductions = |raw: &Option<[Vec<u8>; deductions::FIELDS.len()]>| {
